@@ -23,3 +23,16 @@ build: $(READY)     ## rebuild data/*.csv and datapackage.json from schema/ and 
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache
+
+docs: $(READY)      ## build the documentation site into site/ (fails on warnings and broken links)
+	$(BIN)/python -m war_report_events docs
+	$(BIN)/python -m mkdocs build --strict --site-dir site
+
+export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to dist/
+	$(BIN)/python -m war_report_events export
+
+release: $(READY)   ## build dist/war-report-events-<version>.zip and dist/SHA256SUMS
+	$(BIN)/python -m war_report_events release
+
+bench: $(READY)     ## time validate.py against stock frictionless at one million rows
+	$(BIN)/python tests/benchmarks/bench.py --rows 1000000
