@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from war_report_events import SCHEMA_VERSION
-from war_report_events.tables import Column, Table, load_schema, tables
+from war_report_events.schema import Field, Table, load_schema, tables
 
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "string": pa.string()}
 
@@ -28,22 +28,22 @@ class ExportError(Exception):
     """A problem a person can fix; the message says how."""
 
 
-def arrow_schema(table: Table) -> pa.Schema:
+def arrow_schema(table: Table, description: str = "") -> pa.Schema:
     """The Parquet schema of a table: types from the JSON Schema, titles and descriptions as metadata."""
-    def field(c: Column) -> pa.Field:
-        meta = {"title": c.spec.get("title", c.name), "description": c.spec.get("description", "")}
-        return pa.field(c.name, ARROW_TYPES[c.kind], nullable=not c.required, metadata=meta)
+    def field(f: Field) -> pa.Field:
+        meta = {"title": f.title, "description": f.description}
+        return pa.field(f.name, ARROW_TYPES[f.type], nullable=not f.required, metadata=meta)
 
     return pa.schema(
-        [field(c) for c in table.columns],
-        metadata={"table": table.name, "schema_version": SCHEMA_VERSION, "description": table.description},
+        [field(f) for f in table.fields],
+        metadata={"table": table.name, "schema_version": SCHEMA_VERSION, "description": description},
     )
 
 
-def read_table_csv(path: Path, table: Table) -> pa.Table:
+def read_table_csv(path: Path, table: Table, description: str = "") -> pa.Table:
     """A data/<table>.csv read with the schema's types; an empty cell is null (absent)."""
-    target = arrow_schema(table)
-    names = [c.name for c in table.columns]
+    target = arrow_schema(table, description)
+    names = list(table.names)
     with path.open(encoding="utf-8", newline="") as f:
         header = f.readline().rstrip("\n").split(",")
     if header != names:
@@ -84,17 +84,17 @@ def report_lines(report_dir: Path) -> str:
 
 def export(root: Path, out: Path) -> list[Path]:
     """Write out/<table>.parquet for every table and out/reports.jsonl; all files or none."""
-    schema = load_schema(root=root)
+    definitions = load_schema(SCHEMA_VERSION)["$defs"]
     staged: list[tuple[str, Path]] = []
     out.mkdir(parents=True, exist_ok=True)
     try:
         # Read everything first so that a bad table leaves dist/ as it was.
         contents: list[tuple[Path, pa.Table | str]] = []
-        for table in tables(schema):
+        for table in tables(SCHEMA_VERSION):
             csv_path = root / "data" / f"{table.name}.csv"
             if not csv_path.is_file():
                 raise ExportError(f"{csv_path}: missing; build the tables first with `make build`.")
-            contents.append((out / f"{table.name}.parquet", read_table_csv(csv_path, table)))
+            contents.append((out / f"{table.name}.parquet", read_table_csv(csv_path, table, definitions[table.definition]["description"])))
         contents.append((out / "reports.jsonl", report_lines(root / "data" / "reports")))
         for target, content in contents:
             fd, tmp = tempfile.mkstemp(dir=out, prefix=".export-", suffix=".tmp")
