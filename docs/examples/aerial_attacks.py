@@ -5,8 +5,8 @@
 Prints one row per figure (claimant, event, measure, subject, the figure with its
 qualifier, the source's words) and plots the same figures as bars, one panel per
 claimant, to dist/aerial_attacks.png. Qualifiers stay visible: "about" and "at least"
-are written beside their bars, "about" bars are pale, bounds are hatched, and a vague figure ("scores of") gets
-no bar at all, only its words, because it has no number.
+are written beside their bars, "about" bars are pale, bounds are hatched, and a vague
+figure ("scores of") gets no bar at all, only its words, because it has no number.
 
 Needs pandas and matplotlib (both in requirements.txt).
 """
@@ -91,7 +91,7 @@ def plot(rows: pd.DataFrame) -> plt.Figure:
     numbers = [n for n in (plotted_number(r) for _, r in rows.iterrows()) if n is not None]
     top = max(numbers, default=1) * 1.45  # room for the labels right of the bars
     fig, axes = plt.subplots(
-        len(panels), 1, figsize=(9, 1.2 + 0.55 * sum(sizes) + 0.6 * len(panels)),
+        len(panels), 1, figsize=(9, 1.2 + 0.55 * sum(sizes) + 0.8 * len(panels)),
         sharex=True, squeeze=False, gridspec_kw={"height_ratios": sizes},
     )
     for ax, claimant in zip(axes[:, 0], panels):
@@ -112,7 +112,9 @@ def plot(rows: pd.DataFrame) -> plt.Figure:
         ax.set_yticks(range(len(mine)), labels)
         ax.set_ylim(len(mine) - 0.5, -0.5)  # first figure on top, one row per figure
         ax.set_xlim(0, top)
-        ax.set_title(textwrap.shorten(claimant, 70, placeholder=" …") + " says", loc="left", fontsize=10, fontweight="bold")
+        events = list(dict.fromkeys(mine["event_id"]))
+        about = f"about event {events[0]}" if len(events) == 1 else f"about {len(events)} events"
+        ax.set_title(f"{textwrap.shorten(claimant, 60, placeholder=' …')} says\n{about}", loc="left", fontsize=10)
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1, 0].set_xlabel("number as the source gives it (pale bar: about; hatched bar: only a bound is given)")
     fig.suptitle("Aerial attacks: launched, intercepted and jammed, per claimant", x=0.01, ha="left")
