@@ -96,10 +96,13 @@ def _normalise(s: str) -> str:
 
 
 def _name_chars(s: str) -> str:
+    """Characters as a person can read them: «—», or "2 spaces" for invisible ones."""
     names = {" ": "space", "\n": "line break", "\t": "tab", "\u00a0": "no-break space", "\r": "carriage return"}
     if s and all(ch.isspace() for ch in s):
-        parts = [names.get(ch, f"U+{ord(ch):04X}") for ch in s]
-        return "+".join(parts)
+        if len(set(s)) == 1:
+            name = names.get(s[0], f"U+{ord(s[0]):04X}")
+            return f"a {name}" if len(s) == 1 else f"{len(s)} {name}s"
+        return " + ".join(names.get(ch, f"U+{ord(ch):04X}") for ch in s)
     return "«" + s + "»"
 
 

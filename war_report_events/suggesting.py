@@ -128,7 +128,7 @@ PART_OF_DAY: dict[str, dict[str, str]] = {
     "de": {"morgen": "morning", "vormittag": "morning", "nachmittag": "afternoon", "abend": "evening", "nacht": "night"},
 }
 YEAR_BEFORE: dict[str, str] = {"en": r"in|since|of|by", "de": r"im\s+Jahr|im|seit|bis"}
-CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm|Uhr|h)\b)?|\d{1,2}\s*(?:a\.m\.|p\.m\.|Uhr\b|o['’]clock)"
+CLOCK = r"\d{1,2}[:.]\d{2}(?!\d)(?:\s*(?:a\.m\.|p\.m\.|am|pm|Uhr|h)\b)?|\d{1,2}\s*(?:a\.m\.|p\.m\.|Uhr\b|o['’]clock)"
 DIGITS: dict[str, str] = {
     "en": r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?",
     "de": r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+|\d+(?:,\d+)?",
@@ -289,21 +289,24 @@ def _weekday_date(name: str, lang: str, published: dt.date) -> dt.date | None:
 # --- sentences, time expressions, cues ------------------------------------------------
 
 
-SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+(?=[\"“„‘«(]?[A-ZÄÖÜ])|\n\s*")
-ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b[A-Za-z]|\b[a-z]{1,3})\.$")
+SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s+(?=[\"“„‘«(]?[A-ZÄÖÜ])")
+# "Maj. Gen. Pat Ryder", "Oct. 29", "U.S. officials": a period after a short
+# capitalised word or a single letter rarely ends a sentence.
+ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b[A-Za-z])\.$")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of sentences: split at sentence punctuation and line breaks, not after "Maj." or "U.S."."""
-    spans, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        if m.group().startswith((".",)) and ABBREVIATION.search(text[max(0, m.start() - 4) : m.start() + 1]):
-            continue
-        if m.start() > start:
-            spans.append((start, m.start() + (1 if m.group()[0] in ".!?" else 0)))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
+    """Spans of sentences: each line, split at sentence punctuation not after an abbreviation."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for m in SENTENCE_END.finditer(text, line.start(), line.end()):
+            if ABBREVIATION.search(text[max(0, m.start() - 3) : m.start() + 1]):
+                continue
+            spans.append((start, m.start() + 1))
+            start = m.end()
+        if start < line.end():
+            spans.append((start, line.end()))
     return spans
 
 
@@ -346,7 +349,7 @@ def time_expressions(text: str, lang: str, published: dt.date | None) -> list[Ti
     for m in re.finditer(day_month + (rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months_re})\b\.?(?:,?\s+\d{{4}}\b)?" if lang == "en" else ""), text):
         add(m, **day_kw(resolve(m.group(), "current_period")))
     # Nights: "overnight", "in der Nacht zum Mittwoch".
-    for m in re.finditer(rf"\b(?:{OVERNIGHT[lang].format(weekday=weekday_re)})\b", text, re.IGNORECASE if lang == "en" else 0):
+    for m in re.finditer(rf"\b(?:{OVERNIGHT[lang].format(weekday=weekday_re)})\b", text, re.IGNORECASE):
         end = published
         if published and m.groupdict().get("wd"):
             end = _weekday_date(m.group("wd"), lang, published)
