@@ -82,13 +82,15 @@ def test_locate_near_miss_case_dash_and_whitespace():
     found = locate(text, "russian drones did not change their constant tactics - they approached", "seed")
     assert found.span is None
     assert "Closest match, 97% alike: line 9, column 150 (offsets 839 909)" in found.message
-    assert "  - case: the text has «R» where the phrase has «r» (column 150)" in found.message
+    assert "  - case: the text has «Russian» where the phrase has «russian» (column 150)" in found.message
     assert "  - dashes: the text has «—» where the phrase has «-» (column 203)" in found.message
     spaced = locate(text, "Russia  and Ukraine   exchanged", "seed")
+    apostrophe = locate(text, "Ukraines air force said", "seed")
+    assert "  - other: the text has «Ukraine's» where the phrase has «Ukraines» (column 1)" in apostrophe.message
     assert spaced.message.splitlines()[2:5] == [
         "What differs:",
-        "  - whitespace: the phrase has a space that the text lacks (column 8)",
-        "  - whitespace: the phrase has 2 spaces that the text lacks (column 19)",
+        "  - whitespace: the text has a space where the phrase has 2 spaces (column 7)",
+        "  - whitespace: the text has a space where the phrase has 3 spaces (column 19)",
     ]
 
 

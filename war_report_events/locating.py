@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,14 +120,33 @@ def _kind(a: str, b: str) -> str:
     return "other"
 
 
+def _tokens(s: str) -> list[tuple[int, str]]:
+    """Words, runs of whitespace and single other characters, with their offsets."""
+    return [(m.start(), m.group()) for m in re.finditer(r"\w+|\s+|[^\w\s]", s)]
+
+
 def differences(phrase: str, found: str, found_start: int, text: str) -> list[str]:
-    """What differs between the phrase and the text's words, one line per difference."""
-    lines = []
-    for op in Levenshtein.opcodes(phrase, found):
+    """What differs between the phrase and the text's words, one line per difference.
+
+    Compared token by token (words, whitespace, punctuation), so a changed word
+    is reported as that word, not as scattered letters.
+    """
+    a_tokens, b_tokens = _tokens(phrase), _tokens(found)
+    # Adjacent edits are one difference ("Ukraines" -> "Ukraine's", not two).
+    groups: list[list[int]] = []
+    for op in Levenshtein.opcodes([t for _, t in a_tokens], [t for _, t in b_tokens]):
         if op.tag == "equal":
             continue
-        a, b = phrase[op.src_start : op.src_end], found[op.dest_start : op.dest_end]
-        _, col = line_col(text, found_start + op.dest_start)
+        if groups and groups[-1][1] == op.src_start and groups[-1][3] == op.dest_start:
+            groups[-1][1], groups[-1][3] = op.src_end, op.dest_end
+        else:
+            groups.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    lines = []
+    for src_start, src_end, dest_start, dest_end in groups:
+        a = "".join(t for _, t in a_tokens[src_start:src_end])
+        b = "".join(t for _, t in b_tokens[dest_start:dest_end])
+        at = b_tokens[dest_start][0] if dest_start < len(b_tokens) else len(found)
+        _, col = line_col(text, found_start + at)
         if not a:
             what = f"the text has {_name_chars(b)} that the phrase lacks"
         elif not b:
@@ -135,6 +155,15 @@ def differences(phrase: str, found: str, found_start: int, text: str) -> list[st
             what = f"the text has {_name_chars(b)} where the phrase has {_name_chars(a)}"
         lines.append(f"  - {_kind(a, b)}: {what} (column {col})")
     return lines
+
+
+def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that cuts a word in two to the whole word."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _best_window(nphrase: str, ntext: str) -> tuple[int, int, float] | None:
@@ -152,7 +181,10 @@ def _best_window(nphrase: str, ntext: str) -> tuple[int, int, float] | None:
             score = Levenshtein.normalized_similarity(nphrase, ntext[start:end]) * 100
             if score > best[2]:
                 best = (start, end, score)
-    return best if best[2] >= NEAR_MATCH_MIN_SCORE else None
+    if best[2] < NEAR_MATCH_MIN_SCORE:
+        return None
+    start, end = _snap_to_words(ntext, best[0], best[1])
+    return start, end, best[2]
 
 
 def locate(text: str, phrase: str, name: str = "the text") -> Located:
