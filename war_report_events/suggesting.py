@@ -651,11 +651,11 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
         lines.append(f"{name}: {len(candidates)} candidate figures")
     for c in candidates:
         mark = ("[x]" if c.coded else "[ ]") if with_report else " - "
-        cue = f"{c.cue.text} ({c.cue.attribution})" if c.cue else "-"
-        words = f"{c.text} | {c.after}" if c.after else c.text
+        cue = "-" if c.cue is None else c.cue.text if c.cue.text == c.cue.attribution else f"{c.cue.text} ({c.cue.attribution})"
+        words = f"«{c.text}» {c.after}".rstrip()
         lines.append(
-            f"{mark} {c.start:>5}-{c.end:<5} {words[:38]:<38} {_number_text(c):>9}  {c.qualifier:<9}  "
-            f"cue: {cue:<22}  date: {_date_text(c.date)}"
+            f"{mark} {c.start:>5}-{c.end:<5} {words[:36]:<36} {_number_text(c):>7} {c.qualifier:<9} "
+            f"cue: {cue:<14} date: {_date_text(c.date)}"
         )
     if with_report and uncovered:
         lines.append("Coded in the report but not a candidate (check each is a figure; the tool does not count \"a\"/\"an\"):")
