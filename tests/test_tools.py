@@ -311,7 +311,10 @@ def test_suggest_seed_article_finds_every_figure_and_all_are_coded():
         ("one", 1, "exact"),
         ("33", 33, "exact"),
         ("25", 25, "exact"),
+        ("a residential building", 1, "exact"),
+        ("a kindergarten", 1, "exact"),
         ("nine", 9, "exact"),
+        ("a child", 1, "exact"),
         ("at least four", 4, "at_least"),
         ("about 30", 30, "about"),
         ("25", 25, "exact"),
@@ -322,10 +325,15 @@ def test_suggest_seed_article_finds_every_figure_and_all_are_coded():
     coded, problems = suggesting.coded_spans(report, text)
     assert problems == []
     uncovered = suggesting.mark_coded(candidates, coded)
-    assert [c.coded for c in candidates] == [True] * 12  # nothing over-reported
-    # Coded figures with no number word: the tool does not read the article as a number.
-    assert [u.wording for u in uncovered] == ["a residential building", "a kindergarten", "a child"]
-    assert sum(len(c.quantity_ids) for c in candidates) + len(uncovered) == 15
+    assert [c.coded for c in candidates] == [True] * 15  # nothing over-reported
+    assert uncovered == []  # nothing missed
+    assert sorted(q for c in candidates for q in c.quantity_ids) == sorted(c.quantity_id for c in coded)
+    assert len(coded) == 15
+    assert [c.kind for c in candidates].count("article") == 3
+    # Without articles, the three "a ..." figures are the coded ones no candidate covers.
+    plain = suggesting.suggest(text, "en", WEDNESDAY, articles=False)
+    assert len(plain) == 12
+    assert [u.wording for u in suggesting.mark_coded(plain, coded)] == ["a residential building", "a kindergarten", "a child"]
     # The banner's date is a time expression, not a figure; "24 hours" likewise.
     assert all(c.start > 330 for c in candidates)
 
@@ -429,7 +437,7 @@ def test_suggest_json_output_without_report(capsys):
     items = json.loads(out)
     assert len(items) == 12
     assert items[4] == {
-        "start": 301, "end": 317, "text": "Between 5 and 10", "qualifier": "range", "lower": 5, "upper": 10,
+        "start": 301, "end": 317, "text": "Between 5 and 10", "kind": "number", "qualifier": "range", "lower": 5, "upper": 10,
         "after": "people were injured",
         "cue": {"start": 368, "end": 377, "text": "announced", "attribution": "announced"},
         "date": {"start": 338, "end": 344, "text": "Monday", "date_start": "2024-10-28", "date_end": "2024-10-28",
@@ -451,6 +459,10 @@ def test_suggest_checklist_on_a_report(tmp_path, capsys):
     assert sum(1 for i in items if i["coded"] is False) == 10
     code, out, _ = run(capsys, suggesting.main, [str(SEED_REPORT)])
     assert code == 0
+    assert out.splitlines()[0] == f"{SEED_REPORT}: 15 candidate figures, 15 coded, 0 not coded"
+    assert "[x]   791-798   «a child» , according to                   1 exact     cue: according to (according_to) date: -" in out
+    assert "not a candidate" not in out
+    code, out, _ = run(capsys, suggesting.main, [str(SEED_REPORT), "--no-articles"])
     assert out.splitlines()[0] == f"{SEED_REPORT}: 12 candidate figures, 12 coded, 0 not coded"
     assert "      791-798   a child  (2024-10-30-drone-strikes-north-korea.c05.q4)" in out
 
@@ -475,3 +487,15 @@ def test_only_suggest_loads_text2num_and_dateparser():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_articles_count_only_nouns_of_the_subject_codelist():
+    text = "A Russian drone hit a house and a fight broke out; an Iranian missile killed a child and a soldier."
+    found = suggesting.suggest(text, "en", WEDNESDAY)
+    assert [(c.text, c.value, c.kind) for c in found] == [
+        ("A Russian drone", 1, "article"),
+        ("an Iranian missile", 1, "article"),
+        ("a child", 1, "article"),
+        ("a soldier", 1, "article"),
+    ]
+    assert suggesting.suggest("Eine Rakete traf ein Haus.", "de", WEDNESDAY) == []

@@ -12,9 +12,12 @@ dateparser's locale data; both are imported only here, so validation never
 loads them. The qualifier and cue words below are the codelists' own examples,
 in English and German.
 
-What is deliberately not a candidate: the indefinite article ("a child",
-"eine Rakete" — the coder codes it as 1 where it counts something), and numbers
-that are part of a time expression ("24 hours", "Oct. 29", "10:30").
+"a"/"an" is a number only before a noun that the `subject` codelist counts
+(its titles and its quoted "a ..." examples: "a child", "a kindergarten",
+"a residential building"), and only in English, the codelist's language; such
+candidates have kind `article`, and --no-articles leaves them out. German
+"ein"/"eine" is never a candidate. Numbers that are part of a time expression
+("24 hours", "Oct. 29", "10:30") are not figures.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from dateparser.languages.loader import default_loader
 from text_to_num import text2num
 
 from war_report_events.locating import locate
+from war_report_events.schema import load_codelists
 from war_report_events.textfiles import ToolError, package_root_of, read_json, read_text
 
 # --- language resources ------------------------------------------------------
@@ -165,6 +169,7 @@ class Candidate:
     end: int
     text: str
     qualifier: str
+    kind: str = "number"  # number (digits or number words), vague, or article ("a child")
     value: int | float | None = None
     lower: int | float | None = None
     upper: int | float | None = None
@@ -175,7 +180,9 @@ class Candidate:
     quantity_ids: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "qualifier": self.qualifier}
+        out: dict[str, Any] = {
+            "start": self.start, "end": self.end, "text": self.text, "kind": self.kind, "qualifier": self.qualifier,
+        }
         for key in ("value", "lower", "upper"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -469,6 +476,30 @@ def _word_cores(text: str, lang: str, taken: list[tuple[int, int]]) -> list[_Cor
     return out
 
 
+@lru_cache(maxsize=1)
+def counted_nouns() -> tuple[str, ...]:
+    """Nouns the `subject` codelist counts: its titles and its quoted "a ..." examples."""
+    nouns = set()
+    for row in load_codelists()["subject"]:
+        if " or " not in row["title"]:
+            nouns.add(row["title"].lower())
+        for example in re.findall(r'"an? ([^"]+)"', row["description"]):
+            nouns.add(example.lower())
+    return tuple(sorted(nouns, key=len, reverse=True))
+
+
+def _article_spans(text: str, lang: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"a child", "an Iranian drone": the article, at most two words, then a counted noun."""
+    if lang != "en":
+        return []
+    nouns = r"|".join(r"\s+".join(map(re.escape, n.split())) for n in counted_nouns())
+    out = []
+    for m in re.finditer(rf"\b[Aa]n?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{nouns})\b(?!-)", text):
+        if _free(m.span(), taken + out):
+            out.append(m.span())
+    return out
+
+
 def _qualifier_before(text: str, start: int, lang: str) -> tuple[int, str] | None:
     """(start of the qualifier words, code) when words right before ``start`` imply a qualifier."""
     window = text[max(0, start - 40) : start]
@@ -480,13 +511,16 @@ def _qualifier_before(text: str, start: int, lang: str) -> tuple[int, str] | Non
     return None
 
 
-def _figures(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Candidate]:
+def _figures(text: str, lang: str, taken: list[tuple[int, int]], articles: bool = True) -> list[Candidate]:
     vague = _vague_spans(text, lang, taken)
     blocked = taken + vague
     cores = _digit_cores(text, lang, blocked)
     cores += _word_cores(text, lang, blocked + [(c.start, c.end) for c in cores])
     cores.sort(key=lambda c: c.start)
-    out = [Candidate(s, e, text[s:e], "vague") for s, e in vague]
+    out = [Candidate(s, e, text[s:e], "vague", kind="vague") for s, e in vague]
+    if articles:
+        counted = _article_spans(text, lang, blocked + [(c.start, c.end) for c in cores])
+        out += [Candidate(s, e, text[s:e], "exact", kind="article", value=1) for s, e in counted]
     i = 0
     while i < len(cores):
         core = cores[i]
@@ -548,11 +582,11 @@ def _nearest(items: Iterable[Any], span: tuple[int, int], sentence: tuple[int, i
     return min(inside, key=lambda x: (max(x.start - span[1], span[0] - x.end, 0), x.start))
 
 
-def suggest(text: str, language: str, published: dt.date | None) -> list[Candidate]:
+def suggest(text: str, language: str, published: dt.date | None, articles: bool = True) -> list[Candidate]:
     """Every candidate figure in text, with qualifier, nearest cue and nearest resolved date."""
     lang = primary_language(language)
     times = time_expressions(text, lang, published)
-    found = _figures(text, lang, [(t.start, t.end) for t in times])
+    found = _figures(text, lang, [(t.start, t.end) for t in times], articles)
     cue_list = cues(text, lang)
     dated = [t for t in times if t.date_start or t.date_end]
     spans = sentences(text)
@@ -658,7 +692,7 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
             f"cue: {cue:<14} date: {_date_text(c.date)}"
         )
     if with_report and uncovered:
-        lines.append("Coded in the report but not a candidate (check each is a figure; the tool does not count \"a\"/\"an\"):")
+        lines.append("Coded in the report but not a candidate (check that each is a figure of the text):")
         lines += [f"    {u.start:>5}-{u.end:<5} {u.wording}  ({u.quantity_id})" for u in uncovered]
     lines += [f"warning: {p}" for p in problems]
     if with_report:
@@ -678,11 +712,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--language", help="BCP 47 tag of the text: en or de (a text file; a report gives its own)")
     parser.add_argument("--root", type=Path, default=Path("."), help="package root for a report's text_path (default: found from the report's path, else .)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--no-articles", action="store_true", help='leave out "a"/"an" before a counted noun ("a child")')
     args = parser.parse_args(argv)
     try:
         text, language, published, report, name = _inputs(args)
         published_day = dt.date.fromisoformat(published) if published else None
-        candidates = suggest(text, language, published_day)
+        candidates = suggest(text, language, published_day, articles=not args.no_articles)
     except ToolError as exc:
         print(exc, file=sys.stderr)
         return 2 if "language" in str(exc) or "--published" in str(exc) else 1
