@@ -499,3 +499,13 @@ def test_articles_count_only_nouns_of_the_subject_codelist():
         ("a soldier", 1, "article"),
     ]
     assert suggesting.suggest("Eine Rakete traf ein Haus.", "de", WEDNESDAY) == []
+
+
+def test_hyphen_ranges_and_weapon_designations():
+    text = "Between 5-10 people were hurt as S-300 missiles and Shahed-136 drones flew 3–4 hours; 20–30 fled."
+    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [("5-10", (5, 10), "range"), ("20–30", (20, 30), "range")]
+
+
+def test_durations_are_masked_but_their_qualifiers_do_not_swallow_figures():
+    text = "The attack lasted up to 3 hours and 2 to 5 days later up to 40 people had fled."
+    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [("up to 40", 40, "at_most")]

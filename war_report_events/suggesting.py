@@ -402,10 +402,14 @@ def time_expressions(text: str, lang: str, published: dt.date | None) -> list[Ti
         add(m, "y", date_start=f"{year}-01-01", date_end=f"{year}-12-31", precision="year")
     for m in re.finditer(rf"(?<![\d.,:])(?:{CLOCK})", text):
         add(m)
-    for m in re.finditer(rf"(?<![\w.,])(?:{DIGITS[lang]}|{WORD})[\s-]+(?:{unit_re})\b", text, re.IGNORECASE):
-        first = re.match(rf"{DIGITS[lang]}|{WORD}", m.group())
-        if first and _number_of(first.group(), lang) is not None:
-            add(m)
+    number = rf"(?:{DIGITS[lang]}|{WORD})"
+    for pattern in (
+        rf"(?<![\w.,])(?P<a>{number})\s*(?:[-–]|\bto\b|\bbis\b)\s*(?P<b>{number})[\s-]+(?:{unit_re})\b",  # "3-4 hours"
+        rf"(?<![\w.,])(?P<a>{number})(?P<b>)[\s-]+(?:{unit_re})\b",  # "24 hours", "a 24-hour lull"
+    ):
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            if all(_number_of(n, lang) is not None for n in (m.group("a"), m.group("b") or m.group("a"))):
+                add(m)
     return sorted(found, key=lambda t: t.start)
 
 
@@ -434,7 +438,9 @@ def _vague_spans(text: str, lang: str, taken: list[tuple[int, int]]) -> list[tup
 
 def _digit_cores(text: str, lang: str, taken: list[tuple[int, int]]) -> list[_Core]:
     out = []
-    for m in re.finditer(rf"(?<![\w.,:/-])(?:{DIGITS[lang]})(?![\w:/]|[.,]\d)", text):
+    # Not inside a designation ("S-300", "Su-34", "Shahed-136"), a date or a
+    # fraction; after a digit and a hyphen ("5-10") it is the end of a range.
+    for m in re.finditer(rf"(?<![\w.,:/])(?<![^\W\d_]-)(?:{DIGITS[lang]})(?![\w:/]|[.,]\d)", text):
         if not _free(m.span(), taken):
             continue
         value, end = _parse_digits(m.group(), lang), m.end()
