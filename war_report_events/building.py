@@ -1,0 +1,279 @@
+"""Reports -> tables -> reports, and the datapackage.json descriptor, all derived from the schema.
+
+``make build`` writes data/*.csv and datapackage.json deterministically: same
+reports, byte-identical files. Row order: sources, claims and quantities in
+report order (reports sorted by file name, then reading order); events in order
+of first appearance; actors and places sorted by id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import SCHEMA_VERSION, schema
+from .schema import Table
+
+Row = dict[str, object]
+NESTED = {"events": "claims", "claims": "quantities"}
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+QUOTE_TERMS = (
+    "Quotes (claims.quote, quantities.wording) are short verbatim excerpts of news texts whose "
+    "copyright stays with their publishers; they are shipped as quotations so that every coded "
+    "figure can be checked against its source, and are not covered by the data licence."
+)
+
+
+# ---------------------------------------------------------------- reports -> rows
+
+def _scalars(obj: dict, table: Table, parents: Row) -> Row:
+    row = {name: obj.get(name) for name in table.names}
+    row.update(parents)
+    return row
+
+
+def flatten(report: dict, version: str = SCHEMA_VERSION) -> dict[str, list[Row]]:
+    """One report's rows per table, in reading order (unsorted, not de-duplicated)."""
+    t = {tb.name: tb for tb in schema.tables(version)}
+    source_id = report["source"]["source_id"]
+    out: dict[str, list[Row]] = {name: [] for name in t}
+    out["sources"].append(_scalars(report["source"], t["sources"], {}))
+    out["actors"] = [_scalars(a, t["actors"], {}) for a in report.get("actors", [])]
+    out["places"] = [_scalars(p, t["places"], {}) for p in report.get("places", [])]
+    for event in report.get("events", []):
+        out["events"].append(_scalars(event, t["events"], {}))
+        for claim in event.get("claims", []):
+            parents = {"event_id": event["event_id"], "source_id": source_id}
+            out["claims"].append(_scalars(claim, t["claims"], parents))
+            for quantity in claim.get("quantities", []):
+                out["quantities"].append(_scalars(quantity, t["quantities"], {"claim_id": claim["claim_id"]}))
+    return out
+
+
+def build_tables(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[str, list[Row]]:
+    """All reports' rows, de-duplicated by id for the shared tables, in the documented order."""
+    ordered = sorted(reports, key=lambda r: r["source"]["source_id"])
+    tables: dict[str, dict[object, Row]] = {tb.name: {} for tb in schema.tables(version)}
+    for report in ordered:
+        for name, rows in flatten(report, version).items():
+            key = schema.table(name, version).primary_key
+            for row in rows:
+                tables[name].setdefault(row[key], row)
+    out = {name: list(rows.values()) for name, rows in tables.items()}
+    for name in ("actors", "places"):
+        out[name].sort(key=lambda r: r[schema.table(name, version).primary_key])
+    return out
+
+
+# ---------------------------------------------------------------- rows -> reports
+
+def _obj(row: Row, table: Table) -> dict:
+    return {k: row[k] for k in table.names if k not in table.parent_columns and row.get(k) not in (None, "")}
+
+
+def _closure(ids: set[str], parent_of: dict[str, str | None]) -> list[str]:
+    seen: set[str] = set()
+    stack = [i for i in ids if i]
+    while stack:
+        i = stack.pop()
+        if i in seen or i not in parent_of:
+            continue
+        seen.add(i)
+        if parent_of[i]:
+            stack.append(parent_of[i])
+    return sorted(seen)
+
+
+def unflatten(tables: dict[str, list[Row]], version: str = SCHEMA_VERSION) -> list[dict]:
+    """Rebuild every report from the tables (the inverse of build_tables, up to actor/place order)."""
+    t = {tb.name: tb for tb in schema.tables(version)}
+    events = {r["event_id"]: r for r in tables["events"]}
+    actors = {r["actor_id"]: r for r in tables["actors"]}
+    places = {r["place_id"]: r for r in tables["places"]}
+    quantities: dict[str, list[Row]] = {}
+    for q in tables["quantities"]:
+        quantities.setdefault(q["claim_id"], []).append(q)
+    reports = []
+    for source in tables["sources"]:
+        sid = source["source_id"]
+        by_event: dict[str, list[dict]] = {}
+        for c in tables["claims"]:
+            if c["source_id"] == sid:
+                claim = _obj(c, t["claims"])
+                if c["claim_id"] in quantities:
+                    claim["quantities"] = [_obj(q, t["quantities"]) for q in quantities[c["claim_id"]]]
+                by_event.setdefault(c["event_id"], []).append(claim)
+        evs = [{**_obj(events[eid], t["events"]), "claims": claims} for eid, claims in by_event.items()]
+        actor_ids = {c["claimant_actor_id"] for cs in by_event.values() for c in cs}
+        actor_ids |= {e.get(k) for e in evs for k in ("actor_id", "target_actor_id")}
+        place_ids = {e.get("place_id") for e in evs}
+        report: dict = {"schema_version": version, "source": _obj(source, t["sources"])}
+        report["actors"] = [_obj(actors[i], t["actors"]) for i in _closure(actor_ids, {k: v.get("parent_actor_id") for k, v in actors.items()})]
+        place_list = [_obj(places[i], t["places"]) for i in _closure(place_ids, {k: v.get("parent_place_id") for k, v in places.items()})]
+        if place_list:
+            report["places"] = place_list
+        report["events"] = evs
+        reports.append(report)
+    return reports
+
+
+def canonical(report: dict) -> dict:
+    """A report with actors and places sorted by id: the form in which round trips are compared."""
+    out = dict(report)
+    out["actors"] = sorted(report.get("actors", []), key=lambda a: a["actor_id"])
+    if report.get("places"):
+        out["places"] = sorted(report["places"], key=lambda p: p["place_id"])
+    return out
+
+
+# ---------------------------------------------------------------- CSV and descriptor
+
+def csv_text(table: Table, rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.names)
+    for row in rows:
+        writer.writerow(["" if row.get(n) is None else row[n] for n in table.names])
+    return buffer.getvalue()
+
+
+def _table_schema(table: Table, codelists: dict) -> dict:
+    fields = []
+    for f in table.fields:
+        spec: dict = {"name": f.name, "title": f.title, "description": f.description, "type": f.type}
+        if f.type == "date":
+            spec["format"] = "default"
+        constraints: dict = {}
+        if f.required:
+            constraints["required"] = True
+        if f.name == table.primary_key:
+            constraints["unique"] = True
+        if f.enum is not None:
+            constraints["enum"] = list(f.enum)
+        if f.pattern and f.type == "string":
+            constraints["pattern"] = f.pattern
+        for key, value in (("minimum", f.minimum), ("maximum", f.maximum), ("minLength", f.min_length), ("maxLength", f.max_length)):
+            if value is not None:
+                constraints[key] = value
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    foreign_keys = [
+        {"fields": [f.name], "reference": {"resource": "" if f.references == table.name else f.references,
+                                           "fields": [schema.table(f.references).primary_key]}}
+        for f in table.fields if f.references
+    ]
+    out = {"fields": fields, "missingValues": [""], "primaryKey": [table.primary_key]}
+    if foreign_keys:
+        out["foreignKeys"] = foreign_keys
+    return out
+
+
+def descriptor(version: str = SCHEMA_VERSION) -> dict:
+    """datapackage.json: Data Package v1 and v2 compatible, generated from the schema."""
+    codelists = schema.load_codelists(version)
+    sch = schema.load_schema(version)
+    resources = []
+    for tb in schema.tables(version):
+        definition = sch["$defs"][tb.definition]
+        resource = {
+            "name": tb.name,
+            "type": "table",
+            "profile": "tabular-data-resource",
+            "path": f"data/{tb.name}.csv",
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": definition["title"],
+            "description": definition["description"],
+            "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True},
+            "schema": _table_schema(tb, codelists),
+        }
+        if tb.name in ("claims", "quantities"):
+            resource["description"] += " " + QUOTE_TERMS
+            resource["licenses"] = [DATA_LICENSE, {"name": "quotation", "title": "Quoted excerpts: copyright of their publishers, quoted for verification"}]
+        resources.append(resource)
+    return {
+        "profile": "tabular-data-package",
+        "name": "war-report-events",
+        "title": "War Report Events",
+        "description": "The facts and figures that news reports of war carry, as claims: each figure with its claimant, qualifier, wording, modality, and time and place of stated precision. Tables are built from the war reports in data/reports/ (one JSON file per source, valid against the schema).",
+        "version": version,
+        "homepage": f"https://w3id.org/war-report-events/",
+        "keywords": ["war", "armed conflict", "news", "claims", "event data", "Russia", "Ukraine"],
+        "licenses": [DATA_LICENSE],
+        "contributors": [{"title": "War Report Events contributors", "role": "author", "roles": ["author"]}],
+        "sources": [{"title": "News reports listed in data/sources.csv"}],
+        "schema_id": sch["$id"],
+        "resources": resources,
+    }
+
+
+def descriptor_text(version: str = SCHEMA_VERSION) -> str:
+    return json.dumps(descriptor(version), indent=2, ensure_ascii=False) + "\n"
+
+
+def expected_files(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[str, str]:
+    """Every file ``make build`` writes, relative path -> text."""
+    built = build_tables(reports, version)
+    files = {f"data/{tb.name}.csv": csv_text(tb, built[tb.name]) for tb in schema.tables(version)}
+    files["datapackage.json"] = descriptor_text(version)
+    return files
+
+
+def write_atomically(root: Path, files: dict[str, str]) -> None:
+    """Write all files or none: each goes to a temporary file first, then all are renamed."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for rel, text in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            staged.append((tmp, target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+# ---------------------------------------------------------------- command
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m war_report_events build", description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", default=".", help="package root (default: .)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
+    args = parser.parse_args(argv)
+    from .validation import load_reports  # the validator decides whether reports may be built
+
+    root = Path(args.root)
+    reports, problems = load_reports(root)
+    if problems:
+        from .reporting import render_text
+
+        print(render_text(problems, truncated=False), end="")
+        print("Nothing was written: fix the reports above, then run the build again.", file=sys.stderr)
+        return 1
+    files = expected_files([r for _, r in reports])
+    changed = [rel for rel, text in files.items() if not (root / rel).is_file() or (root / rel).read_bytes() != text.encode("utf-8")]
+    if args.check:
+        for rel in changed:
+            print(f"{rel}: out of date; run `make build`.")
+        return 1 if changed else 0
+    write_atomically(root, {rel: files[rel] for rel in changed})
+    print(f"built {len(reports)} report(s): " + (", ".join(changed) + " written" if changed else "nothing changed"))
+    return 0

@@ -1,0 +1,117 @@
+"""The validator's command line: ``python validate.py [PATH ...] [--format ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import Problem
+from .reporting import RENDERERS
+
+EPILOG = """\
+PATH is a package directory (holding datapackage.json), a datapackage.json file,
+or one war report .json file. Several PATHs are checked in one run. Default: .
+
+exit codes:
+  0  valid
+  1  invalid: something inside the package is wrong (every error is listed)
+  2  could not start: bad arguments, a PATH that does not exist or cannot be
+     read, a directory without datapackage.json
+
+The validator never touches the network, never reads outside the package
+(unless --allow-outside-root), and writes nothing."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 in the chosen format, not argparse's usage dump
+        raise _BadArguments(message)
+
+
+class _BadArguments(Exception):
+    pass
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="validate.py", description="Validate a War Report Events package, descriptor or report.",
+                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="*", metavar="PATH", default=["."], help="what to check (default: .)")
+    p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
+    p.add_argument("--max-errors", type=int, default=1000, metavar="N", help="stop after N errors (default: 1000)")
+    p.add_argument("--allow-outside-root", action="store_true", help="allow paths and symlinks that leave the package root")
+    return p
+
+
+def _start_problem(code: str, target: str, message: str) -> Problem:
+    return Problem(target or None, None, None, None, code, message)
+
+
+def _format_of(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--format="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in RENDERERS else "text"
+        if arg == "--format" and i + 1 < len(argv) and argv[i + 1] in RENDERERS:
+            return argv[i + 1]
+    return "text"
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    """(exit code, what to print): pure apart from reading the files checked."""
+    from .validation import Outcome, validate_package, validate_report
+
+    try:
+        args = _parser().parse_args(argv)
+        if args.max_errors < 1:
+            raise _BadArguments("--max-errors must be at least 1")
+    except _BadArguments as exc:
+        fmt = _format_of(argv)
+        return 2, RENDERERS[fmt]([_start_problem("bad-arguments", "", f"{exc}; see `python validate.py --help`.")], False)
+    problems: list[Problem] = []
+    truncated = False
+    for target in args.paths:
+        path = Path(target)
+        if not path.exists():
+            return 2, RENDERERS[args.format]([_start_problem("path-not-found", target, "does not exist.")], False)
+        try:
+            if path.is_dir():
+                list(path.iterdir())
+                if not (path / "datapackage.json").is_file():
+                    return 2, RENDERERS[args.format]([_start_problem("no-datapackage", target, "holds no datapackage.json; give the package root, a datapackage.json or a report .json file.")], False)
+                outcome: Outcome = validate_package(path, args.allow_outside_root, args.max_errors - len(problems))
+            elif path.name == "datapackage.json":
+                outcome = validate_package(path.parent, args.allow_outside_root, args.max_errors - len(problems))
+            else:
+                with open(path, "rb"):
+                    pass
+                outcome = validate_report(path, _package_root(path), args.allow_outside_root, args.max_errors - len(problems))
+        except PermissionError:
+            return 2, RENDERERS[args.format]([_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False)
+        prefix = "" if len(args.paths) == 1 else (target.rstrip("/") + "/" if path.is_dir() else str(path.parent) + "/")
+        problems += [_prefixed(p, prefix) for p in outcome.problems] if prefix and prefix != "./" else outcome.problems
+        truncated = truncated or outcome.truncated
+        if len(problems) >= args.max_errors:
+            truncated = truncated or len(args.paths) > 1
+            break
+    return (1 if problems else 0), RENDERERS[args.format](problems, truncated) if args.format != "text" else RENDERERS["text"](problems, truncated, ", ".join(args.paths))
+
+
+def _prefixed(p: Problem, prefix: str) -> Problem:
+    return Problem(prefix + p.file if p.file else p.file, p.line, p.path, p.field, p.code, p.message)
+
+
+def _package_root(report: Path) -> Path:
+    """The package a report belongs to: the nearest folder above it holding datapackage.json."""
+    for folder in report.resolve().parents:
+        if (folder / "datapackage.json").is_file():
+            return folder
+    here = report.resolve().parent
+    return here.parent.parent if here.name == "reports" and here.parent.name == "data" else here
+
+
+def main(argv: list[str]) -> int:
+    code, text = run(argv)
+    sys.stdout.write(text)
+    return code
+
+
+main_validate = main

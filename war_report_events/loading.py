@@ -1,0 +1,219 @@
+"""Reading the package's files safely: nothing outside the root, no network, bounded size and depth.
+
+Every reader returns data and a list of located problems; none raises on bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, show_value
+
+MAX_JSON_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_CELL = 1024 * 1024
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+csv.field_size_limit(MAX_CELL)
+
+
+# ---------------------------------------------------------------- paths
+
+def unsafe_reason(root: Path, rel: str, allow_outside: bool = False) -> str | None:
+    """Why ``rel`` may not be read as a path inside ``root``, or None when it may."""
+    if URL.match(rel) and not re.match(r"^[A-Za-z]:[\\/]", rel):
+        return "is a URL; the validator never fetches anything"
+    if allow_outside:
+        return None
+    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", rel):
+        return "is an absolute path"
+    if ".." in re.split(r"[\\/]", rel):
+        return "leaves the package with '..'"
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / rel)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return "is a symlink whose target is outside the package"
+    return None
+
+
+# ---------------------------------------------------------------- JSON
+
+class _Duplicate(Exception):
+    pass
+
+
+@dataclass
+class JsonDocument:
+    """A parsed JSON file, and its text for locating values lazily."""
+
+    rel: str
+    text: str
+    data: object = None
+    problems: list[Problem] = field(default_factory=list)
+    _map: dict | None = None
+
+    def line_of(self, pointer_parts: tuple) -> int | None:
+        """1-based line where the value at the JSON pointer starts (nearest existing ancestor)."""
+        if self._map is None:
+            import json_source_map  # only when an error needs a line
+
+            try:
+                self._map = json_source_map.calculate(self.text)
+            except Exception:  # the map is a convenience; the error still has its JSON path
+                self._map = {}
+        parts = list(pointer_parts)
+        while True:
+            key = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+            entry = self._map.get(key)
+            if entry is not None:
+                return entry.value_start.line + 1
+            if not parts:
+                return None
+            parts.pop()
+
+
+def json_path(parts: tuple) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{json.dumps(p)}]")
+    return out
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(item, dict):
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, d + 1) for v in item)
+    return deepest
+
+
+def read_json(path: Path, rel: str) -> JsonDocument:
+    """Parse a JSON file strictly: UTF-8 without BOM, no duplicate keys, finite numbers, bounded depth."""
+    doc = JsonDocument(rel, "")
+
+    def problem(code: str, message: str, line: int | None = None) -> JsonDocument:
+        doc.problems.append(Problem(rel, line, "$" if line is None else None, None, code, message))
+        return doc
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            return problem("file-too-large", f"{size} bytes; the validator reads JSON files of at most {MAX_JSON_BYTES} bytes.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return problem("file-missing", f"cannot be read: {exc.strerror}.")
+    if raw.startswith(codecs.BOM_UTF8):
+        doc.problems.append(Problem(rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM."))
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        doc.text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return problem("encoding-error", f"byte {exc.start} ({raw[exc.start:exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8.", line)
+
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: dict[str, object] = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    def constant(name: str) -> float:
+        raise ValueError(f"{name} is not a JSON number")
+
+    def number(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"{text[:40]} is too large to be a finite number")
+        return value
+
+    try:
+        doc.data = json.loads(doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+    except RecursionError:
+        return problem("json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep.")
+    except json.JSONDecodeError as exc:
+        return problem("json-syntax", f"{exc.msg} (column {exc.colno}).", exc.lineno)
+    except ValueError as exc:
+        pos = re.search(r"NaN|-?Infinity|\d[\d.]*[eE]\+?\d{3,}", doc.text)
+        line = _line_at(doc.text, pos.start()) if pos else None
+        code = "json-not-finite"
+        return problem(code, f"{exc}; write a finite number or omit the value.", line)
+    if _depth(doc.data) > MAX_DEPTH:
+        doc.data = None
+        return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
+    for key in dict.fromkeys(duplicates):
+        hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", doc.text)]
+        line = _line_at(doc.text, hits[-1]) if hits else None
+        doc.problems.append(Problem(rel, line, None, key, "json-duplicate-key",
+                                    f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one."))
+    return doc
+
+
+# ---------------------------------------------------------------- CSV
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class CsvFile:
+    """Streams a CSV file's records with the physical line each starts on, collecting byte-level problems."""
+
+    path: Path
+    rel: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def _lines(self, handle) -> Iterator[str]:
+        first = True
+        for number, raw in enumerate(handle, start=1):
+            if first:
+                first = False
+                if raw.startswith(codecs.BOM_UTF8):
+                    self.problems.append(Problem(self.rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM."))
+                    raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.problems.append(Problem(self.rel, number, None, None, "encoding-error",
+                                             f"byte {exc.start + 1} of the line ({raw[exc.start:exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8."))
+                line = raw.decode("utf-8", errors="replace")
+            if line.endswith("\r\n"):
+                self.problems.append(Problem(self.rel, number, None, None, "crlf-line-ends", "ends with CR LF; save the file with LF line ends."))
+                line = line[:-2] + "\n"
+            yield line
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(start line, cells) for every record, the header first."""
+        with open(self.path, "rb") as handle:
+            reader = csv.reader(self._lines(handle), strict=True)
+            start = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    code = "cell-too-large" if "field larger" in str(exc) else "csv-syntax"
+                    message = (f"a cell is larger than {MAX_CELL} bytes; the rest of the file was not read." if code == "cell-too-large"
+                               else f"the CSV cannot be parsed here ({exc}); the rest of the file was not read. Check the quotes.")
+                    self.problems.append(Problem(self.rel, start, None, None, code, message))
+                    return
+                yield start, cells
+                start = reader.line_num + 1

@@ -1,0 +1,269 @@
+"""The rules a war report and its tables must follow, as pure functions over values and rows.
+
+The same functions check a report (values typed by JSON) and a table (cells
+typed by ``cell_value``); callers turn each ``Finding`` into a located Problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from .errors import show_value
+from .schema import Field
+
+Row = dict[str, object]
+
+
+class Finding(NamedTuple):
+    code: str
+    field: str
+    message: str
+
+
+# ---------------------------------------------------------------- single values
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+INTEGER = re.compile(r"-?[0-9]+")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def constraint_findings(f: Field, value: object) -> list[Finding]:
+    """Checks a typed, non-empty value against the field's constraints (as JSON Schema would)."""
+    if f.type == "date":
+        if not isinstance(value, str) or not DATE.fullmatch(value) or not _real_date(value):
+            return [Finding("invalid-date", f.name, f"{show_value(value)} is not a real date in YYYY-MM-DD form.")]
+        return []
+    if f.type == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return [Finding("wrong-type", f.name, f"{show_value(value)} is not a whole number.")]
+        if f.minimum is not None and value < f.minimum:
+            return [Finding("out-of-range", f.name, f"{value} is below the minimum {f.minimum}; counts and offsets are never negative.")]
+        if f.maximum is not None and value > f.maximum:
+            return [Finding("out-of-range", f.name, f"{value} is above the maximum {f.maximum}.")]
+        return []
+    if not isinstance(value, str):
+        return [Finding("wrong-type", f.name, f"{show_value(value)} is not text.")]
+    if f.enum is not None:
+        if value not in f.enum:
+            return [Finding("not-in-codelist", f.name, f"{show_value(value)} is not a code of the {f.codelist} codelist; use one of: {', '.join(f.enum[:12])}{' ...' if len(f.enum) > 12 else ''}.")]
+        return []
+    if f.max_length is not None and len(value) > f.max_length:
+        return [Finding("too-long", f.name, f"{show_value(value)} has {len(value)} characters; at most {f.max_length} are allowed.")]
+    if f.min_length is not None and len(value) < f.min_length:
+        return [Finding("too-long", f.name, f"is empty; give a value or omit the field.")]
+    if f.pattern and not _pattern(f.pattern).search(value):
+        return [Finding("pattern-mismatch", f.name, f"{show_value(value)} does not have the form {f.pattern}.")]
+    return []
+
+
+def cell_value(f: Field, text: str) -> tuple[object, list[Finding]]:
+    """A CSV cell typed for its field: (value or None when empty, findings)."""
+    if text == "":
+        return None, ([Finding("required", f.name, "is empty, but required.")] if f.required else [])
+    value: object = text
+    if f.type == "integer":
+        if not INTEGER.fullmatch(text):
+            return None, [Finding("wrong-type", f.name, f"{show_value(text)} is not a whole number.")]
+        value = int(text)
+    problems = constraint_findings(f, value)
+    return (None if problems else value), problems
+
+
+CONTROL_STRICT = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_FREE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and LF allowed; CR is never needed
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_findings(f: Field, value: str) -> list[Finding]:
+    """Hostile or unsafe text: control characters, formulas, non-NFC text."""
+    found = []
+    bad = (CONTROL_FREE if f.free_text else CONTROL_STRICT).search(value)
+    if bad:
+        where = "anywhere" if f.free_text else "outside free-text fields"
+        found.append(Finding("control-character", f.name, f"holds the control character {show_value(bad.group())} at character {bad.start() + 1}, not allowed {where}."))
+    if f.enum is None and not f.pattern and value.startswith(FORMULA):
+        found.append(Finding("formula-injection", f.name, f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it."))
+    if not f.verbatim and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        found.append(Finding("not-nfc", f.name, f"{show_value(value)} is not in Unicode NFC form; normalise it."))
+    return found
+
+
+# ---------------------------------------------------------------- rows
+
+def _known_country(code: str) -> bool:
+    import pycountry
+
+    return pycountry.countries.get(alpha_2=code) is not None
+
+
+def _known_subdivision(code: str) -> bool:
+    import pycountry
+
+    return pycountry.subdivisions.get(code=code) is not None
+
+
+def _valid_language(tag: str) -> bool:
+    import langcodes
+
+    return langcodes.tag_is_valid(tag)
+
+
+def _given(row: Row, *names: str) -> list[str]:
+    return [n for n in names if row.get(n) is not None]
+
+
+def source_rules(row: Row) -> list[Finding]:
+    lang = row.get("language")
+    if isinstance(lang, str) and not _valid_language(lang):
+        return [Finding("invalid-language", "language", f"{show_value(lang)} is not a valid BCP 47 language tag; use e.g. en, de, uk.")]
+    return []
+
+
+def actor_rules(row: Row) -> list[Finding]:
+    country = row.get("country")
+    if isinstance(country, str) and not _known_country(country):
+        return [Finding("invalid-country", "country", f"{show_value(country)} is not an ISO 3166-1 alpha-2 code.")]
+    return []
+
+
+def place_rules(row: Row) -> list[Finding]:
+    found = actor_rules(row)
+    sub, country = row.get("subdivision"), row.get("country")
+    if isinstance(sub, str):
+        if not _known_subdivision(sub):
+            found.append(Finding("invalid-subdivision", "subdivision", f"{show_value(sub)} is not an ISO 3166-2 code; leave it empty unless ISO 3166-2 lists it."))
+        elif isinstance(country, str) and not sub.startswith(country + "-"):
+            found.append(Finding("invalid-subdivision", "subdivision", f"{show_value(sub)} is not a subdivision of country {country}."))
+    return found
+
+
+DATE_SHAPES = {  # precision -> (date_start given, date_end given)
+    "day": (True, True), "days": (True, True), "month": (True, True), "year": (True, True),
+    "on_or_before": (False, True), "on_or_after": (True, False), "unknown": (False, False),
+}
+
+
+def _precision_fits(precision: str, start: str | None, end: str | None) -> str | None:
+    """Why the dates do not fit the precision, or None."""
+    want = DATE_SHAPES.get(precision)
+    if want is None:
+        return None
+    if want != (start is not None, end is not None):
+        need = {(True, True): "both date_start and date_end", (False, True): "date_end only",
+                (True, False): "date_start only", (False, False): "no dates"}[want]
+        return f"precision {precision!r} needs {need}"
+    if precision == "day" and start != end:
+        return "precision 'day' needs date_start equal to date_end"
+    if precision == "days" and start == end:
+        return "precision 'days' needs a span of more than one day; use 'day' for one day"
+    if precision == "month" and (start[8:] != "01" or start[:7] != end[:7] or
+                                 dt.date.fromisoformat(end).month == (dt.date.fromisoformat(end) + dt.timedelta(days=1)).month):
+        return "precision 'month' needs the first and last day of one month"
+    if precision == "year" and (start[4:] != "-01-01" or end[4:] != "-12-31" or start[:4] != end[:4]):
+        return "precision 'year' needs 1 January and 31 December of one year"
+    return None
+
+
+def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
+    found = []
+    start, end = row.get("date_start"), row.get("date_end")
+    if start is not None and end is not None and end < start:
+        found.append(Finding("date-order", "date_end", f"{end} is before date_start {start}."))
+    else:
+        why = _precision_fits(str(row.get("date_precision")), start, end)
+        if why:
+            found.append(Finding("date-precision-mismatch", "date_precision", why + "."))
+    place, precision = row.get("place_id"), row.get("place_precision")
+    if (place is None) != (precision == "unknown"):
+        found.append(Finding("place-precision-mismatch", "place_precision",
+                             "is 'unknown' but place_id is given; drop the place or say how precise it is." if place is not None
+                             else f"is {precision!r} but place_id is empty; give the place, or use 'unknown'."))
+    sub, kind = row.get("event_subtype"), row.get("event_type")
+    if sub is not None and subtypes.get(sub) not in (None, kind):
+        found.append(Finding("subtype-mismatch", "event_subtype", f"{show_value(sub)} is a subtype of {subtypes[sub]!r}, not of {show_value(kind)}."))
+    return found
+
+
+def claim_rules(row: Row) -> list[Finding]:
+    if (row.get("claim_date") is None) != (row.get("claim_date_precision") == "unknown"):
+        return [Finding("claim-date-mismatch", "claim_date", "must be given unless claim_date_precision is 'unknown', and omitted when it is.")]
+    return []
+
+
+QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
+    "exact": ("value",), "about": ("value",), "at_least": ("lower",), "more_than": ("lower",),
+    "at_most": ("upper",), "less_than": ("upper",), "range": ("lower", "upper"), "vague": (),
+}
+
+
+def quantity_rules(row: Row) -> list[Finding]:
+    qualifier = row.get("qualifier")
+    want = QUALIFIER_NUMBERS.get(qualifier)  # type: ignore[arg-type]
+    if want is None:
+        return []
+    given = _given(row, "value", "lower", "upper")
+    if tuple(given) != want:
+        wanted = " and ".join(want) if want else "no number"
+        return [Finding("qualifier-mismatch", "qualifier", f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.")]
+    if qualifier == "range" and row["lower"] > row["upper"]:  # type: ignore[operator]
+        return [Finding("range-order", "upper", f"{row['upper']} is below lower {row['lower']}.")]
+    return []
+
+
+# ---------------------------------------------------------------- rows with context
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def quote_findings(row: Row, text: str | None) -> list[Finding]:
+    quote, start, end = row.get("quote"), row.get("quote_start"), row.get("quote_end")
+    if text is None or not isinstance(quote, str) or not isinstance(start, int) or not isinstance(end, int):
+        return []
+    actual = text[start:end]
+    if actual == quote:
+        return []
+    hint = ""
+    where = text.find(quote)
+    if where >= 0 and text.find(quote, where + 1) < 0:
+        hint = f" The quote occurs once, at {where}..{where + len(quote)}."
+    return [Finding("quote-mismatch", "quote", f"{show_value(quote, 40)} is not the text at {start}..{end} (there: {show_value(actual, 40)}).{hint}")]
+
+
+def wording_findings(row: Row, quote: str | None) -> list[Finding]:
+    wording = row.get("wording")
+    if quote is None or not isinstance(wording, str) or wording in quote:
+        return []
+    return [Finding("wording-not-in-quote", "wording", f"{show_value(wording)} does not occur in its claim's quote; copy it verbatim from the quote.")]
+
+
+def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) -> list[Finding]:
+    """``whole`` is (claim_id, qualifier, value) of the quantity named in part_of, or None if unknown."""
+    part_of = row.get("part_of")
+    if part_of is None or whole is None:
+        return []
+    if part_of == row.get("quantity_id"):
+        return [Finding("part-of-self", "part_of", "a quantity cannot be part of itself.")]
+    claim, qualifier, value = whole
+    if claim != row.get("claim_id"):
+        return [Finding("part-of-other-claim", "part_of", f"{show_value(part_of)} belongs to claim {show_value(claim)}, not to this quantity's claim.")]
+    if row.get("qualifier") == "exact" and qualifier == "exact" and isinstance(row.get("value"), int) and isinstance(value, int) and row["value"] > value:  # type: ignore[operator]
+        return [Finding("part-exceeds-whole", "value", f"{row['value']} is more than the {value} it is part of ({show_value(part_of)}).")]
+    return []

@@ -1,0 +1,522 @@
+"""What validate.py checks: reports, the descriptor, the tables, and that tables match reports.
+
+Reading is done by ``loading``, judging by ``rules``; this module walks the
+package, locates every finding, and never raises on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import SCHEMA_VERSION, building, rules, schema
+from .errors import Problem, show_value
+from .loading import CsvFile, JsonDocument, json_path, read_json, unsafe_reason
+from .schema import Table
+
+REPORTS_DIR = "data/reports"
+ID_TABLES = ("actors", "places", "events")  # shared across reports: same id, same definition
+
+
+class Full(Exception):
+    """Raised when --max-errors is reached: validation stops early."""
+
+
+@dataclass
+class Collector:
+    limit: int
+    problems: list[Problem] = field(default_factory=list)
+    truncated: bool = False
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) >= self.limit:
+            self.truncated = True
+            raise Full
+        self.problems.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+
+# ---------------------------------------------------------------- reports
+
+@dataclass
+class Located:
+    """A report object with the JSON path parts where it stands and the table it becomes a row of."""
+
+    table: str
+    parts: tuple
+    obj: dict
+
+
+def _objects(report: dict) -> list[Located]:
+    out: list[Located] = []
+    if isinstance(report.get("source"), dict):
+        out.append(Located("sources", ("source",), report["source"]))
+    for key, table in (("actors", "actors"), ("places", "places")):
+        for i, obj in enumerate(report.get(key) or []):
+            if isinstance(obj, dict):
+                out.append(Located(table, (key, i), obj))
+    for i, event in enumerate(report.get("events") or []):
+        if not isinstance(event, dict):
+            continue
+        out.append(Located("events", ("events", i), event))
+        for j, claim in enumerate(event.get("claims") or []):
+            if not isinstance(claim, dict):
+                continue
+            out.append(Located("claims", ("events", i, "claims", j), claim))
+            for k, q in enumerate(claim.get("quantities") or []):
+                if isinstance(q, dict):
+                    out.append(Located("quantities", ("events", i, "claims", j, "quantities", k), q))
+    return out
+
+
+def _table_of(parts: tuple) -> str | None:
+    names = [p for p in parts if isinstance(p, str)]
+    mapping = {"source": "sources", "actors": "actors", "places": "places", "events": "events", "claims": "claims", "quantities": "quantities"}
+    tables = [mapping[n] for n in names if n in mapping]
+    return tables[-1] if tables else None
+
+
+SCHEMA_CODES = {
+    "required": "required", "additionalProperties": "unknown-field", "type": "wrong-type", "enum": "not-in-codelist",
+    "const": "wrong-schema-version", "pattern": "pattern-mismatch", "format": "invalid-date", "minimum": "out-of-range",
+    "maximum": "out-of-range", "maxLength": "too-long", "minLength": "too-long", "minItems": "too-few-items",
+}
+
+
+def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], set[tuple]]:
+    """JSON Schema findings in our codes and words, and the paths of objects that have them."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    sch = schema.load_schema(version)
+
+    def refuse(uri: str):  # $ref is resolved only against the bundled schema: never fetched
+        raise LookupError(f"refusing to retrieve {uri}")
+
+    registry = Registry(retrieve=refuse).with_resource(sch["$id"], Resource.from_contents(sch))
+    validator = jsonschema.Draft202012Validator(sch, registry=registry, format_checker=jsonschema.FormatChecker())
+    tables = {t.name: t for t in schema.tables(version)}
+    found: list[Problem] = []
+    bad: set[tuple] = set()
+    for err in validator.iter_errors(doc.data):
+        parts = tuple(err.absolute_path)
+        code = SCHEMA_CODES.get(str(err.validator), "wrong-type")
+        if err.validator in ("required", "additionalProperties"):
+            bad.add(parts)
+            names = ([n for n in err.validator_value if isinstance(err.instance, dict) and n not in err.instance] if err.validator == "required"
+                     else [n for n in err.instance if n not in err.schema.get("properties", {})])
+            for name in names:
+                message = ("is missing, but required; give it (see the data dictionary)." if code == "required"
+                           else "is not a field of the schema; remove it or check its spelling.")
+                found.append(Problem(doc.rel, doc.line_of(parts + ((name,) if code == "unknown-field" else ())), json_path(parts + (name,)), name, code, message))
+            continue
+        bad.add(parts[:-1] if parts and isinstance(parts[-1], str) else parts)
+        name = next((p for p in reversed(parts) if isinstance(p, str)), None)
+        table = _table_of(parts[:-1]) if parts else None
+        message = None
+        if table and name in tables[table].names and not isinstance(err.instance, (dict, list)):
+            hits = rules.constraint_findings(tables[table].field(name), err.instance)
+            message = next((h.message for h in hits if h.code == code), None)
+        if message is None:
+            message = f"{show_value(err.instance) if not isinstance(err.instance, (dict, list)) else 'the value'}: {err.message[:200]}"
+            if code == "wrong-schema-version":
+                message = f"{show_value(err.instance)} is not {version!r}."
+        found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), name, code, message))
+    return found, bad
+
+
+def _text_of(root: Path, rel_text: object, allow_outside: bool) -> tuple[bytes | None, str | None]:
+    """(bytes, None) of a source text, or (None, why it cannot be read)."""
+    if not isinstance(rel_text, str):
+        return None, None
+    why = unsafe_reason(root, rel_text, allow_outside)
+    if why:
+        return None, why
+    path = root / rel_text
+    if not path.is_file():
+        return None, "does not exist"
+    return path.read_bytes(), None
+
+
+def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> list[Problem]:
+    """Everything that can be checked in one report on its own."""
+    if not isinstance(doc.data, dict):
+        return [Problem(doc.rel, 1, "$", None, "wrong-type", "a war report is a JSON object; see the schema.")]
+    report = doc.data
+    version = report.get("schema_version")
+    if version not in schema.available_versions():
+        return [Problem(doc.rel, doc.line_of(("schema_version",)), "$.schema_version", "schema_version", "wrong-schema-version",
+                        f"{show_value(version)} is not a schema version of this validator ({', '.join(schema.available_versions())}).")]
+    found, bad = _schema_problems(doc, version)
+    tables = {t.name: t for t in schema.tables(version)}
+    subtypes = schema.subtype_types(version)
+
+    def at(obj: Located, f: rules.Finding) -> Problem:
+        parts = obj.parts + (f.field,)
+        return Problem(doc.rel, doc.line_of(parts), json_path(parts), f.field, f.code, f.message)
+
+    objects = _objects(report)
+    ids: dict[str, dict[str, Located]] = {name: {} for name in tables}
+    for obj in objects:
+        key = tables[obj.table].primary_key
+        value = obj.obj.get(key)
+        if isinstance(value, str):
+            if value in ids[obj.table]:
+                found.append(at(obj, rules.Finding("duplicate-id", key, f"{show_value(value)} is already used by another {obj.table[:-1]} of this report.")))
+            ids[obj.table].setdefault(value, obj)
+
+    source = report.get("source") if isinstance(report.get("source"), dict) else {}
+    text: str | None = None
+    raw, why = _text_of(root, source.get("text_path"), allow_outside)
+    if why:
+        code = "unsafe-path" if why != "does not exist" else "file-missing"
+        found.append(Problem(doc.rel, doc.line_of(("source", "text_path")), "$.source.text_path", "text_path", code,
+                             f"{show_value(source.get('text_path'))} {why}; the source text must be shipped under data/sources/."))
+    elif raw is not None:
+        if isinstance(source.get("text_sha256"), str) and rules.sha256_of(raw) != source["text_sha256"]:
+            found.append(Problem(doc.rel, doc.line_of(("source", "text_sha256")), "$.source.text_sha256", "text_sha256", "text-sha256-mismatch",
+                                 f"the text at {source['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded; the text changed after coding."))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            found.append(Problem(source["text_path"], None, None, None, "encoding-error", "the source text is not valid UTF-8; ship it as UTF-8."))
+    sid = source.get("source_id")
+    if isinstance(sid, str) and Path(doc.rel).name != f"{sid}.json" and doc.rel.startswith(REPORTS_DIR):
+        found.append(Problem(doc.rel, doc.line_of(("source", "source_id")), "$.source.source_id", "source_id", "report-file-name",
+                             f"the file is {Path(doc.rel).name} but source_id is {show_value(sid)}; name it {sid}.json."))
+
+    used = {"actors": set(), "places": set()}
+    for obj in objects:
+        row = obj.obj
+        for f in tables[obj.table].fields:
+            value = row.get(f.name)
+            if isinstance(value, str):
+                found.extend(at(obj, x) for x in rules.text_findings(f, value))
+            if f.references in ("actors", "places") and isinstance(value, str):
+                used[f.references].add(value)
+            if f.references in ("actors", "places", "quantities") and isinstance(value, str) and value not in ids[f.references]:
+                where = "of this claim" if f.references == "quantities" else "in this report's " + f.references
+                found.append(at(obj, rules.Finding("dangling-reference", f.name, f"{show_value(value)} is not defined {where}; define it there or correct the id.")))
+        if obj.parts in bad:
+            continue  # schema errors first: rules on a malformed object only add noise
+        findings: list[rules.Finding] = {
+            "sources": rules.source_rules, "actors": rules.actor_rules, "places": rules.place_rules,
+            "claims": rules.claim_rules, "quantities": rules.quantity_rules,
+        }.get(obj.table, lambda r: rules.event_rules(r, subtypes))(row)
+        if obj.table == "claims":
+            findings += rules.quote_findings(row, text)
+        if obj.table == "quantities":
+            claim = ids["claims"].get(_claim_id_of(objects, obj))
+            quote = claim.obj.get("quote") if claim else None
+            findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
+            whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
+            if whole is not None:
+                claim_of_whole = _claim_id_of(objects, whole)
+                row = {**row, "claim_id": _claim_id_of(objects, obj)}
+                findings += rules.part_findings(row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value")))
+        found.extend(at(obj, f) for f in findings)
+    for table in ("actors", "places"):
+        for value, loc in ids[table].items():
+            if value not in used[table]:
+                found.append(at(loc, rules.Finding("unused-definition", tables[table].primary_key,
+                                                   f"{show_value(value)} is defined but nothing in this report refers to it; remove it.")))
+    return found
+
+
+def _claim_id_of(objects: list[Located], quantity: Located) -> str | None:
+    claim_parts = quantity.parts[:4]
+    for obj in objects:
+        if obj.parts == claim_parts:
+            value = obj.obj.get("claim_id")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def load_reports(root: Path, allow_outside: bool = False) -> tuple[list[tuple[str, dict]], list[Problem]]:
+    """All reports of the package with every problem in them and between them."""
+    folder = root / REPORTS_DIR
+    found: list[Problem] = []
+    loaded: list[tuple[JsonDocument, dict]] = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        why = unsafe_reason(root, rel, allow_outside)
+        if why:
+            found.append(Problem(rel, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package."))
+            continue
+        doc = read_json(path, rel)
+        found.extend(doc.problems)
+        if doc.data is None:
+            continue
+        problems = check_report(doc, root, allow_outside)
+        found.extend(problems)
+        if isinstance(doc.data, dict):
+            loaded.append((doc, doc.data))
+    found.extend(_across_reports(loaded))
+    return [(doc.rel, data) for doc, data in loaded], found
+
+
+def _across_reports(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
+    """Ids are global: unique claims, quantities and sources; one definition per actor, place, event."""
+    found: list[Problem] = []
+    first: dict[tuple[str, str], tuple[str, object]] = {}
+    for doc, report in loaded:
+        version = report.get("schema_version", SCHEMA_VERSION)
+        if version not in schema.available_versions():
+            continue
+        keys = {t.name: t.primary_key for t in schema.tables(version)}
+        for obj in _objects(report):
+            key = keys[obj.table]
+            value = obj.obj.get(key)
+            if not isinstance(value, str):
+                continue
+            definition = {k: v for k, v in obj.obj.items() if k != "claims"}
+            seen = first.get((obj.table, value))
+            if seen is None:
+                first[(obj.table, value)] = (doc.rel, definition)
+                continue
+            if seen[0] == doc.rel:
+                continue  # duplicates inside one report are reported by check_report
+            parts = obj.parts + (key,)
+            if obj.table not in ID_TABLES:
+                found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), key, "duplicate-id",
+                                     f"{show_value(value)} is already used in {seen[0]}; ids are global and never reused."))
+            elif seen[1] != definition:
+                diff = sorted(k for k in set(definition) | set(seen[1]) if definition.get(k) != seen[1].get(k))  # type: ignore[union-attr]
+                found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), key, "conflicting-definition",
+                                     f"{show_value(value)} is defined differently in {seen[0]} ({', '.join(diff)}); make the definitions identical."))
+    return found
+
+
+# ---------------------------------------------------------------- descriptor
+
+def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(b) + [k for k in a if k not in b]:
+            if k not in a or k not in b:
+                return parts + (k,)
+            d = _first_difference(a[k], b[k], parts + (k,))
+            if d is not None:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = _first_difference(x, y, parts + (i,))
+            if d is not None:
+                return d
+        return None if len(a) == len(b) else parts + (min(len(a), len(b)),)
+    return None if a == b and type(a) is type(b) else parts
+
+
+def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem]]:
+    """Resource name -> safe path to read, and the descriptor's problems."""
+    rel = "datapackage.json"
+    doc = read_json(root / rel, rel)
+    found = list(doc.problems)
+    expected = building.descriptor()
+    paths = {r["name"]: r["path"] for r in expected["resources"]}
+    if doc.data is None:
+        return paths, found
+    if not isinstance(doc.data, dict):
+        return paths, found + [Problem(rel, 1, "$", None, "descriptor-not-object", "datapackage.json must be a JSON object; regenerate it with `make build`.")]
+    resources = doc.data.get("resources")
+    for i, res in enumerate(resources if isinstance(resources, list) else []):
+        if not isinstance(res, dict):
+            continue
+        for key in ("path", "schema"):
+            value = res.get(key)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                why = unsafe_reason(root, v, allow_outside) if isinstance(v, str) else None
+                if why:
+                    found.append(Problem(rel, doc.line_of(("resources", i, key)), json_path(("resources", i, key)), key, "unsafe-path",
+                                         f"{show_value(v)} {why}; resources must be files inside the package."))
+                    if key == "path" and res.get("name") in paths:
+                        paths[res["name"]] = ""  # never read an unsafe path
+            if key == "path" and isinstance(value, str) and res.get("name") in paths and paths[res["name"]] and not unsafe_reason(root, value, allow_outside):
+                paths[res["name"]] = value
+        ref = json.dumps(res.get("schema")) if isinstance(res.get("schema"), dict) else ""
+        if '"$ref"' in ref:
+            found.append(Problem(rel, doc.line_of(("resources", i, "schema")), json_path(("resources", i, "schema")), "schema", "unsafe-path",
+                                 "a Table Schema may not use $ref; the validator resolves nothing outside the bundled schema."))
+    diff = _first_difference(doc.data, expected)
+    if diff is not None:
+        found.append(Problem(rel, doc.line_of(diff), json_path(diff), None, "descriptor-out-of-date",
+                             f"differs from what `make build` generates at {json_path(diff)}; run `make build`, never edit it by hand."))
+    return paths, found
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass
+class TableContext:
+    """What later tables need from earlier ones, kept as small as the rules allow."""
+
+    keys: dict[str, set[str] | None] = field(default_factory=dict)  # None: table unreadable, skip references into it
+    texts: dict[str, str | None] = field(default_factory=dict)
+    quotes: dict[str, str] = field(default_factory=dict)
+    wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
+
+
+def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str, str], root: Path, allow_outside: bool) -> list[rules.Finding]:
+    name = table.name
+    if name == "sources":
+        out = rules.source_rules(row)
+        raw, why = _text_of(root, row.get("text_path"), allow_outside)
+        text = None
+        if why:
+            out.append(rules.Finding("unsafe-path" if why != "does not exist" else "file-missing", "text_path", f"{show_value(row.get('text_path'))} {why}."))
+        elif raw is not None:
+            if rules.sha256_of(raw) != row.get("text_sha256"):
+                out.append(rules.Finding("text-sha256-mismatch", "text_sha256", f"the text at {row['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded."))
+            text = raw.decode("utf-8", errors="replace")
+        ctx.texts[str(row["source_id"])] = text
+        return out
+    if name == "actors":
+        return rules.actor_rules(row)
+    if name == "places":
+        return rules.place_rules(row)
+    if name == "events":
+        return rules.event_rules(row, subtypes)
+    if name == "claims":
+        ctx.quotes[str(row["claim_id"])] = str(row["quote"])
+        return rules.claim_rules(row) + rules.quote_findings(row, ctx.texts.get(str(row["source_id"])))
+    out = rules.quantity_rules(row) + rules.wording_findings(row, ctx.quotes.get(str(row["claim_id"])))
+    ctx.wholes[str(row["quantity_id"])] = (str(row["claim_id"]), row.get("qualifier"), row.get("value"))  # type: ignore[arg-type]
+    return out
+
+
+def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool) -> None:
+    path = root / rel
+    if not rel or not path.is_file():
+        if rel:
+            out.add(Problem(rel, None, None, None, "file-missing", f"the {table.name} table does not exist; run `make build`."))
+        ctx.keys[table.name] = None
+        return
+    if path.stat().st_size == 0:
+        out.add(Problem(rel, None, None, None, "empty-file", "is empty, not even a header; run `make build`."))
+        ctx.keys[table.name] = None
+        return
+    subtypes = schema.subtype_types()
+    reader = CsvFile(path, rel)
+    keys: set[str] = set()
+    ctx.keys[table.name] = keys
+    pending: list[tuple[int, schema.Field, str]] = []
+    parts_pending: list[tuple[int, dict]] = []
+    fields = table.fields
+    width = len(fields)
+    try:
+        for line, cells in reader.records():
+            out.extend(reader.problems)
+            reader.problems.clear()
+            if line == 1:
+                if tuple(cells) != table.names:
+                    bad = next((n for n, c in zip(table.names, cells) if n != c), table.names[min(len(cells), width - 1)])
+                    out.add(Problem(rel, 1, None, bad, "header-mismatch", f"the header is {show_value(','.join(cells))}; it must be {','.join(table.names)}. Rebuild the table with `make build`."))
+                    ctx.keys[table.name] = None
+                    return
+                continue
+            if len(cells) != width:
+                out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {width}. Check for a missing or extra comma."))
+                continue
+            row: dict = {}
+            cell_ok = True
+            for f, text in zip(fields, cells):
+                value, findings = rules.cell_value(f, text)
+                if text and f.type == "string" and not findings:
+                    findings = rules.text_findings(f, text)
+                if findings:
+                    cell_ok = False
+                    for x in findings:
+                        out.add(Problem(rel, line, None, x.field, x.code, x.message))
+                row[f.name] = value
+            pk = row.get(table.primary_key)
+            if isinstance(pk, str):
+                if pk in keys:
+                    out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
+                keys.add(pk)
+            for f in fields:
+                value = row.get(f.name)
+                if f.references and isinstance(value, str):
+                    if f.references == table.name:
+                        pending.append((line, f, value))
+                    else:
+                        target = ctx.keys.get(f.references)
+                        if target is not None and value not in target:
+                            out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not a {f.references[:-1]} id in {f.references}.csv."))
+            if cell_ok:
+                for x in _row_findings(table, row, ctx, subtypes, root, allow_outside):
+                    out.add(Problem(rel, line, None, x.field, x.code, x.message))
+                if table.name == "quantities" and row.get("part_of") is not None:
+                    parts_pending.append((line, row))
+        out.extend(reader.problems)
+        for line, f, value in pending:
+            if value not in keys:
+                out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not a {table.name[:-1]} id in this table."))
+        for line, row in parts_pending:
+            for x in rules.part_findings(row, ctx.wholes.get(str(row["part_of"]))):
+                out.add(Problem(rel, line, None, x.field, x.code, x.message))
+    except OSError as exc:
+        out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
+
+
+
+def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out: Collector) -> None:
+    expected = building.expected_files(reports)
+    for tb in schema.tables():
+        rel = paths.get(tb.name) or ""
+        path = root / rel
+        if not rel or not path.is_file() or path.stat().st_size == 0:
+            continue  # reported as missing or empty already
+        want = expected[f"data/{tb.name}.csv"].encode("utf-8").split(b"\n")
+        with open(path, "rb") as handle:
+            for number, got in enumerate(handle, start=1):
+                if number > len(want) - 1 or got.rstrip(b"\n") != want[number - 1] or not got.endswith(b"\n"):
+                    out.add(Problem(rel, number, None, None, "table-out-of-date", f"line {number} differs from what `make build` writes from {REPORTS_DIR}/; edit the report, not the table, and run `make build`."))
+                    break
+            else:
+                if number < len(want) - 1:
+                    out.add(Problem(rel, number + 1, None, None, "table-out-of-date", f"the table ends at line {number}, but the reports give {len(want) - 1} lines; run `make build`."))
+
+
+# ---------------------------------------------------------------- entry points
+
+@dataclass
+class Outcome:
+    problems: list[Problem]
+    truncated: bool = False
+    started: bool = True  # False: exit 2, the validation could not start
+
+
+def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+    out = Collector(max_errors)
+    try:
+        paths, problems = check_descriptor(root, allow_outside)
+        out.extend(problems)
+        reports, problems = load_reports(root, allow_outside)
+        out.extend(problems)
+        ctx = TableContext()
+        for tb in schema.tables():
+            check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
+        if not problems:
+            check_up_to_date(root, paths, [r for _, r in reports], out)
+    except Full:
+        pass
+    return Outcome(sorted(out.problems, key=_order), out.truncated)
+
+
+def validate_report(path: Path, root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+    rel = path.resolve().relative_to(root.resolve()).as_posix() if path.resolve().is_relative_to(root.resolve()) else path.name
+    doc = read_json(path, rel)
+    problems = list(doc.problems)
+    if doc.data is not None:
+        problems += check_report(doc, root, allow_outside)
+    problems.sort(key=_order)
+    return Outcome(problems[:max_errors], len(problems) > max_errors)
+
+
+def _order(p: Problem) -> tuple:
+    return (p.file or "", p.line or 0, p.path or "", p.field or "", p.code)
