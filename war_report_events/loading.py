@@ -102,6 +102,41 @@ def _depth(value: object) -> int:
     return deepest
 
 
+def duplicate_keys(text: str) -> list[tuple[str, int]]:
+    """(key, position of the later occurrence) for every key repeated within one object.
+
+    Only called once the parser has seen a duplicate, so its slowness never costs a valid file.
+    """
+    found: list[tuple[str, int]] = []
+    stack: list[set[str] | None] = []  # a set per open object, None per open array
+    string = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            m = string.match(text, i)
+            if m is None:
+                break
+            j = m.end()
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] == ":" and stack and stack[-1] is not None:
+                key = json.loads(m.group())
+                if key in stack[-1]:
+                    found.append((key, i))
+                stack[-1].add(key)
+            i = m.end()
+            continue
+        if c == "{":
+            stack.append(set())
+        elif c == "[":
+            stack.append(None)
+        elif c in "}]" and stack:
+            stack.pop()
+        i += 1
+    return found
+
+
 def read_json(path: Path, rel: str) -> JsonDocument:
     """Parse a JSON file strictly: UTF-8 without BOM, no duplicate keys, finite numbers, bounded depth."""
     doc = JsonDocument(rel, "")
@@ -159,11 +194,10 @@ def read_json(path: Path, rel: str) -> JsonDocument:
     if _depth(doc.data) > MAX_DEPTH:
         doc.data = None
         return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
-    for key in dict.fromkeys(duplicates):
-        hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", doc.text)]
-        line = _line_at(doc.text, hits[-1]) if hits else None
-        doc.problems.append(Problem(rel, line, None, key, "json-duplicate-key",
-                                    f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one."))
+    if duplicates:
+        for key, pos in duplicate_keys(doc.text):
+            doc.problems.append(Problem(rel, _line_at(doc.text, pos), None, key, "json-duplicate-key",
+                                        f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one."))
     return doc
 
 
@@ -179,6 +213,7 @@ class CsvFile:
     path: Path
     rel: str
     problems: list[Problem] = field(default_factory=list)
+    stopped: bool = False  # the rest of the file could not be read
 
     def _lines(self, handle) -> Iterator[str]:
         first = True
@@ -214,6 +249,7 @@ class CsvFile:
                     message = (f"a cell is larger than {MAX_CELL} bytes; the rest of the file was not read." if code == "cell-too-large"
                                else f"the CSV cannot be parsed here ({exc}); the rest of the file was not read. Check the quotes.")
                     self.problems.append(Problem(self.rel, start, None, None, code, message))
+                    self.stopped = True
                     return
                 yield start, cells
                 start = reader.line_num + 1

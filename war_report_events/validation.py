@@ -210,7 +210,7 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
         if obj.table == "claims":
             findings += rules.quote_findings(row, text)
         if obj.table == "quantities":
-            claim = ids["claims"].get(_claim_id_of(objects, obj))
+            claim = next((o for o in objects if o.parts == obj.parts[:4]), None)
             quote = claim.obj.get("quote") if claim else None
             findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
             whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
@@ -355,7 +355,7 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
 class TableContext:
     """What later tables need from earlier ones, kept as small as the rules allow."""
 
-    keys: dict[str, set[str] | None] = field(default_factory=dict)  # None: table unreadable, skip references into it
+    keys: dict[str, set[str] | None] = field(default_factory=dict)  # None: not fully known, skip references into it
     texts: dict[str, str | None] = field(default_factory=dict)
     quotes: dict[str, str] = field(default_factory=dict)
     wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
@@ -405,25 +405,25 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
     keys: set[str] = set()
     ctx.keys[table.name] = keys
     pending: list[tuple[int, schema.Field, str]] = []
+    unsure = False
     parts_pending: list[tuple[int, dict]] = []
     fields = table.fields
     width = len(fields)
     try:
         for line, cells in reader.records():
-            out.extend(reader.problems)
-            reader.problems.clear()
             if line == 1:
                 if tuple(cells) != table.names:
                     bad = next((n for n, c in zip(table.names, cells) if n != c), table.names[min(len(cells), width - 1)])
                     out.add(Problem(rel, 1, None, bad, "header-mismatch", f"the header is {show_value(','.join(cells))}; it must be {','.join(table.names)}. Rebuild the table with `make build`."))
                     ctx.keys[table.name] = None
+                    out.extend(reader.problems)
                     return
                 continue
             if len(cells) != width:
                 out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {width}. Check for a missing or extra comma."))
                 continue
             row: dict = {}
-            cell_ok = True
+            cell_ok = not reader.problems or not any("\ufffd" in c for c in cells)
             for f, text in zip(fields, cells):
                 value, findings = rules.cell_value(f, text)
                 if text and f.type == "string" and not findings:
@@ -433,7 +433,11 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
                     for x in findings:
                         out.add(Problem(rel, line, None, x.field, x.code, x.message))
                 row[f.name] = value
+            out.extend(reader.problems)
+            reader.problems.clear()
             pk = row.get(table.primary_key)
+            if pk is None:
+                unsure = True  # an unreadable id: references to it cannot be judged
             if isinstance(pk, str):
                 if pk in keys:
                     out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
@@ -453,6 +457,9 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
                 if table.name == "quantities" and row.get("part_of") is not None:
                     parts_pending.append((line, row))
         out.extend(reader.problems)
+        if reader.stopped or unsure:
+            ctx.keys[table.name] = None
+            return
         for line, f, value in pending:
             if value not in keys:
                 out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not a {table.name[:-1]} id in this table."))

@@ -1,0 +1,52 @@
+"""Fixtures as data: every case under tests/fixtures/invalid/ must give exactly its expected.csv, in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, case_args, expected_rows, materialize, order
+from war_report_events.cli import run
+from war_report_events.errors import ERROR_CODES
+
+CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+START_CODES = {c for c, e in ERROR_CODES.items() if e.group.startswith("could not start")}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_invalid_case(case: Path, tmp_path: Path) -> None:
+    pkg = materialize(case, tmp_path)
+    args = case_args(case, pkg)
+    expected = expected_rows(case, pkg)
+    code, out = run(args + ["--format", "json"])
+    result = json.loads(out)
+    got = [(e["file"], e["line"], e["field"], e["path"], e["code"]) for e in result["errors"]]
+    assert sorted(got, key=order) == got  # output order is documented
+    assert got == expected, "\n".join(e["message"] for e in result["errors"])
+    want_exit = 2 if {e[4] for e in expected} & START_CODES else 1
+    assert (code, result["valid"]) == (want_exit, False)
+    for e in result["errors"]:
+        assert e["message"] and "\n" not in e["message"] and len(e["message"]) < 400
+
+    text_code, text = run(args)
+    lines = text.splitlines()
+    assert text_code == want_exit and len(lines) == len(expected) + 1
+    assert lines[-1].startswith("invalid: ")
+    for (file, line, _, _, code_), printed in zip(expected, lines):
+        assert printed.startswith(f"{file}:{line}:" if line else f"{file or '(command line)'}:")
+        assert printed.endswith(f"[{code_}]")
+
+    gh_code, gh = run(args + ["--format", "github"])
+    annotations = [l for l in gh.splitlines() if l.startswith("::error ")]
+    assert gh_code == want_exit and len(annotations) == len(expected)
+    assert sorted(a.split("title=")[1].split("::")[0] for a in annotations) == sorted(e[4] for e in expected)
+
+
+def test_every_error_code_has_a_fixture() -> None:
+    covered = set()
+    for case in CASES:
+        covered |= {row[4] for row in expected_rows(case, Path("."))}
+    untested_here = {"path-unreadable", "file-too-large", "cell-too-large"}  # built at run time in test_hostile.py
+    assert set(ERROR_CODES) - covered - untested_here == set()
