@@ -100,8 +100,7 @@ def test_zip_holds_the_tracked_release_files_with_fixed_metadata(
         tracked = set(git(repo, "ls-files").splitlines())
         assert set(names) <= tracked
         for required in [
-            "datapackage.json", "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE",
-            "LICENSE-DATA", "NOTICE", "validate.py", "war_report_events/__init__.py", "war_report_events/cli.py",
+            *releasing.REQUIRED_FILES, "war_report_events/__init__.py", "war_report_events/cli.py",
             f"schema/{version}/war-report.schema.json", f"schema/released/{version}.sha256",
         ]:
             assert required in names, required
@@ -140,10 +139,10 @@ def assert_refused(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_refuses_a_modified_tracked_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with (repo / "README.md").open("a", encoding="utf-8") as readme:
-        readme.write("\nlocal edit\n")
+    with (repo / "CHANGELOG.md").open("a", encoding="utf-8") as changelog:
+        changelog.write("\nlocal edit\n")
     err = assert_refused(repo, tmp_path, capsys, "uncommitted changes")
-    assert "M README.md" in err
+    assert "M CHANGELOG.md" in err
 
 
 def test_refuses_an_untracked_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,6 +183,12 @@ def test_refuses_an_invalid_package(repo: Path, tmp_path: Path, capsys: pytest.C
     assert_refused(repo, tmp_path, capsys, "validate.py says the package is invalid")
 
 
+def test_refuses_a_missing_required_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "rm", "--quiet", "NOTICE")
+    commit_all(repo, "drop NOTICE")
+    assert_refused(repo, tmp_path, capsys, "required files are not committed: NOTICE")
+
+
 def test_refuses_outside_a_git_checkout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "plain").mkdir()
     assert_refused(tmp_path / "plain", tmp_path, capsys, "git status --porcelain failed")
@@ -204,4 +209,5 @@ def test_release_members_are_chosen_and_sorted() -> None:
 
 def test_zip_timestamp_is_utc_and_clamped_to_1980() -> None:
     assert releasing.zip_timestamp(0) == (1980, 1, 1, 0, 0, 0)
-    assert releasing.zip_timestamp(1_795_651_200) == (2026, 11, 25, 0, 0, 0)
+    assert releasing.zip_timestamp(1_795_564_800) == (2026, 11, 25, 0, 0, 0)  # 2026-11-25T00:00:00Z
+    assert releasing.zip_timestamp(1_795_564_801) == (2026, 11, 25, 0, 0, 1)

@@ -50,6 +50,8 @@ MEMBER_FILES = frozenset(
         "pyproject.toml",
     }
 )
+# A release without these is broken: refuse it. (README.md joins this set once it exists on main.)
+REQUIRED_FILES = MEMBER_FILES - {"README.md"}
 MEMBER_FOLDERS: tuple[tuple[str, str], ...] = (
     ("data/", ""),
     ("schema/", ""),
@@ -234,6 +236,10 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
             "the working tree has uncommitted changes (commit or stash them; a release is built "
             f"from a commit):\n    {shown}"
         )
+    tracked = set(git(root, "ls-files", "-z").split("\0"))
+    missing = sorted(REQUIRED_FILES - tracked)
+    if missing:
+        problems.append(f"required files are not committed: {', '.join(missing)}")
     found = versions.collect_versions(root)
     version_problems = versions.inconsistencies(found)
     problems += [f"version: {p}" for p in version_problems]
