@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 
+sys.dont_write_bytecode = True  # validation writes nothing, not even .pyc files
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if p not in ("", ".", HERE, os.getcwd())]
 _spec = importlib.util.spec_from_file_location(

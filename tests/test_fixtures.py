@@ -33,7 +33,7 @@ def test_invalid_case(case: Path, tmp_path: Path) -> None:
     text_code, text = run(args)
     lines = text.splitlines()
     assert text_code == want_exit and len(lines) == len(expected) + 1
-    assert lines[-1].startswith("invalid: ")
+    assert lines[-1].startswith("could not start: " if want_exit == 2 else "invalid: ")
     for (file, line, _, _, code_), printed in zip(expected, lines):
         assert printed.startswith(f"{file}:{line}:" if line else f"{file or '(command line)'}:")
         assert printed.endswith(f"[{code_}]")

@@ -216,7 +216,7 @@ class CsvFile:
     stopped: bool = False  # the rest of the file could not be read
 
     def _lines(self, handle) -> Iterator[str]:
-        first = True
+        first, crlf = True, False
         for number, raw in enumerate(handle, start=1):
             if first:
                 first = False
@@ -230,7 +230,9 @@ class CsvFile:
                                              f"byte {exc.start + 1} of the line ({raw[exc.start:exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8."))
                 line = raw.decode("utf-8", errors="replace")
             if line.endswith("\r\n"):
-                self.problems.append(Problem(self.rel, number, None, None, "crlf-line-ends", "ends with CR LF; save the file with LF line ends."))
+                if not crlf:  # once per file: a file saved with CR LF has it on every line
+                    self.problems.append(Problem(self.rel, number, None, None, "crlf-line-ends", "ends with CR LF (later lines are not reported again); save the file with LF line ends."))
+                crlf = True
                 line = line[:-2] + "\n"
             yield line
 

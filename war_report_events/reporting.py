@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .errors import Problem
+from .errors import ERROR_CODES, Problem
 
 
 def _where(p: Problem) -> str:
@@ -24,7 +24,8 @@ def render_text(problems: list[Problem], truncated: bool, checked: str = "") -> 
         lines.append(f"stopped after {len(problems)} errors (raise --max-errors to see more)")
     if problems:
         counts = Counter(p.code for p in problems)
-        lines.append(f"invalid: {len(problems)} error{'s' if len(problems) != 1 else ''} (" + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items())) + ")")
+        verdict = "could not start" if ERROR_CODES[problems[0].code].group.startswith("could not start") else "invalid"
+        lines.append(f"{verdict}: {len(problems)} error{'s' if len(problems) != 1 else ''} (" + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items())) + ")")
     else:
         lines.append(f"valid{': ' + checked if checked else ''}")
     return "\n".join(lines) + "\n"

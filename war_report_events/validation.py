@@ -450,7 +450,7 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
                     else:
                         target = ctx.keys.get(f.references)
                         if target is not None and value not in target:
-                            out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not a {f.references[:-1]} id in {f.references}.csv."))
+                            out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {f.references}.csv; define it there or correct the id."))
             if cell_ok:
                 for x in _row_findings(table, row, ctx, subtypes, root, allow_outside):
                     out.add(Problem(rel, line, None, x.field, x.code, x.message))
@@ -462,7 +462,7 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
             return
         for line, f, value in pending:
             if value not in keys:
-                out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not a {table.name[:-1]} id in this table."))
+                out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it or correct the id."))
         for line, row in parts_pending:
             for x in rules.part_findings(row, ctx.wholes.get(str(row["part_of"]))):
                 out.add(Problem(rel, line, None, x.field, x.code, x.message))
