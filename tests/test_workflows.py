@@ -7,6 +7,7 @@ Everything here runs offline: check-jsonschema and pre-commit ship the schemas t
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -253,3 +254,55 @@ def test_metaschema_check_can_fail() -> None:
     assert SCHEMAS
     with pytest.raises(SchemaError):
         Draft202012Validator.check_schema({"type": "object", "properties": {"x": {"type": "nonsense"}}})
+
+
+# --- the action's own shell steps, run here as GitHub would run them ---
+
+
+def run_action_step(name: str, inputs: dict[str, str], runner_temp: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run one `run:` step of action.yml with bash as GitHub does, its `${{ }}` env values resolved."""
+    action = load(ACTION)
+    step = next(step for step in action["runs"]["steps"] if step.get("name") == name)
+    values = {f"inputs.{key}": str(spec["default"]) for key, spec in action["inputs"].items()}
+    values |= {f"inputs.{key}": value for key, value in inputs.items()}
+    values["github.action_path"] = str(ROOT)
+
+    def resolve(text: str) -> str:
+        return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: values[m.group(1)], text)
+
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp)} | {k: resolve(v) for k, v in step.get("env", {}).items()}
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_refuses_a_schema_version_it_does_not_ship(tmp_path: Path) -> None:
+    ok = run_action_step("Check the schema version", {}, tmp_path, tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    missing = run_action_step("Check the schema version", {"schema-version": "9.9.9"}, tmp_path, tmp_path)
+    assert missing.returncode == 2
+    assert missing.stdout.startswith("::error") and "'9.9.9'" in missing.stdout and "0.1.0" in missing.stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_validates_a_package_and_annotates_errors(tmp_path: Path) -> None:
+    # The install step's venv, stood in for by this interpreter (pip install needs the network).
+    python = tmp_path / "war-report-events-venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    workspace = tmp_path / "workspace"
+    package = workspace / "packages" / "ours"
+    shutil.copytree(ROOT / "data", package / "data")
+    shutil.copy(ROOT / "datapackage.json", package)
+
+    valid = run_action_step("Validate", {"path": "packages/ours"}, tmp_path, workspace)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+
+    report = next((package / "data" / "reports").glob("*.json"))
+    report.write_text(report.read_text(encoding="utf-8").replace('"actors"', '"actorz"', 1), encoding="utf-8")
+    invalid = run_action_step("Validate", {"path": "packages/ours"}, tmp_path, workspace)
+    assert invalid.returncode == 1
+    assert re.search(rf"^::error file=[^,]*{re.escape(report.name)},line=\d+", invalid.stdout, re.M), invalid.stdout
