@@ -100,12 +100,11 @@ def _prefixed(p: Problem, prefix: str) -> Problem:
 
 
 def _package_root(report: Path) -> Path:
-    """The package a report belongs to: the nearest folder above it holding datapackage.json."""
-    for folder in report.resolve().parents:
-        if (folder / "datapackage.json").is_file():
-            return folder
+    """The package a report belongs to: the folder holding its data/reports/, else the nearest with datapackage.json."""
     here = report.resolve().parent
-    return here.parent.parent if here.name == "reports" and here.parent.name == "data" else here
+    if here.name == "reports" and here.parent.name == "data":
+        return here.parent.parent
+    return next((f for f in here.parents if (f / "datapackage.json").is_file()), here)
 
 
 def main(argv: list[str]) -> int:

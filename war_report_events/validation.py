@@ -51,23 +51,27 @@ class Located:
     obj: dict
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _objects(report: dict) -> list[Located]:
     out: list[Located] = []
     if isinstance(report.get("source"), dict):
         out.append(Located("sources", ("source",), report["source"]))
     for key, table in (("actors", "actors"), ("places", "places")):
-        for i, obj in enumerate(report.get(key) or []):
+        for i, obj in enumerate(_list(report.get(key))):
             if isinstance(obj, dict):
                 out.append(Located(table, (key, i), obj))
-    for i, event in enumerate(report.get("events") or []):
+    for i, event in enumerate(_list(report.get("events"))):
         if not isinstance(event, dict):
             continue
         out.append(Located("events", ("events", i), event))
-        for j, claim in enumerate(event.get("claims") or []):
+        for j, claim in enumerate(_list(event.get("claims"))):
             if not isinstance(claim, dict):
                 continue
             out.append(Located("claims", ("events", i, "claims", j), claim))
-            for k, q in enumerate(claim.get("quantities") or []):
+            for k, q in enumerate(_list(claim.get("quantities"))):
                 if isinstance(q, dict):
                     out.append(Located("quantities", ("events", i, "claims", j, "quantities", k), q))
     return out
@@ -389,7 +393,87 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
     return out
 
 
-def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool) -> None:
+class RowChecker:
+    """Checks one table's records in order: cells, keys, references and rules, with exact messages.
+
+    The streaming path feeds it every record; the vectorised path (``fastcheck``)
+    feeds it only the records its screening flags, so both give the same findings.
+    """
+
+    def __init__(self, rel: str, table: Table, ctx: TableContext, out: Collector, root: Path, allow_outside: bool) -> None:
+        self.rel, self.table, self.ctx, self.out = rel, table, ctx, out
+        self.root, self.allow_outside = root, allow_outside
+        self.subtypes = schema.subtype_types()
+        self.keys: set[str] = set()
+        self.pending: list[tuple[int, schema.Field, str]] = []
+        self.parts_pending: list[tuple[int, dict]] = []
+        self.unsure = False  # an unreadable id: references to this table cannot be judged
+        ctx.keys[table.name] = self.keys
+
+    def header(self, cells: list[str]) -> bool:
+        names = self.table.names
+        if tuple(cells) == names:
+            return True
+        bad = next((n for n, c in zip(names, cells) if n != c), names[min(len(cells), len(names) - 1)])
+        self.out.add(Problem(self.rel, 1, None, bad, "header-mismatch", f"the header is {show_value(','.join(cells))}; it must be {','.join(names)}. Rebuild the table with `make build`."))
+        self.ctx.keys[self.table.name] = None
+        return False
+
+    def row(self, line: int, cells: list[str], damaged: bool = False) -> None:
+        rel, out, table = self.rel, self.out, self.table
+        if len(cells) != len(table.fields):
+            out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {len(table.fields)}. Check for a missing or extra comma."))
+            return
+        row: dict = {}
+        cell_ok = not damaged
+        for f, text in zip(table.fields, cells):
+            value, findings = rules.cell_value(f, text)
+            if text and f.type == "string" and not findings:
+                findings = rules.text_findings(f, text)
+            if findings:
+                cell_ok = False
+                for x in findings:
+                    out.add(Problem(rel, line, None, x.field, x.code, x.message))
+            row[f.name] = value
+        pk = row.get(table.primary_key)
+        if pk is None:
+            self.unsure = True
+        if isinstance(pk, str):
+            if pk in self.keys:
+                out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
+            self.keys.add(pk)
+        for f in table.fields:
+            value = row.get(f.name)
+            if f.references and isinstance(value, str):
+                if f.references == table.name:
+                    self.pending.append((line, f, value))
+                else:
+                    target = self.ctx.keys.get(f.references)
+                    if target is not None and value not in target:
+                        out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {f.references}.csv; define it there or correct the id."))
+        if cell_ok:
+            for x in _row_findings(table, row, self.ctx, self.subtypes, self.root, self.allow_outside):
+                out.add(Problem(rel, line, None, x.field, x.code, x.message))
+            if table.name == "quantities" and row.get("part_of") is not None:
+                self.parts_pending.append((line, row))
+
+    def finish(self, stopped: bool) -> None:
+        if stopped or self.unsure:
+            self.ctx.keys[self.table.name] = None
+            return
+        for line, f, value in self.pending:
+            if value not in self.keys:
+                self.out.add(Problem(self.rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it or correct the id."))
+        for line, row in self.parts_pending:
+            for x in rules.part_findings(row, self.ctx.wholes.get(str(row["part_of"]))):
+                self.out.add(Problem(self.rel, line, None, x.field, x.code, x.message))
+
+
+#: Tables smaller than this are streamed; larger ones are screened with pyarrow first.
+FAST_MIN_BYTES = 1 << 20
+
+
+def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool, fast: bool = True) -> None:
     path = root / rel
     if not rel or not path.is_file():
         if rel:
@@ -400,75 +484,29 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
         out.add(Problem(rel, None, None, None, "empty-file", "is empty, not even a header; run `make build`."))
         ctx.keys[table.name] = None
         return
-    subtypes = schema.subtype_types()
+    checker = RowChecker(rel, table, ctx, out, root, allow_outside)
+    if fast and path.stat().st_size >= FAST_MIN_BYTES:
+        from . import fastcheck  # pyarrow is imported only for large tables
+
+        if fastcheck.check(path, checker):
+            return
+        checker = RowChecker(rel, table, ctx, out, root, allow_outside)  # the file needs the streaming path
     reader = CsvFile(path, rel)
-    keys: set[str] = set()
-    ctx.keys[table.name] = keys
-    pending: list[tuple[int, schema.Field, str]] = []
-    unsure = False
-    parts_pending: list[tuple[int, dict]] = []
-    fields = table.fields
-    width = len(fields)
     try:
         for line, cells in reader.records():
             if line == 1:
-                if tuple(cells) != table.names:
-                    bad = next((n for n, c in zip(table.names, cells) if n != c), table.names[min(len(cells), width - 1)])
-                    out.add(Problem(rel, 1, None, bad, "header-mismatch", f"the header is {show_value(','.join(cells))}; it must be {','.join(table.names)}. Rebuild the table with `make build`."))
-                    ctx.keys[table.name] = None
+                if not checker.header(cells):
                     out.extend(reader.problems)
                     return
                 continue
-            if len(cells) != width:
-                out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {width}. Check for a missing or extra comma."))
-                continue
-            row: dict = {}
-            cell_ok = not reader.problems or not any("\ufffd" in c for c in cells)
-            for f, text in zip(fields, cells):
-                value, findings = rules.cell_value(f, text)
-                if text and f.type == "string" and not findings:
-                    findings = rules.text_findings(f, text)
-                if findings:
-                    cell_ok = False
-                    for x in findings:
-                        out.add(Problem(rel, line, None, x.field, x.code, x.message))
-                row[f.name] = value
+            damaged = bool(reader.problems) and any("\ufffd" in c for c in cells)
+            checker.row(line, cells, damaged)
             out.extend(reader.problems)
             reader.problems.clear()
-            pk = row.get(table.primary_key)
-            if pk is None:
-                unsure = True  # an unreadable id: references to it cannot be judged
-            if isinstance(pk, str):
-                if pk in keys:
-                    out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
-                keys.add(pk)
-            for f in fields:
-                value = row.get(f.name)
-                if f.references and isinstance(value, str):
-                    if f.references == table.name:
-                        pending.append((line, f, value))
-                    else:
-                        target = ctx.keys.get(f.references)
-                        if target is not None and value not in target:
-                            out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {f.references}.csv; define it there or correct the id."))
-            if cell_ok:
-                for x in _row_findings(table, row, ctx, subtypes, root, allow_outside):
-                    out.add(Problem(rel, line, None, x.field, x.code, x.message))
-                if table.name == "quantities" and row.get("part_of") is not None:
-                    parts_pending.append((line, row))
         out.extend(reader.problems)
-        if reader.stopped or unsure:
-            ctx.keys[table.name] = None
-            return
-        for line, f, value in pending:
-            if value not in keys:
-                out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it or correct the id."))
-        for line, row in parts_pending:
-            for x in rules.part_findings(row, ctx.wholes.get(str(row["part_of"]))):
-                out.add(Problem(rel, line, None, x.field, x.code, x.message))
+        checker.finish(reader.stopped)
     except OSError as exc:
         out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
-
 
 
 def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out: Collector) -> None:
@@ -508,7 +546,7 @@ def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 
         ctx = TableContext()
         for tb in schema.tables():
             check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
-        if not problems:
+        if not problems and (root / REPORTS_DIR).is_dir():  # a package without reports ships tables only
             check_up_to_date(root, paths, [r for _, r in reports], out)
     except Full:
         pass
