@@ -50,8 +50,8 @@ MEMBER_FILES = frozenset(
         "pyproject.toml",
     }
 )
-# A release without these is broken: refuse it. (README.md joins this set once it exists on main.)
-REQUIRED_FILES = MEMBER_FILES - {"README.md"}
+# A release without any of these is broken: refuse it.
+REQUIRED_FILES = MEMBER_FILES
 MEMBER_FOLDERS: tuple[tuple[str, str], ...] = (
     ("data/", ""),
     ("schema/", ""),
