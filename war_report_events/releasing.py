@@ -83,8 +83,12 @@ def release_members(tracked: Iterable[str]) -> list[str]:
 
 
 def zip_timestamp(epoch_seconds: int) -> tuple[int, int, int, int, int, int]:
-    """The zip date_time (UTC) of a Unix time, clamped to the zip format's 1980 minimum."""
-    return time.gmtime(max(epoch_seconds, ZIP_EPOCH))[:6]
+    """The zip date_time (UTC) of a Unix time, clamped to the zip format's 1980 minimum.
+
+    Seconds are rounded down to even: a zip entry stores time in 2-second steps.
+    """
+    year, month, day, hour, minute, second = time.gmtime(max(epoch_seconds, ZIP_EPOCH))[:6]
+    return year, month, day, hour, minute, second - second % 2
 
 
 def build_zip(members: list[tuple[str, bytes]], prefix: str, stamp: tuple[int, int, int, int, int, int]) -> bytes:
