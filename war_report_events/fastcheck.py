@@ -112,10 +112,19 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         both = pc.and_(_given(start), _given(end))
         bad = pc.and_(both, pc.less(end, start))
         shape = pc.binary_join_element_wise(precision, pc.if_else(_given(start), "1", "0"), pc.if_else(_given(end), "1", "0"), "")
-        allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items() if p not in ("month", "year")]
+        allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items()]
         bad = pc.or_(bad, pc.invert(pc.is_in(shape, value_set=pa.array(allowed))))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "day"), pc.not_equal(start, end)))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "days"), pc.equal(start, end)))
+        same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
+        end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.date32())
+        month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
+        month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, "month"), pc.invert(pc.fill_null(month_ok, False))))
+        same_year = pc.equal(pc.utf8_slice_codeunits(start, 0, 4), pc.utf8_slice_codeunits(end, 0, 4))
+        year_ok = pc.and_(pc.and_(pc.ends_with(start, "-01-01"), pc.ends_with(end, "-12-31")), same_year)
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, "year"), pc.invert(year_ok)))
         bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], ""), pc.equal(t["place_precision"], "unknown")))
         pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], "|")
         valid = pa.array([f"{s}|{k}" for s, k in subtypes.items()])
@@ -137,6 +146,15 @@ def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     if isinstance(mask, pa.ChunkedArray):
         mask = mask.combine_chunks()
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
+    """Line breaks inside each record's free-text cells (the only cells that may hold them)."""
+    out = np.zeros(batch.num_rows, dtype=np.int64)
+    for f in table.fields:
+        if f.free_text:
+            out += np.asarray(pc.count_substring(batch[f.name], "\n").to_numpy(zero_copy_only=False), dtype=np.int64)
+    return out
 
 
 def _later_duplicates(pk: pa.Array) -> np.ndarray:
@@ -236,13 +254,14 @@ def check(path: Path, checker) -> bool:
     kept = {name: [] for name in {table.primary_key, *(f.name for f in ref_fields)}}
     if table.name == "quantities":
         kept.update({name: [] for name in ("claim_id", "wording", "qualifier", "value", "part_of")})
-    quote_ids, quote_texts, suspects, masks = [], [], [], []
+    quote_ids, quote_texts, suspects, masks, breaks = [], [], [], [], []
     rows = 0
     try:
         for batch in _stream(reader):
             if any((pc.max(pc.binary_length(batch[n])).as_py() or 0) > MAX_CELL for n in table.names):
                 return False  # streaming reports the oversized cell
             suspect = _screen(batch, table, ctx, checker.subtypes, tabs)
+            breaks.append(_free_text_breaks(batch, table))
             for i in np.flatnonzero(suspect):
                 suspects.append((rows + int(i), [batch[name][int(i)].as_py() for name in table.names]))
             for name, chunks in kept.items():
@@ -255,38 +274,44 @@ def check(path: Path, checker) -> bool:
             rows += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowException):
         return False  # a ragged or unparsable record: the caller discards these findings and streams
-    if line_feeds != rows + 1:
-        return False  # a line break inside a cell: physical lines need the streaming path
+    in_cells = np.concatenate(breaks) if breaks else np.zeros(0, dtype=np.int64)
+    if line_feeds != rows + 1 + int(in_cells.sum()):
+        return False  # a line break in a cell that may not hold one: the streaming path reports it
+    # A record starts on line 2 + its index + the line breaks inside the cells before it.
+    lines = 2 + np.arange(rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(in_cells)[:-1])) if rows else in_cells
     columns = {name: _concat(chunks) for name, chunks in kept.items()}
     del kept
     clean = ~np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
     pk = columns[table.primary_key]
 
-    # Each record starts on line 2 + its index: the file holds no line break inside a cell.
     for i in _later_duplicates(pk):
-        checker.duplicate(2 + int(i), pk[int(i)].as_py())
+        checker.duplicate(int(lines[i]), pk[int(i)].as_py())
     exists: dict[str, np.ndarray] = {}
     for f in ref_fields:
         target = pk if f.references == table.name else ctx.keys.get(f.references)
-        if target is None:
-            continue
-        column = columns[f.name]
-        exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
-        for i in np.flatnonzero(~exists[f.name] & clean):
-            checker.dangling(2 + int(i), f, column[int(i)].as_py())
+        if target is not None:
+            column = columns[f.name]
+            exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
     if table.name == "claims":
         ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
-    quotes = None
-    if table.name == "quantities":
-        quotes = _quotes_for(columns["claim_id"], ctx)
-        _check_wordings(columns["wording"], quotes, clean, checker)
+    quotes = _quotes_for(columns["claim_id"], ctx) if table.name == "quantities" else None
+    self_fields = {f.name for f in ref_fields if f.references == table.name}
     for i, cells in suspects:
-        facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items()}}
+        facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items() if name not in self_fields}}
         if quotes is not None:
             facts["quote"] = quotes[i].as_py()
-        checker.row(2 + i, cells, facts=facts)
-    if table.name == "quantities":
-        _check_parts(columns, clean, checker)
+        checker.row(int(lines[i]), cells, facts=facts)
+    for f in ref_fields:
+        if f.name not in exists or (f.name in self_fields and checker.unsure):
+            continue  # as when streaming: references into a table with an unreadable id are not judged
+        column = columns[f.name]
+        for i in np.flatnonzero(~exists[f.name] & (clean if f.name not in self_fields else True)):
+            value = column[int(i)].as_py()
+            if clean[i] or not rules.cell_value(f, value)[1]:
+                checker.dangling(int(lines[i]), f, value)
+    if quotes is not None:
+        _check_wordings(columns["wording"], quotes, clean, lines, checker)
+        _check_parts(columns, clean, lines, checker)
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
         ctx.keys[table.name] = pk  # compact: later tables test membership with Arrow
@@ -302,7 +327,7 @@ def _stream(reader):
             return
 
 
-def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, checker) -> None:
+def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, lines: np.ndarray, checker) -> None:
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
         ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH).to_pylist()
@@ -310,10 +335,10 @@ def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, che
             quote = qs[j]
             if quote is not None and ws[j] not in quote:
                 for x in rules.wording_findings({"wording": ws[j]}, quote):
-                    checker.out.add(Problem(checker.rel, 2 + lo + int(j), None, x.field, x.code, x.message))
+                    checker.out.add(Problem(checker.rel, int(lines[lo + int(j)]), None, x.field, x.code, x.message))
 
 
-def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, checker) -> None:
+def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker) -> None:
     """Parts against their wholes, for clean records (the flagged ones went through RowChecker)."""
     part_of = columns["part_of"]
     has_part = _to_numpy(pc.not_equal(part_of, ""))
@@ -334,4 +359,4 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, checker) -> No
         row = {"quantity_id": ids[i].as_py(), "claim_id": claims[i].as_py(), "qualifier": qualifiers[i].as_py(),
                "value": as_int(values[i].as_py()), "part_of": part_of[i].as_py()}
         for x in rules.part_findings(row, wholes.get(row["part_of"])):
-            checker.out.add(Problem(checker.rel, 2 + i, None, x.field, x.code, x.message))
+            checker.out.add(Problem(checker.rel, int(lines[i]), None, x.field, x.code, x.message))
