@@ -21,7 +21,8 @@ def copy_tree(src: Path, dst: Path) -> None:
 def materialize(case: Path, tmp: Path) -> Path:
     """The shipped-package copy in tests/fixtures/base with the case's deletions and overlay applied."""
     pkg = tmp / "pkg"
-    copy_tree(BASE, pkg)
+    base = case / "base.txt"  # which frozen package the case changes (default: base, the 0.1.0 package)
+    copy_tree(FIXTURES / base.read_text().strip() if base.exists() else BASE, pkg)
     deletions = case / "delete.txt"
     for rel in deletions.read_text().split() if deletions.exists() else []:
         (pkg / rel).unlink()

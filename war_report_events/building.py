@@ -147,7 +147,7 @@ def csv_text(table: Table, rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def _table_schema(table: Table, codelists: dict) -> dict:
+def _table_schema(table: Table, codelists: dict, version: str) -> dict:
     fields = []
     for f in table.fields:
         spec: dict = {"name": f.name, "title": f.title, "description": f.description, "type": f.type}
@@ -170,7 +170,7 @@ def _table_schema(table: Table, codelists: dict) -> dict:
         fields.append(spec)
     foreign_keys = [
         {"fields": [f.name], "reference": {"resource": "" if f.references == table.name else f.references,
-                                           "fields": [schema.table(f.references).primary_key]}}
+                                           "fields": [schema.table(f.references, version).primary_key]}}
         for f in table.fields if f.references
     ]
     out = {"fields": fields, "missingValues": [""], "primaryKey": [table.primary_key]}
@@ -198,7 +198,7 @@ def descriptor(version: str = SCHEMA_VERSION) -> dict:
             "title": definition["title"],
             "description": definition["description"],
             "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True},
-            "schema": _table_schema(tb, codelists),
+            "schema": _table_schema(tb, codelists, version),
         }
         if tb.name in ("claims", "quantities"):
             resource["description"] += " " + QUOTE_TERMS
@@ -290,7 +290,12 @@ def main(argv: list[str]) -> int:
         print(render_text(problems, truncated=False), end="")
         print("Nothing was written: fix the reports above, then run the build again.", file=sys.stderr)
         return 1
-    files = expected_files([r for _, r in reports])
+    versions = sorted({r.get("schema_version") for _, r in reports})
+    if len(versions) > 1:
+        print(f"The reports follow different schema versions ({', '.join(map(str, versions))}); "
+              "a package has one. Set schema_version to the same version in every report.", file=sys.stderr)
+        return 1
+    files = expected_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION)
     changed = [rel for rel, text in files.items() if not (root / rel).is_file() or (root / rel).read_bytes() != text.encode("utf-8")]
     if args.check:
         for rel in changed:

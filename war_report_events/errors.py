@@ -89,6 +89,9 @@ ERROR_CODES: dict[str, ErrorCode] = {
         "quote-mismatch": ("The quote is not exactly the shipped text at quote_start..quote_end.", "Run `python -m war_report_events locate TEXT 'PHRASE'` and copy its offsets, or copy the quote exactly."),
         "text-sha256-mismatch": ("The shipped source text's SHA-256 is not text_sha256: the text changed after coding.", "Restore the text as published, or recompute the hash and re-check every quote."),
         "wording-not-in-quote": ("A quantity's wording does not occur in its claim's quote.", "Copy the wording verbatim from the quote, or widen the quote."),
+        "claim-status-mismatch": ("A retracted or superseded claim does not name the source that reports it (status_source_id), or an active claim does.", "Give status_source_id with status retracted or superseded, and neither for an active claim."),
+        "translation-mismatch": ("A quote translation lacks its language or translator, or is in the source's own language.", "Give quote_translation, quote_translation_language and quote_translator together, in another language than the source's."),
+        "id-removed": ("An id of a released version is gone from the data. Ids are never deleted or reused.", "Restore the record (mark a claim retracted instead of deleting it), or list the id in data/withdrawn.csv with the reason."),
         "claim-date-mismatch": ("claim_date is given with precision `unknown`, or missing with another precision.", "Give claim_date unless the precision is `unknown`."),
     }),
 }

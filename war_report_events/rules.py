@@ -203,10 +203,24 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
     return found
 
 
-def claim_rules(row: Row) -> list[Finding]:
+def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
+    """``language`` is the source's, when known (for translations)."""
+    found = []
     if (row.get("claim_date") is None) != (row.get("claim_date_precision") == "unknown"):
-        return [Finding("claim-date-mismatch", "claim_date", "must be given unless claim_date_precision is 'unknown', and omitted when it is.")]
-    return []
+        found.append(Finding("claim-date-mismatch", "claim_date", "must be given unless claim_date_precision is 'unknown', and omitted when it is."))
+    status = row.get("status")
+    if (status in ("retracted", "superseded")) != (row.get("status_source_id") is not None):
+        found.append(Finding("claim-status-mismatch", "status_source_id",
+                             f"status is {status!r} but status_source_id is missing; name the source that reports it." if status in ("retracted", "superseded")
+                             else "is given but the claim is active; set status, or remove status_source_id."))
+    names = ("quote_translation", "quote_translation_language", "quote_translator")
+    given = [n for n in names if row.get(n) is not None]
+    if given and len(given) < len(names):
+        missing = next(n for n in names if n not in given)
+        found.append(Finding("translation-mismatch", missing, f"is missing; a translation needs {', '.join(names)} together."))
+    elif given and language and str(row["quote_translation_language"]).lower() == language.lower():
+        found.append(Finding("translation-mismatch", "quote_translation_language", f"{row['quote_translation_language']!r} is the source's own language; the quote itself is in it, a translation is into another."))
+    return found
 
 
 QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes

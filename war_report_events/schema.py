@@ -132,6 +132,7 @@ def tables(version: str = SCHEMA_VERSION, root: Path = BUNDLED_ROOT) -> tuple[Ta
 
 
 def table(name: str, version: str = SCHEMA_VERSION) -> Table:
+    """One table of a version, by name."""
     return next(t for t in tables(version) if t.name == name)
 
 

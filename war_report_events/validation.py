@@ -207,9 +207,10 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
                 found.append(at(obj, rules.Finding("dangling-reference", f.name, f"{show_value(value)} is not defined {where}; define it there or correct the id.")))
         if obj.parts in bad:
             continue  # schema errors first: rules on a malformed object only add noise
+        language = source.get("language") if isinstance(source.get("language"), str) else None
         findings: list[rules.Finding] = {
             "sources": rules.source_rules, "actors": rules.actor_rules, "places": rules.place_rules,
-            "claims": rules.claim_rules, "quantities": rules.quantity_rules,
+            "claims": lambda r: rules.claim_rules(r, language), "quantities": rules.quantity_rules,
         }.get(obj.table, lambda r: rules.event_rules(r, subtypes))(row)
         if obj.table == "claims":
             findings += rules.quote_findings(row, text)
@@ -240,8 +241,10 @@ def _claim_id_of(objects: list[Located], quantity: Located) -> str | None:
     return None
 
 
-def load_reports(root: Path, allow_outside: bool = False) -> tuple[list[tuple[str, dict]], list[Problem]]:
-    """All reports of the package with every problem in them and between them."""
+def load_reports(root: Path, allow_outside: bool = False, version: str | None = None) -> tuple[list[tuple[str, dict]], list[Problem]]:
+    """All reports of the package with every problem in them and between them.
+
+    With ``version`` (the package's), a report that follows another schema version is an error."""
     folder = root / REPORTS_DIR
     found: list[Problem] = []
     loaded: list[tuple[JsonDocument, dict]] = []
@@ -256,6 +259,10 @@ def load_reports(root: Path, allow_outside: bool = False) -> tuple[list[tuple[st
         if doc.data is None:
             continue
         problems = check_report(doc, root, allow_outside)
+        declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
+        if version and not problems and declared != version:
+            problems = [Problem(rel, doc.line_of(("schema_version",)), "$.schema_version", "schema_version", "wrong-schema-version",
+                                f"the report follows schema {declared}, but the package is version {version}; a package has one version (upgrade the report, see docs/versioning.md).")]
         found.extend(problems)
         if isinstance(doc.data, dict):
             loaded.append((doc, doc.data))
@@ -263,9 +270,27 @@ def load_reports(root: Path, allow_outside: bool = False) -> tuple[list[tuple[st
     return [(doc.rel, data) for doc, data in loaded], found
 
 
+def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
+    """References that may point into another report (a retraction's source, a revised claim) exist."""
+    sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
+    claims = {o.obj.get("claim_id") for _, r in loaded for o in _objects(r) if o.table == "claims"}
+    found = []
+    for doc, report in loaded:
+        for obj in _objects(report):
+            if obj.table != "claims":
+                continue
+            for name, known, what in (("status_source_id", sources, "source"), ("supersedes_claim_id", claims, "claim")):
+                value = obj.obj.get(name)
+                if isinstance(value, str) and value not in known:
+                    parts = obj.parts + (name,)
+                    found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), name, "dangling-reference",
+                                         f"{show_value(value)} is not a {what} id of any report in the package; code that report too, or correct the id."))
+    return found
+
+
 def _across_reports(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
     """Ids are global: unique claims, quantities and sources; one definition per actor, place, event."""
-    found: list[Problem] = []
+    found: list[Problem] = _references_across(loaded)
     first: dict[tuple[str, str], tuple[str, object]] = {}
     for doc, report in loaded:
         version = report.get("schema_version", SCHEMA_VERSION)
@@ -315,17 +340,24 @@ def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
     return None if a == b and type(a) is type(b) else parts
 
 
-def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem]]:
-    """Resource name -> safe path to read, and the descriptor's problems."""
+def package_version(data: object) -> str:
+    """The schema version a package follows: its descriptor's version when this validator has it."""
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if version in schema.available_versions() else SCHEMA_VERSION
+
+
+def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem], str]:
+    """Resource name -> safe path to read, the descriptor's problems, and the package's schema version."""
     rel = "datapackage.json"
     doc = read_json(root / rel, rel)
     found = list(doc.problems)
-    expected = building.descriptor()
+    version = package_version(doc.data)
+    expected = building.descriptor(version)
     paths = {r["name"]: r["path"] for r in expected["resources"]}
     if doc.data is None:
-        return paths, found
+        return paths, found, version
     if not isinstance(doc.data, dict):
-        return paths, found + [Problem(rel, 1, "$", None, "descriptor-not-object", "datapackage.json must be a JSON object; regenerate it with `make build`.")]
+        return paths, found + [Problem(rel, 1, "$", None, "descriptor-not-object", "datapackage.json must be a JSON object; regenerate it with `make build`.")], version
     resources = doc.data.get("resources")
     for i, res in enumerate(resources if isinstance(resources, list) else []):
         if not isinstance(res, dict):
@@ -350,7 +382,7 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
     if diff is not None:
         found.append(Problem(rel, doc.line_of(diff), json_path(diff), None, "descriptor-out-of-date",
                              f"differs from what `make build` generates at {json_path(diff)}; run `make build`, never edit it by hand."))
-    return paths, found
+    return paths, found, version
 
 
 # ---------------------------------------------------------------- tables
@@ -359,6 +391,7 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
 class TableContext:
     """What later tables need from earlier ones, kept as small as the rules allow."""
 
+    version: str = SCHEMA_VERSION
     # A table's ids: a set (streamed tables), an Arrow array (screened tables), or None when not
     # fully known (then references into the table are not judged).
     keys: dict[str, object] = field(default_factory=dict)
@@ -380,6 +413,7 @@ class TableContext:
             ids = self.keys[table] = set(ids.to_pylist())  # type: ignore[attr-defined]
         return value in ids
     texts: dict[str, str | None] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
     quotes: dict[str, str] = field(default_factory=dict)
     quote_index: tuple | None = None  # (claim ids, quotes) as Arrow arrays, for claims screened clean
     wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
@@ -398,6 +432,7 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
                 out.append(rules.Finding("text-sha256-mismatch", "text_sha256", f"the text at {row['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded."))
             text = raw.decode("utf-8", errors="replace")
         ctx.texts[str(row["source_id"])] = text
+        ctx.languages[str(row["source_id"])] = str(row.get("language"))
         return out
     if name == "actors":
         return rules.actor_rules(row)
@@ -407,7 +442,8 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
         return rules.event_rules(row, subtypes)
     if name == "claims":
         ctx.quotes[str(row["claim_id"])] = str(row["quote"])
-        return rules.claim_rules(row) + rules.quote_findings(row, ctx.texts.get(str(row["source_id"])))
+        language = ctx.languages.get(str(row["source_id"]))
+        return rules.claim_rules(row, language) + rules.quote_findings(row, ctx.texts.get(str(row["source_id"])))
     quote = facts["quote"] if facts and "quote" in facts else ctx.quote_of(str(row["claim_id"]))
     out = rules.quantity_rules(row) + rules.wording_findings(row, quote)
     ctx.wholes[str(row["quantity_id"])] = (str(row["claim_id"]), row.get("qualifier"), row.get("value"))  # type: ignore[arg-type]
@@ -424,7 +460,7 @@ class RowChecker:
     def __init__(self, rel: str, table: Table, ctx: TableContext, out: Collector, root: Path, allow_outside: bool) -> None:
         self.rel, self.table, self.ctx, self.out = rel, table, ctx, out
         self.root, self.allow_outside = root, allow_outside
-        self.subtypes = schema.subtype_types()
+        self.subtypes = schema.subtype_types(ctx.version)
         self.keys: set[str] = set()
         self.pending: list[tuple[int, schema.Field, str]] = []
         self.parts_pending: list[tuple[int, dict]] = []
@@ -554,9 +590,9 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
         out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
 
 
-def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out: Collector) -> None:
-    expected = building.expected_files(reports)
-    for tb in schema.tables():
+def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out: Collector, version: str) -> None:
+    expected = building.expected_files(reports, version)
+    for tb in schema.tables(version):
         rel = paths.get(tb.name) or ""
         path = root / rel
         if not rel or not path.is_file() or path.stat().st_size == 0:
@@ -572,6 +608,37 @@ def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out
                     out.add(Problem(rel, number + 1, None, None, "table-out-of-date", f"the table ends at line {number}, but the reports give {len(want) - 1} lines; run `make build`."))
 
 
+RELEASED = "schema/released"
+WITHDRAWN = "data/withdrawn.csv"
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_released_ids(root: Path, paths: dict[str, str], ctx: TableContext, out: Collector) -> None:
+    """Ids of every released version still exist, or are listed as withdrawn (only in a package that
+    keeps its release manifests, as this repository does: its history is what is checked)."""
+    folder = root / RELEASED
+    if not folder.is_dir() or unsafe_reason(root, RELEASED):
+        return
+    withdrawn = set()
+    if (root / WITHDRAWN).is_file():
+        withdrawn = {(r.get("table"), r.get("id")) for r in _csv_rows(root / WITHDRAWN)}
+    for manifest in sorted(folder.glob("*.ids.csv")):
+        release = manifest.name.removesuffix(".ids.csv")
+        for row in _csv_rows(manifest):
+            table, value = row.get("table"), row.get("id")
+            if (table, value) in withdrawn or ctx.knows(table, value) is not False:
+                continue
+            pk = schema.table(table, ctx.version).primary_key
+            out.add(Problem(paths.get(table) or f"data/{table}.csv", None, None, pk, "id-removed",
+                            f"{show_value(value)} was in release {release} and is gone; ids are never deleted: restore it (a claim can be marked retracted) or list it in {WITHDRAWN} with the reason."))
+
+
 # ---------------------------------------------------------------- entry points
 
 @dataclass
@@ -584,15 +651,16 @@ class Outcome:
 def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
     out = Collector(max_errors)
     try:
-        paths, problems = check_descriptor(root, allow_outside)
+        paths, problems, version = check_descriptor(root, allow_outside)
         out.extend(problems)
-        reports, problems = load_reports(root, allow_outside)
+        reports, problems = load_reports(root, allow_outside, version)
         out.extend(problems)
-        ctx = TableContext()
-        for tb in schema.tables():
+        ctx = TableContext(version=version)
+        for tb in schema.tables(version):
             check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
         if not problems and (root / REPORTS_DIR).is_dir():  # a package without reports ships tables only
-            check_up_to_date(root, paths, [r for _, r in reports], out)
+            check_up_to_date(root, paths, [r for _, r in reports], out, version)
+        check_released_ids(root, paths, ctx, out)
     except Full:
         pass
     return Outcome(sorted(out.problems, key=_order), out.truncated)

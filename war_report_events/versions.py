@@ -98,7 +98,10 @@ def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | N
     """Every place a version is stated: label -> (file, parser). Labels name the file so messages are actionable."""
     schema_dir = root / "schema"
     folders = sorted(p.name for p in schema_dir.iterdir() if p.is_dir()) if schema_dir.is_dir() else []
-    latest = latest_schema_version(folders) or "<none>"
+    # A folder without a manifest in schema/released/ is the draft of the next version (CHANGELOG
+    # "Unreleased"); the version everything states is the latest released one.
+    released = [f for f in folders if (schema_dir / "released" / f"{f}.sha256").is_file()]
+    latest = latest_schema_version(released) or latest_schema_version(folders) or "<none>"
     schema_file = Path("schema") / latest / "war-report.schema.json"
     init = Path("war_report_events") / "__init__.py"
     sources: dict[str, tuple[Path, Callable[[str], str | None]]] = {
