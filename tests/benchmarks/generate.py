@@ -443,15 +443,14 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
     rng = random.Random(seed)  # the data
     err = random.Random(f"errors:{seed}")  # where errors go and how: the data stay the same whatever K is
     tables = {t.name: t for t in schema.tables()}
-    (out / "data" / "sources").mkdir(parents=True)
-    (out / "datapackage.json").write_text(building.descriptor_text(), encoding="utf-8", newline="")
-
     counts = counts_for(rows, rng)
     actors = make_actors(rng)
     places = make_places(rng)
     with_sub = [i for i, p in enumerate(places) if p["subdivision"] is not None]
-    plan = plan_errors(errors, err, counts.as_dict(), counts.claim_sizes, with_sub)
+    plan = plan_errors(errors, err, counts.as_dict(), counts.claim_sizes, with_sub)  # before writing: a refusal leaves nothing
     seeded = Seeded()
+    (out / "data" / "sources").mkdir(parents=True)
+    (out / "datapackage.json").write_text(building.descriptor_text(), encoding="utf-8", newline="")
 
     referable_actors = [a["actor_id"] for a in actors[:N_ACTORS - N_SPARE]]
     fighters = [a["actor_id"] for a in actors[:N_ACTORS - N_SPARE] if a["actor_type"] in ("state", "armed_forces", "armed_group")]
@@ -673,10 +672,13 @@ def main(argv: list[str]) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         print(f"generate.py: {out} exists and is not an empty folder; give a new or empty OUT_DIR.", file=sys.stderr)
         return 2
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     try:
         seeded = generate(out, args.rows, args.errors, args.seed)
     except PlanError as exc:
+        if created:
+            out.rmdir()
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {out}: {args.rows} quantities, {len(seeded.rows)} seeded errors (listed in {out / 'seeded.csv'})")
