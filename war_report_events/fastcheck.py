@@ -12,7 +12,6 @@ UTF-8, ragged rows, unparsable quoting) return False: the caller streams them.
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +23,12 @@ from . import rules
 from .loading import MAX_CELL
 from .schema import Field, Table
 
-ODD_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|^\xef\xbb\xbf")
+ORDINARY_BYTES = b"\t\n" + bytes(range(32, 127)) + bytes(range(128, 256))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
-def _read(path: Path, table: Table) -> pa.Table | None:
-    data = path.read_bytes()
-    if ODD_BYTES.search(data) or not data.endswith(b"\n"):
+def _read(data: bytes, table: Table) -> pa.Table | None:
+    if not data.endswith(b"\n"):
         return None
     header_end = data.find(b"\n")
     try:
@@ -57,7 +55,7 @@ def _or(a: pa.Array | None, b: pa.Array) -> pa.Array:
     return b if a is None else pc.or_(a, b)
 
 
-def _cell_suspects(f: Field, col: pa.ChunkedArray) -> pa.ChunkedArray:
+def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> pa.ChunkedArray:
     """Cells that might fail cell_value or text_findings."""
     empty = pc.equal(col, "")
     bad = empty if f.required else None
@@ -76,8 +74,10 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray) -> pa.ChunkedArray:
         length = pc.utf8_length(col)
         if f.max_length is not None:
             bad = _or(bad, pc.greater(length, f.max_length))
-        if not f.free_text:
-            bad = _or(bad, pc.or_(pc.match_substring(col, "\t"), pc.match_substring(col, "\n")))
+        if not f.free_text and tabs:
+            bad = _or(bad, pc.match_substring(col, "\t"))
+        if not f.free_text and breaks:
+            bad = _or(bad, pc.match_substring(col, "\n"))
         if f.enum is None and not f.pattern:
             for start in FORMULA_STARTS:
                 bad = _or(bad, pc.starts_with(col, start))
@@ -113,13 +113,53 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
             t["qualifier"], *(pc.if_else(_given(t[c]), "1", "0") for c in ("value", "lower", "upper")), "")
         allowed = [q + "".join("1" if c in want else "0" for c in ("value", "lower", "upper")) for q, want in rules.QUALIFIER_NUMBERS.items()]
         bad = pc.invert(pc.is_in(shape, value_set=pa.array(allowed)))
-        bad = pc.or_(bad, pc.equal(t["qualifier"], "range"))  # lower <= upper is checked in Python
-        return pc.or_(bad, _given(t["part_of"]))  # parts are checked in Python against their wholes
+        digits = {c: pc.match_substring_regex(t[c], r"^[0-9]{1,11}$") for c in ("lower", "upper")}
+        lower, upper = (pc.cast(pc.if_else(digits[c], t[c], "0"), pa.int64()) for c in ("lower", "upper"))
+        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], "range"), pc.greater(lower, upper)))
     return None
 
 
-def _to_numpy(mask: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(mask.combine_chunks().to_numpy(zero_copy_only=False), dtype=bool)
+def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _odd_bytes(data: bytes) -> bool:
+    """BOM, CR, or a control character other than tab and LF anywhere in the file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return True
+    return bool(data.translate(None, ORDINARY_BYTES))  # deleting every ordinary byte leaves the odd ones
+
+
+def _lines(t: pa.Table, table: Table, any_breaks: bool) -> np.ndarray:
+    """Physical line where each record starts: header is line 1, quoted line breaks shift the rest."""
+    n = t.num_rows
+    breaks = np.zeros(n, dtype=np.int64)
+    if not any_breaks:
+        return 2 + np.arange(n, dtype=np.int64)
+    for f in table.fields:
+        if f.type == "string":
+            breaks += np.asarray(pc.count_substring(t[f.name], "\n").combine_chunks().to_numpy(zero_copy_only=False), dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(breaks)[:-1])) if n else breaks
+    return 2 + np.arange(n, dtype=np.int64) + before
+
+
+def _duplicates(pk: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(records whose id repeats, records whose id was used on an earlier line)."""
+    repeats = np.zeros(n, dtype=bool)
+    later = np.zeros(n, dtype=bool)
+    if len(pc.unique(pk)) == n:  # unique() is several times faster than count_distinct()
+        return repeats, later
+    counts = pc.value_counts(pk).flatten()
+    repeated = pc.filter(counts[0], pc.greater(counts[1], 1))
+    repeats = _to_numpy(pc.is_in(pk, value_set=repeated))
+    seen: set[str] = set()
+    for i in np.flatnonzero(repeats):
+        key = pk[int(i)].as_py()
+        later[i] = key in seen
+        seen.add(key)
+    return repeats, later
 
 
 def check(path: Path, checker) -> bool:
@@ -127,61 +167,77 @@ def check(path: Path, checker) -> bool:
     table: Table = checker.table
     if table.name == "sources":
         return False  # few rows, and each needs its text read: streaming is as fast
-    t = _read(path, table)
+    data = path.read_bytes()
+    if _odd_bytes(data):
+        return False
+    t = _read(data, table)
     if t is None:
         return False
-    n = t.num_rows
-    ctx = checker.ctx
+    n, ctx = t.num_rows, checker.ctx
+    tabs, breaks = b"\t" in data, data.count(b"\n") != n + 1  # whole-file facts spare per-cell scans
+    del data
+    pk = t[table.primary_key].combine_chunks()
     suspect = np.zeros(n, dtype=bool)
     for f in table.fields:
-        suspect |= _to_numpy(_cell_suspects(f, t[f.name]))
-        if f.references and f.references != table.name:
-            target = ctx.keys.get(f.references)
-            if target is not None:
-                known = pa.array(list(target), type=pa.string())
-                suspect |= _to_numpy(pc.and_(_given(t[f.name]), pc.invert(pc.is_in(t[f.name], value_set=known))))
+        suspect |= _to_numpy(_cell_suspects(f, t[f.name], tabs, breaks))
+    refs: dict[str, np.ndarray] = {}
+    for f in table.fields:
+        target = pk if f.references == table.name else ctx.keys.get(f.references) if f.references else None
+        if target is None:
+            continue
+        known = target if isinstance(target, pa.Array) else pa.array(sorted(target), type=pa.string())
+        refs[f.name] = _to_numpy(pc.or_(pc.equal(t[f.name], ""), pc.is_in(t[f.name], value_set=known)))
+        suspect |= ~refs[f.name]
     rule = _rule_suspects(table, t, checker.subtypes)
     if rule is not None:
         suspect |= _to_numpy(rule)
-    pk = t[table.primary_key]
-    if pc.count_distinct(pk).as_py() != n:
-        counts = pc.value_counts(pk).flatten()
-        repeated = pc.filter(counts[0], pc.greater(counts[1], 1))
-        suspect |= _to_numpy(pc.is_in(pk, value_set=repeated))
-    self_refs = [f for f in table.fields if f.references == table.name]
-    for f in self_refs:
-        suspect |= _to_numpy(pc.and_(_given(t[f.name]), pc.invert(pc.is_in(t[f.name], value_set=pk.combine_chunks()))))
+    repeats, later = _duplicates(pk, n)
+    suspect |= repeats
 
-    columns = {name: t[name].to_pylist() for name in table.names}
     clean = ~suspect
-    keys = columns[table.primary_key]
-    checker.keys.update(k for k, ok in zip(keys, clean) if ok)
     if table.name == "claims":
+        keys, quotes = pk.to_pylist(), t["quote"].to_pylist()
+        sources, starts, ends = t["source_id"].to_pylist(), t["quote_start"].to_pylist(), t["quote_end"].to_pylist()
         texts = ctx.texts
-        sources, starts, ends, quotes = columns["source_id"], columns["quote_start"], columns["quote_end"], columns["quote"]
         for i in np.flatnonzero(clean):
             text = texts.get(sources[i])
             if text is not None and text[int(starts[i]):int(ends[i])] != quotes[i]:
                 suspect[i] = True
         ctx.quotes.update(zip(keys, quotes))
+    parts: list[int] = []
     if table.name == "quantities":
-        quotes, claim_ids, wordings = ctx.quotes, columns["claim_id"], columns["wording"]
+        claim_ids, wordings = t["claim_id"].to_pylist(), t["wording"].to_pylist()
+        quotes = ctx.quotes
         for i in np.flatnonzero(clean):
             quote = quotes.get(claim_ids[i])
             if quote is not None and wordings[i] not in quote:
                 suspect[i] = True
-        wanted = {p for p in columns["part_of"] if p}
-        for i in np.flatnonzero(~suspect):
-            if keys[i] in wanted:
-                value = columns["value"][i]
-                ctx.wholes[keys[i]] = (claim_ids[i], columns["qualifier"][i], int(value) if value else None)
+        part_of = t["part_of"]
+        has_part = _to_numpy(pc.not_equal(part_of, ""))
+        wanted = pc.unique(pc.filter(part_of, pc.not_equal(part_of, "")))
+        whole_rows = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=wanted)) & ~suspect)
+        values, qualifiers = t["value"], t["qualifier"]
+        for i in whole_rows:
+            i = int(i)
+            value = values[i].as_py()
+            ctx.wholes[pk[i].as_py()] = (claim_ids[i], qualifiers[i].as_py(), int(value) if value else None)
+        parts = [int(i) for i in np.flatnonzero(has_part & ~suspect)]
 
-    newlines = np.zeros(n, dtype=np.int64)
-    for f in table.fields:
-        if f.free_text or f.type == "string":
-            newlines += np.asarray(pc.count_substring(t[f.name], "\n").combine_chunks().to_numpy(zero_copy_only=False), dtype=np.int64)
-    lines = 2 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(newlines)[:-1])) if n else newlines
+    lines = _lines(t, table, breaks)
+
+    def run(i: int) -> None:
+        cells = [t[name][i].as_py() for name in table.names]
+        facts = {"duplicate": bool(later[i]), "refs": {name: bool(ok[i]) for name, ok in refs.items()}}
+        checker.row(int(lines[i]), cells, facts=facts)
+
     for i in np.flatnonzero(suspect):
-        checker.row(int(lines[i]), [columns[name][i] for name in table.names])
+        run(int(i))
+    for i in parts:  # clean records that are parts: confirmed against their wholes, now all known
+        row = {"quantity_id": pk[i].as_py(), "claim_id": t["claim_id"][i].as_py(), "qualifier": t["qualifier"][i].as_py(),
+               "value": int(t["value"][i].as_py()) if t["value"][i].as_py() else None, "part_of": t["part_of"][i].as_py()}
+        if rules.part_findings(row, ctx.wholes.get(row["part_of"])):
+            run(i)
     checker.finish(False)
+    if ctx.keys.get(table.name) is not None:
+        ctx.keys[table.name] = pk  # compact: later tables test membership with Arrow
     return True

@@ -359,7 +359,18 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
 class TableContext:
     """What later tables need from earlier ones, kept as small as the rules allow."""
 
-    keys: dict[str, set[str] | None] = field(default_factory=dict)  # None: not fully known, skip references into it
+    # A table's ids: a set (streamed tables), an Arrow array (screened tables), or None when not
+    # fully known (then references into the table are not judged).
+    keys: dict[str, object] = field(default_factory=dict)
+
+    def knows(self, table: str, value: str) -> bool | None:
+        """Whether ``value`` is an id of ``table``; None when that cannot be judged."""
+        ids = self.keys.get(table)
+        if ids is None:
+            return None
+        if not isinstance(ids, set):  # an Arrow array: made a set once, when a row needs it
+            ids = self.keys[table] = set(ids.to_pylist())  # type: ignore[attr-defined]
+        return value in ids
     texts: dict[str, str | None] = field(default_factory=dict)
     quotes: dict[str, str] = field(default_factory=dict)
     wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
@@ -419,7 +430,9 @@ class RowChecker:
         self.ctx.keys[self.table.name] = None
         return False
 
-    def row(self, line: int, cells: list[str], damaged: bool = False) -> None:
+    def row(self, line: int, cells: list[str], damaged: bool = False, facts: dict | None = None) -> None:
+        """Check one record. ``facts`` (from the vectorised path) answers the key questions:
+        ``duplicate`` (its id is used on an earlier line) and ``refs`` (field -> id exists)."""
         rel, out, table = self.rel, self.out, self.table
         if len(cells) != len(table.fields):
             out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {len(table.fields)}. Check for a missing or extra comma."))
@@ -439,18 +452,20 @@ class RowChecker:
         if pk is None:
             self.unsure = True
         if isinstance(pk, str):
-            if pk in self.keys:
+            if (facts["duplicate"] if facts else pk in self.keys):
                 out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
-            self.keys.add(pk)
+            if not facts:
+                self.keys.add(pk)
         for f in table.fields:
             value = row.get(f.name)
             if f.references and isinstance(value, str):
-                if f.references == table.name:
+                if f.references == table.name and not facts:
                     self.pending.append((line, f, value))
-                else:
-                    target = self.ctx.keys.get(f.references)
-                    if target is not None and value not in target:
-                        out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {f.references}.csv; define it there or correct the id."))
+                    continue
+                known = facts["refs"].get(f.name) if facts else self.ctx.knows(f.references, value)
+                if known is False:
+                    where = "this table" if f.references == table.name else f"{f.references}.csv"
+                    out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {where}; define it there or correct the id."))
         if cell_ok:
             for x in _row_findings(table, row, self.ctx, self.subtypes, self.root, self.allow_outside):
                 out.add(Problem(rel, line, None, x.field, x.code, x.message))
@@ -463,7 +478,7 @@ class RowChecker:
             return
         for line, f, value in self.pending:
             if value not in self.keys:
-                self.out.add(Problem(self.rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it or correct the id."))
+                self.out.add(Problem(self.rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it there or correct the id."))
         for line, row in self.parts_pending:
             for x in rules.part_findings(row, self.ctx.wholes.get(str(row["part_of"]))):
                 self.out.add(Problem(self.rel, line, None, x.field, x.code, x.message))

@@ -1,0 +1,132 @@
+"""One version everywhere: the schema $id, datapackage.json, CITATION.cff, .zenodo.json,
+pyproject.toml, the package and the CHANGELOG's top release all state the same version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from war_report_events import versions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_all_version_sources_agree() -> None:
+    found = versions.collect_versions(ROOT)
+    assert versions.inconsistencies(found) == [], "\n".join(versions.inconsistencies(found))
+    assert len(found) == 9 and None not in found.values()
+
+
+def copy_version_files(destination: Path) -> str:
+    """Copy every file that states a version into `destination`; return the current version."""
+    for relative, _ in versions.version_sources(ROOT).values():
+        if (ROOT / relative).exists():
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / relative, destination / relative)
+    # Sources absent here (e.g. datapackage.json before the first build) are written so the
+    # copy starts consistent and only the edit below breaks it.
+    current = versions.collect_versions(ROOT)["pyproject.toml [project] version"]
+    assert current
+    if not (destination / "datapackage.json").exists():
+        (destination / "datapackage.json").write_text(json.dumps({"version": current}))
+    return current
+
+
+def bump(version: str) -> str:
+    major, minor, patch = version.split(".")
+    return f"{major}.{minor}.{int(patch) + 1}"
+
+
+def set_json_key(key: str) -> Callable[[str, str, str], str]:
+    def edit(text: str, old: str, new: str) -> str:
+        data = json.loads(text)
+        data[key] = data[key].replace(old, new)
+        return json.dumps(data)
+
+    return edit
+
+
+def set_schema_const(text: str, old: str, new: str) -> str:
+    data = json.loads(text)
+    data["properties"]["schema_version"]["const"] = new
+    return json.dumps(data)
+
+
+def replace_once(pattern: str) -> Callable[[str, str, str], str]:
+    """Replace the version inside the first occurrence of `pattern` (with {v} for the version)."""
+
+    def edit(text: str, old: str, new: str) -> str:
+        before = pattern.format(v=old)
+        assert before in text, f"{before!r} not found"
+        return text.replace(before, pattern.format(v=new), 1)
+
+    return edit
+
+
+EDITS: dict[str, Callable[[str, str, str], str]] = {
+    "$id": set_json_key("$id"),
+    "schema_version const": set_schema_const,
+    "datapackage.json version": set_json_key("version"),
+    "CITATION.cff version": replace_once('version: "{v}"'),
+    ".zenodo.json version": set_json_key("version"),
+    "pyproject.toml [project] version": replace_once('version = "{v}"'),
+    "__version__": replace_once('__version__ = "{v}"'),
+    "SCHEMA_VERSION": replace_once('SCHEMA_VERSION = "{v}"'),
+    "CHANGELOG.md top released section": replace_once("## [{v}]"),
+}
+
+
+def test_every_source_has_an_edit_below() -> None:
+    labels = versions.version_sources(ROOT)
+    assert all(any(label.endswith(key) for key in EDITS) for label in labels), labels
+
+
+@pytest.mark.parametrize("key", EDITS)
+def test_one_source_disagreeing_is_caught(tmp_path: Path, key: str) -> None:
+    current = copy_version_files(tmp_path)
+    assert versions.inconsistencies(versions.collect_versions(tmp_path)) == []
+    label = next(label for label in versions.version_sources(tmp_path) if label.endswith(key))
+    path = tmp_path / versions.version_sources(tmp_path)[label][0]
+    path.write_text(EDITS[key](path.read_text(encoding="utf-8"), current, bump(current)), encoding="utf-8")
+
+    found = versions.collect_versions(tmp_path)
+    problems = versions.inconsistencies(found)
+    assert found[label] == bump(current)
+    assert len(problems) == 1 and problems[0].startswith("versions disagree"), problems
+    # The odd one out is named last, with its own version.
+    assert problems[0].endswith(f"{bump(current)} in {label}")
+    with pytest.raises(ValueError, match="versions disagree"):
+        versions.agreed_version(found)
+
+
+def test_a_missing_source_is_a_problem(tmp_path: Path) -> None:
+    copy_version_files(tmp_path)
+    (tmp_path / ".zenodo.json").unlink()
+    assert versions.inconsistencies(versions.collect_versions(tmp_path)) == [".zenodo.json version: no version found"]
+
+
+def test_a_non_semver_version_is_a_problem() -> None:
+    problems = versions.inconsistencies({"a": "0.1", "b": "0.1"})
+    assert problems == ["a: '0.1' is not a SemVer version (X.Y.Z)", "b: '0.1' is not a SemVer version (X.Y.Z)"]
+
+
+def test_changelog_top_release_skips_unreleased() -> None:
+    text = "# Changelog\n\n## [Unreleased]\n\n### Fixed\n- x\n\n## [0.2.0] - 2027-01-02\n\n## [0.1.0] - 2026-11-25\n"
+    assert versions.version_from_changelog(text) == "0.2.0"
+    assert versions.changelog_release_date(text) == "2027-01-02"
+    assert versions.version_from_changelog("## [Unreleased]\n") is None
+
+
+def test_latest_schema_version_orders_numerically() -> None:
+    assert versions.latest_schema_version(["0.9.0", "0.10.0", "released", "0.2.1"]) == "0.10.0"
+    assert versions.latest_schema_version(["released"]) is None
+
+
+def test_schema_id_must_follow_the_w3id_pattern() -> None:
+    ok = '{"$id": "https://w3id.org/war-report-events/schema/1.2.3/war-report.schema.json"}'
+    assert versions.version_from_schema_id(ok) == "1.2.3"
+    assert versions.version_from_schema_id('{"$id": "https://example.org/1.2.3/schema.json"}') is None

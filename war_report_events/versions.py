@@ -1,0 +1,156 @@
+"""One version everywhere: collect the version each metadata file states and say which disagree.
+
+The package version is written down in several places because each audience reads a
+different file (pip reads pyproject.toml, citation tools read CITATION.cff, Zenodo reads
+.zenodo.json, data tools read datapackage.json, people read CHANGELOG.md, validators read
+the schema `$id`). A release is only citable if they all say the same thing, so the
+release command and tests/test_versions.py both use `inconsistencies()` below.
+
+Parsing is done by pure functions over text; `collect_versions` is the only I/O.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+# SemVer 2.0.0 core (with optional pre-release/build); the folder names under schema/ use it.
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+SCHEMA_ID = re.compile(r"^https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json$")
+# The first released section below "## [Unreleased]", Keep a Changelog style: "## [0.1.0] - 2026-11-25".
+CHANGELOG_RELEASE = re.compile(r"^## \[(?!Unreleased\])([^\]]+)\](?:\s+-\s+(\S+))?\s*$", re.MULTILINE)
+
+
+def semver_key(version: str) -> tuple[int, int, int]:
+    """Sort key of a plain X.Y.Z version (pre-releases are not used for schema folders)."""
+    major, minor, patch = version.split("-")[0].split("+")[0].split(".")
+    return int(major), int(minor), int(patch)
+
+
+def latest_schema_version(folder_names: list[str]) -> str | None:
+    """The highest X.Y.Z among the folder names under schema/ (others, e.g. released/, are ignored)."""
+    versions = [name for name in folder_names if SEMVER.match(name)]
+    return max(versions, key=semver_key) if versions else None
+
+
+# --- one parser per file: text in, version (or None when the file does not state one) out ---
+
+
+def version_from_schema_id(text: str) -> str | None:
+    match = SCHEMA_ID.match(str(json.loads(text).get("$id", "")))
+    return match.group(1) if match else None
+
+
+def version_from_schema_const(text: str) -> str | None:
+    const = json.loads(text).get("properties", {}).get("schema_version", {}).get("const")
+    return str(const) if const is not None else None
+
+
+def version_from_json(text: str) -> str | None:
+    value = json.loads(text).get("version")
+    return str(value) if value is not None else None
+
+
+def version_from_cff(text: str) -> str | None:
+    value = (yaml.safe_load(text) or {}).get("version")
+    return str(value) if value is not None else None
+
+
+def version_from_pyproject(text: str) -> str | None:
+    value = tomllib.loads(text).get("project", {}).get("version")
+    return str(value) if value is not None else None
+
+
+def python_constant(name: str) -> Callable[[str], str | None]:
+    """A parser reading `NAME = "..."` at module level without importing the module."""
+
+    def parse(text: str) -> str | None:
+        for node in ast.parse(text).body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+            ):
+                return str(node.value.value)
+        return None
+
+    return parse
+
+
+def version_from_changelog(text: str) -> str | None:
+    match = CHANGELOG_RELEASE.search(text)
+    return match.group(1) if match else None
+
+
+def changelog_release_date(text: str) -> str | None:
+    """The date of the top released section, e.g. 2026-11-25 (CITATION.cff date-released must match)."""
+    match = CHANGELOG_RELEASE.search(text)
+    return match.group(2) if match else None
+
+
+def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | None]]]:
+    """Every place a version is stated: label -> (file, parser). Labels name the file so messages are actionable."""
+    schema_dir = root / "schema"
+    folders = sorted(p.name for p in schema_dir.iterdir() if p.is_dir()) if schema_dir.is_dir() else []
+    latest = latest_schema_version(folders) or "<none>"
+    schema_file = Path("schema") / latest / "war-report.schema.json"
+    init = Path("war_report_events") / "__init__.py"
+    sources: dict[str, tuple[Path, Callable[[str], str | None]]] = {
+        f"{schema_file.as_posix()} $id": (schema_file, version_from_schema_id),
+        f"{schema_file.as_posix()} schema_version const": (schema_file, version_from_schema_const),
+        "datapackage.json version": (Path("datapackage.json"), version_from_json),
+        "CITATION.cff version": (Path("CITATION.cff"), version_from_cff),
+        ".zenodo.json version": (Path(".zenodo.json"), version_from_json),
+        "pyproject.toml [project] version": (Path("pyproject.toml"), version_from_pyproject),
+        f"{init.as_posix()} __version__": (init, python_constant("__version__")),
+        f"{init.as_posix()} SCHEMA_VERSION": (init, python_constant("SCHEMA_VERSION")),
+        "CHANGELOG.md top released section": (Path("CHANGELOG.md"), version_from_changelog),
+    }
+    return sources
+
+
+def collect_versions(root: Path) -> dict[str, str | None]:
+    """The version each source states, by label; None when the file is missing, unreadable or silent."""
+    found: dict[str, str | None] = {}
+    for label, (relative, parse) in version_sources(Path(root)).items():
+        try:
+            found[label] = parse((Path(root) / relative).read_text(encoding="utf-8"))
+        except (OSError, ValueError, SyntaxError, yaml.YAMLError, AttributeError):
+            # A broken file states no version; its own tests/validators say what is broken.
+            found[label] = None
+    return found
+
+
+def inconsistencies(versions: dict[str, str | None]) -> list[str]:
+    """Human-readable problems: sources without a version, versions that are not SemVer, disagreement."""
+    problems = [f"{label}: no version found" for label, v in versions.items() if v is None]
+    problems += [
+        f"{label}: {v!r} is not a SemVer version (X.Y.Z)"
+        for label, v in versions.items()
+        if v is not None and not SEMVER.match(v)
+    ]
+    by_version: dict[str, list[str]] = {}
+    for label, v in versions.items():
+        if v is not None:
+            by_version.setdefault(v, []).append(label)
+    if len(by_version) > 1:
+        # Most sources first: the odd one out is usually the one to fix.
+        groups = sorted(by_version.items(), key=lambda item: (-len(item[1]), item[0]))
+        problems.append(
+            "versions disagree: " + "; ".join(f"{v} in {', '.join(labels)}" for v, labels in groups)
+        )
+    return problems
+
+
+def agreed_version(versions: dict[str, str | None]) -> str:
+    """The one version every source states; ValueError listing the problems otherwise."""
+    problems = inconsistencies(versions)
+    if problems:
+        raise ValueError("\n".join(problems))
+    return next(v for v in versions.values() if v is not None)
