@@ -324,8 +324,28 @@ class TableWriter:
 class Seeded:
     rows: list[tuple[str, int, str, str]] = field(default_factory=list)
 
-    def add(self, writer: TableWriter, line: int, kind: Kind) -> None:
-        self.rows.append((writer.rel, line, kind.field, kind.code))
+    def write(self, writer: TableWriter, row: Row, kind: Kind | None) -> None:
+        """Write a record; if it carries a seeded error, note where."""
+        line = writer.write(row)
+        if kind is not None:
+            self.rows.append((writer.rel, line, kind.field, kind.code))
+
+
+class SourceText:
+    """A source text built piece by piece, knowing the code-point offset where each piece starts."""
+
+    def __init__(self, *pieces: str) -> None:
+        self.pieces = list(pieces)
+        self.length = sum(len(p) for p in pieces)
+
+    def add(self, piece: str) -> int:
+        start = self.length
+        self.pieces.append(piece)
+        self.length += len(piece)
+        return start
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def apply_row_error(row: Row, kind: Kind, index: int, before: Row | None) -> None:
@@ -419,6 +439,45 @@ def sentence(claimant: str, qs: list[Row]) -> str:
     return f"{claimant} said the attackers {body}."
 
 
+def event_dates(rng: random.Random, published: dt.date) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date_start, date_end, date_precision) that fit each other, ending on or before publication."""
+    end = published - dt.timedelta(days=rng.randint(0, 3))
+    precision = rng.choice(("day", "day", "day", "days", "on_or_before", "on_or_after", "month", "year", "unknown"))
+    start: dt.date | None = end
+    e: dt.date | None = end
+    if precision == "days":
+        start = end - dt.timedelta(days=rng.randint(1, 4))
+    elif precision == "on_or_before":
+        start = None
+    elif precision == "on_or_after":
+        e = None
+    elif precision == "month":
+        start = end.replace(day=1)
+        e = (start + dt.timedelta(days=32)).replace(day=1) - DAY
+    elif precision == "year":
+        start, e = end.replace(month=1, day=1), end.replace(month=12, day=31)
+    elif precision == "unknown":
+        start = e = None
+    return start, e, precision
+
+
+def make_event(rng: random.Random, published: dt.date, index: int, fighters: list[str], places: list[Row]) -> Row:
+    etype, subtype, verb = EVENT_KINDS[rng.randrange(len(EVENT_KINDS))]
+    actor, target = rng.choice(fighters), rng.choice(BELLIGERENTS)
+    place = places[rng.randrange(len(places))] if rng.random() < 0.85 else None
+    start, end, precision = event_dates(rng, published)
+    time = TIMES[rng.randrange(len(TIMES))] if rng.random() < 0.4 else None
+    return {
+        "event_id": f"{published.isoformat()}-ev-{index:07d}", "event_type": etype, "event_subtype": subtype,
+        "summary": f"{actor.replace('-', ' ').title()} {verb} {target.title()}" + (f" near {place['name']}." if place else "."),
+        "date_start": start.isoformat() if start else None, "date_end": end.isoformat() if end else None,
+        "date_precision": precision, "time_of_day": time[0] if time else None, "time_wording": time[1] if time else None,
+        "place_id": place["place_id"] if place else None,
+        "place_precision": PRECISION_OF[place["place_type"]] if place else "unknown",  # type: ignore[index]
+        "actor_id": actor, "target_actor_id": target,
+    }
+
+
 # ---------------------------------------------------------------- the package
 
 @dataclass
@@ -463,9 +522,7 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
             if i in targets:
                 record = dict(record)
                 apply_row_error(record, targets[i], i, records[i - 1] if i else None)
-                seeded.add(w, w.write(record), targets[i])
-            else:
-                w.write(record)
+            seeded.write(w, record, targets.get(i))
         w.close()
 
     writers = {name: TableWriter(out, tables[name]) for name in ("sources", "events", "claims", "quantities")}
@@ -474,48 +531,16 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
         published = FIRST_PUBLISHED + dt.timedelta(days=(s * PUBLISHED_SPAN_DAYS) // len(counts.source_sizes))
         source_id = f"{published.isoformat()}-report-{s:06d}"
         title = f"Overnight strikes and front-line claims, report {s}"
-        pieces = [title, "\n\nSupport our journalism ❤️ — donate today.\n\n"]
-        pos = sum(len(p) for p in pieces)
+        text = SourceText(title, "\n\nSupport our journalism ❤️ — donate today.\n\n")
         n_claim_in_source = 0
         for _ in range(n_events):
-            etype, subtype, verb = EVENT_KINDS[rng.randrange(len(EVENT_KINDS))]
-            actor, target = rng.choice(fighters), rng.choice(BELLIGERENTS)
-            place = referable_places[rng.randrange(len(referable_places))] if rng.random() < 0.85 else None
-            event_id = f"{published.isoformat()}-ev-{event_index:07d}"
-            end = published - dt.timedelta(days=rng.randint(0, 3))
-            precision = rng.choice(("day", "day", "day", "days", "on_or_before", "on_or_after", "month", "year", "unknown"))
-            start: dt.date | None = end
-            e: dt.date | None = end
-            if precision == "days":
-                start = end - dt.timedelta(days=rng.randint(1, 4))
-            elif precision == "on_or_before":
-                start = None
-            elif precision == "on_or_after":
-                e = None
-            elif precision == "month":
-                start = end.replace(day=1)
-                e = (start + dt.timedelta(days=32)).replace(day=1) - DAY
-            elif precision == "year":
-                start, e = end.replace(month=1, day=1), end.replace(month=12, day=31)
-            elif precision == "unknown":
-                start = e = None
-            time = TIMES[rng.randrange(len(TIMES))] if rng.random() < 0.4 else None
-            event: Row = {
-                "event_id": event_id, "event_type": etype, "event_subtype": subtype,
-                "summary": f"{actor.replace('-', ' ').title()} {verb} {target.title()}" + (f" near {place['name']}." if place else "."),
-                "date_start": start.isoformat() if start else None, "date_end": e.isoformat() if e else None,
-                "date_precision": precision, "time_of_day": time[0] if time else None, "time_wording": time[1] if time else None,
-                "place_id": place["place_id"] if place else None,
-                "place_precision": PRECISION_OF[place["place_type"]] if place else "unknown",  # type: ignore[index]
-                "actor_id": actor, "target_actor_id": target,
-            }
+            event = make_event(rng, published, event_index, fighters, referable_places)
+            event_id = str(event["event_id"])
             kind = plan.events.get(event_index)
             if kind is not None:
                 fit_event_for_error(event, kind)
                 apply_row_error(event, kind, event_index, None)
-                seeded.add(writers["events"], writers["events"].write(event), kind)
-            else:
-                writers["events"].write(event)
+            seeded.write(writers["events"], event, kind)
             for _ in range(counts.event_sizes[event_index]):
                 size = counts.claim_sizes[claim_index]
                 claimant_id = referable_actors[rng.randrange(len(referable_actors))]
@@ -537,13 +562,9 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                 if spans_lines:
                     quote = f"{intro}\n{quote}"  # a quote across a line break: the CSV cell holds a line break
                 if filler:
-                    pieces.append(filler + " ")
-                    pos += len(filler) + 1
-                quote_start = pos
-                pieces.append(quote)
-                pos += len(quote)
-                pieces.append("\n\n" if rng.random() < 0.3 else " ")
-                pos += len(pieces[-1])
+                    text.add(filler + " ")
+                quote_start = text.add(quote)
+                text.add("\n\n" if rng.random() < 0.3 else " ")
                 claim_id = f"{source_id}.c{n_claim_in_source:03d}"
                 n_claim_in_source += 1
                 claim: Row = {
@@ -554,26 +575,23 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                     "statement": f"{claimant} said the attackers {qs[0]['_verb']} {qs[0]['wording']}.",
                     "quote": quote, "quote_start": quote_start, "quote_end": quote_start + len(quote),
                 }
-                if kind is not None and kind.table == "claims":
-                    apply_claim_error(claim, kind, claim_index, pieces)
-                    seeded.add(writers["claims"], writers["claims"].write(claim), kind)
-                else:
-                    writers["claims"].write(claim)
+                claim_kind = kind if kind is not None and kind.table == "claims" else None
+                if claim_kind is not None:
+                    apply_claim_error(claim, claim_kind, claim_index, text.text())
+                seeded.write(writers["claims"], claim, claim_kind)
                 for k, q in enumerate(qs):
                     q_row = {key: v for key, v in q.items() if not key.startswith("_")}
                     q_row["quantity_id"] = f"{claim_id}.q{k + 1}"
                     q_row["claim_id"] = claim_id
                     if q_row["part_of"] is not None:
                         q_row["part_of"] = f"{claim_id}.q{int(q_row['part_of']) + 1}"  # type: ignore[call-overload]
-                    if kind is not None and kind.table == "quantities" and k == (1 if kind.name in NEEDS_TWO else 0):
-                        apply_quantity_error(q_row, kind, claim_index, quote)
-                        seeded.add(writers["quantities"], writers["quantities"].write(q_row), kind)
-                    else:
-                        writers["quantities"].write(q_row)
+                    q_kind = kind if kind is not None and kind.table == "quantities" and k == (1 if kind.name in NEEDS_TWO else 0) else None
+                    if q_kind is not None:
+                        apply_quantity_error(q_row, q_kind, claim_index, quote)
+                    seeded.write(writers["quantities"], q_row, q_kind)
                 claim_index += 1
             event_index += 1
-        text = "".join(pieces).rstrip(" ") + "\n"
-        raw = text.encode("utf-8")
+        raw = (text.text().rstrip(" ") + "\n").encode("utf-8")
         text_path = f"data/sources/{source_id}.txt"
         (out / text_path).write_bytes(raw)
         digest = hashlib.sha256(raw).hexdigest()
@@ -585,9 +603,7 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
         kind = plan.sources.get(s)
         if kind is not None:
             source["text_sha256"] = digest[:-1] + ("0" if digest[-1] != "0" else "1")
-            seeded.add(writers["sources"], writers["sources"].write(source), kind)
-        else:
-            writers["sources"].write(source)
+        seeded.write(writers["sources"], source, kind)
     for w in writers.values():
         w.close()
     seeded.rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
@@ -634,14 +650,14 @@ def apply_quantity_error(row: Row, kind: Kind, index: int, quote: str) -> None:
         raise AssertionError(name)
 
 
-def apply_claim_error(row: Row, kind: Kind, index: int, pieces: list[str]) -> None:
+def apply_claim_error(row: Row, kind: Kind, index: int, text: str) -> None:
     name = kind.name
     if name == "cl-statement":
         row["statement"] = ""
     elif name == "cl-modality":
         row["modality"] = "alleged"
     elif name == "cl-quote":
-        text = "".join(pieces)  # the text so far holds the whole quote and what follows it
+        # the text so far holds the whole quote and what follows it
         start, end = int(row["quote_start"]), int(row["quote_end"])  # type: ignore[call-overload]
         shift = 1
         while text[start + shift:end + shift] == row["quote"]:
