@@ -91,3 +91,17 @@ def test_descriptor_is_data_package_v1_and_v2_shaped() -> None:
         assert res["path"] == f"data/{res['name']}.csv" and res["encoding"] == "utf-8"
     claims = next(r for r in d["resources"] if r["name"] == "claims")
     assert len(claims["licenses"]) == 2, "quoted text carries its own terms"
+
+
+def test_build_fills_missing_quote_offsets_as_locate_prints_them(package: Path) -> None:
+    report = next((package / "data" / "reports").glob("*.json"))
+    original = report.read_text(encoding="utf-8")
+    data = json.loads(original)
+    for event in data["events"]:
+        for claim in event["claims"]:
+            del claim["quote_start"], claim["quote_end"]
+    report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "filled the offsets of 16 quote(s)" in done.stdout
+    assert report.read_text(encoding="utf-8") == original

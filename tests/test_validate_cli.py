@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,15 @@ def test_several_paths_in_one_run_prefix_their_files(package: Path) -> None:
     report.write_text(report.read_text().replace('"value": 62,', '"value": -62,'))
     code, out = run([str(ROOT), str(package), "--format", "json"])
     errors = json.loads(out)["errors"]
-    assert code == 1 and [(e["file"], e["code"]) for e in errors] == [(f"{package}/{REPORT}", "out-of-range")]
+    assert code == 1 and [(e["file"], e["code"]) for e in errors] == [(f"{os.path.relpath(package)}/{REPORT}", "out-of-range")]
+
+
+def test_github_annotations_name_files_from_the_working_directory(package: Path, monkeypatch) -> None:
+    report = package / REPORT
+    report.write_text(report.read_text().replace('"value": 62,', '"value": -62,'))
+    monkeypatch.chdir(package.parent)
+    code, out = run(["pkg", "--format", "github"])
+    assert code == 1 and out.startswith(f"::error file=pkg/{REPORT},line=")
 
 
 def test_max_errors_truncates_in_every_format(package: Path) -> None:

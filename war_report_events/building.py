@@ -253,6 +253,23 @@ def write_atomically(root: Path, files: dict[str, str]) -> None:
 
 # ---------------------------------------------------------------- command
 
+def _fill_missing_offsets(root: Path) -> str | None:
+    """Fill quote offsets left out while coding (as `fill-offsets` does); a message when one cannot be."""
+    from .locating import count_missing, fill_file
+    from .textfiles import ToolError, read_json
+
+    for path in sorted((root / "data" / "reports").glob("*.json")):
+        try:
+            report = read_json(path)
+            if isinstance(report, dict) and count_missing(report):
+                print(f"{path}: filled the offsets of {fill_file(path, root)} quote(s)")
+        except ToolError as exc:
+            if "not valid JSON" in str(exc):
+                continue  # the validator reports it, located, below
+            return f"{exc}\nNothing was built."
+    return None
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m war_report_events build", description=__doc__.splitlines()[0])
     parser.add_argument("root", nargs="?", default=".", help="package root (default: .)")
@@ -261,6 +278,11 @@ def main(argv: list[str]) -> int:
     from .validation import load_reports  # the validator decides whether reports may be built
 
     root = Path(args.root)
+    if not args.check:
+        stopped = _fill_missing_offsets(root)
+        if stopped:
+            print(stopped, file=sys.stderr)
+            return 1
     reports, problems = load_reports(root)
     if problems:
         from .reporting import render_text

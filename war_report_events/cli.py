@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -77,17 +78,22 @@ def run(argv: list[str]) -> tuple[int, str]:
                 list(path.iterdir())
                 if not (path / "datapackage.json").is_file():
                     return 2, RENDERERS[args.format]([_start_problem("no-datapackage", target, "holds no datapackage.json; give the package root, a datapackage.json or a report .json file.")], False)
-                outcome: Outcome = validate_package(path, args.allow_outside_root, args.max_errors - len(problems))
+                root = path
+                outcome: Outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems))
             elif path.name == "datapackage.json":
-                outcome = validate_package(path.parent, args.allow_outside_root, args.max_errors - len(problems))
+                root = path.parent
+                outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems))
             else:
                 with open(path, "rb"):
                     pass
-                outcome = validate_report(path, _package_root(path), args.allow_outside_root, args.max_errors - len(problems))
+                root = _package_root(path)
+                outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems))
         except PermissionError:
             return 2, RENDERERS[args.format]([_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False)
-        prefix = "" if len(args.paths) == 1 else (target.rstrip("/") + "/" if path.is_dir() else str(path.parent) + "/")
-        problems += [_prefixed(p, prefix) for p in outcome.problems] if prefix and prefix != "./" else outcome.problems
+        # Files are named relative to the package root; with several packages, or for GitHub
+        # (which places annotations by path from the repository root), relative to here instead.
+        prefix = os.path.relpath(root) if len(args.paths) > 1 or args.format == "github" else "."
+        problems += [_prefixed(p, prefix + "/") for p in outcome.problems] if prefix != "." else outcome.problems
         truncated = truncated or outcome.truncated
         if len(problems) >= args.max_errors:
             truncated = truncated or len(args.paths) > 1

@@ -38,6 +38,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
         "not-nfc": ("Text is not in Unicode NFC form (for example a letter followed by a combining accent).", "Normalise the text to NFC. Quotes are the exception: they must match the shipped text byte for byte."),
         "formula-injection": ("A text cell begins with =, +, -, @, tab or CR, which spreadsheets run as a formula.", "Reword the text so it does not start with that character."),
         "csv-syntax": ("The CSV cannot be parsed here (an unclosed quote, or a quote inside an unquoted cell); the rest of the file was not read.", "Quote cells that hold commas, quotes or line breaks, and double every quote inside them; `make build` writes tables that way."),
+        "placeholder-text": ("A text still holds a placeholder that `new` wrote (it begins with TODO).", "Replace it with what the source says (for `rights`: on what terms the text is shipped)."),
         "cell-too-large": ("A CSV cell is larger than the validator reads (1 MiB); the rest of the file was not read.", "Shorten the cell; a quote is an excerpt, not the whole text."),
     }),
     **_codes("JSON", {

@@ -83,6 +83,7 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
                 bad = _or(bad, pc.starts_with(col, start))
         if not f.verbatim:
             bad = _or(bad, pc.invert(pc.string_is_ascii(col)))
+        bad = _or(bad, pc.starts_with(col, "TODO"))
     return bad if bad is not None else pc.equal(col, col)  # noqa: never None in practice
 
 

@@ -317,7 +317,7 @@ def main_fill_offsets(argv: list[str]) -> int:
         return 1
     for report_path in reports:
         try:
-            filled = _fill_file(report_path, args.root)
+            filled = fill_file(report_path, args.root)
         except ToolError as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -325,7 +325,7 @@ def main_fill_offsets(argv: list[str]) -> int:
     return 0
 
 
-def _fill_file(report_path: Path, default_root: Path) -> int:
+def fill_file(report_path: Path, default_root: Path) -> int:
     """Fill one report file in place; the number of quotes filled. Raises ToolError to stop."""
     report = read_json(report_path)
     source = report.get("source") if isinstance(report, dict) else None

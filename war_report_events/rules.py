@@ -100,6 +100,8 @@ def text_findings(f: Field, value: str) -> list[Finding]:
         found.append(Finding("control-character", f.name, f"holds the control character {show_value(bad.group())} at character {bad.start() + 1}, not allowed {where}."))
     if f.enum is None and not f.pattern and value.startswith(FORMULA):
         found.append(Finding("formula-injection", f.name, f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it."))
+    if value.startswith("TODO"):
+        found.append(Finding("placeholder-text", f.name, f"{show_value(value)} is a placeholder; replace it with what the source says."))
     if not f.verbatim and not value.isascii() and not unicodedata.is_normalized("NFC", value):
         found.append(Finding("not-nfc", f.name, f"{show_value(value)} is not in Unicode NFC form; normalise it."))
     return found
@@ -240,11 +242,13 @@ def quote_findings(row: Row, text: str | None) -> list[Finding]:
     actual = text[start:end]
     if actual == quote:
         return []
+    first = next((i for i, (a, b) in enumerate(zip(quote, actual)) if a != b), min(len(quote), len(actual)))
     hint = ""
     where = text.find(quote)
     if where >= 0 and text.find(quote, where + 1) < 0:
         hint = f" The quote occurs once, at {where}..{where + len(quote)}."
-    return [Finding("quote-mismatch", "quote", f"{show_value(quote, 40)} is not the text at {start}..{end} (there: {show_value(actual, 40)}).{hint}")]
+    differs = f"they differ from character {first + 1}: quote has {show_value(quote[first:first + 20])}, text has {show_value(actual[first:first + 20])}"
+    return [Finding("quote-mismatch", "quote", f"the quote is not the text at {start}..{end}; {differs}.{hint}")]
 
 
 def wording_findings(row: Row, quote: str | None) -> list[Finding]:

@@ -55,12 +55,17 @@ class Table:
         return tuple(f.name for f in self.fields)
 
 
+def _schemas(root: Path) -> Path:
+    """The schema folder: the repository's, or the copy packaged as war_report_events/_schema when pip-installed."""
+    return root / "schema" if (root / "schema").is_dir() else Path(__file__).resolve().parent / "_schema"
+
+
 def schema_dir(version: str = SCHEMA_VERSION, root: Path = BUNDLED_ROOT) -> Path:
-    return root / "schema" / version
+    return _schemas(root) / version
 
 
 def available_versions(root: Path = BUNDLED_ROOT) -> list[str]:
-    base = root / "schema"
+    base = _schemas(root)
     return sorted(p.name for p in base.iterdir() if (p / SCHEMA_FILE).is_file()) if base.is_dir() else []
 
 
@@ -103,7 +108,8 @@ def _field(name: str, prop: dict, required: bool) -> Field:
     )
 
 
-def _table(def_name: str, definition: dict) -> Table:
+def table_from_definition(def_name: str, definition: dict) -> Table:
+    """A table as the schema defines it: primary key, then parent columns, then the other scalars."""
     required = set(definition.get("required", ()))
     props = definition["properties"]
     pk = definition["x-primaryKey"]
@@ -122,7 +128,7 @@ def _table(def_name: str, definition: dict) -> Table:
 def tables(version: str = SCHEMA_VERSION, root: Path = BUNDLED_ROOT) -> tuple[Table, ...]:
     """The tables of a version, in dependency order (sources, actors, places, events, claims, quantities)."""
     defs = load_schema(version, root)["$defs"]
-    return tuple(_table(name, d) for name, d in defs.items() if "x-table" in d)
+    return tuple(table_from_definition(name, d) for name, d in defs.items() if "x-table" in d)
 
 
 def table(name: str, version: str = SCHEMA_VERSION) -> Table:
