@@ -267,7 +267,11 @@ def main(argv: list[str]) -> int:
             print(f"validate.py did not print its JSON report ({exc}); exit code {ours_run.exit_code}.")
             return 1
         planted = seeded(package / "seeded.csv")
-        found, other = theirs(json.loads((work / "frictionless.json").read_text(encoding="utf-8")), package)
+        try:
+            found, other = theirs(json.loads((work / "frictionless.json").read_text(encoding="utf-8")), package)
+        except (ValueError, KeyError) as exc:
+            print(f"frictionless did not print its JSON report ({exc}); exit code {their_run.exit_code}.")
+            return 1
 
         print(f"\nfindings: validate.py {len(mine)}, frictionless {len(found)} (mapped), seeded {len(planted)}")
         if truncated:
