@@ -27,19 +27,36 @@ ORDINARY_BYTES = b"\t\n" + bytes(range(32, 127)) + bytes(range(128, 256))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
-def _read(data: bytes, table: Table) -> pa.Table | None:
-    if not data.endswith(b"\n"):
-        return None
-    header_end = data.find(b"\n")
+def _scan(path: Path) -> tuple[bool, bool, int] | None:
+    """(has tabs, last byte is LF, number of LFs) from one pass over the bytes, a block at a time;
+    None when a byte needs the streaming path (BOM, CR, other control characters)."""
+    tabs, breaks, last = False, 0, b""
+    with open(path, "rb") as handle:
+        head = handle.read(3)
+        if head == b"\xef\xbb\xbf":
+            return None
+        handle.seek(0)
+        while block := handle.read(16 << 20):
+            if block.translate(None, ORDINARY_BYTES):  # deleting every ordinary byte leaves the odd ones
+                return None
+            tabs = tabs or b"\t" in block
+            breaks += block.count(b"\n")
+            last = block[-1:]
+    return tabs, last == b"\n", breaks
+
+
+def _read(path: Path, table: Table) -> pa.Table | None:
+    with open(path, "rb") as handle:
+        first = handle.readline()
     try:
-        header = next(csv.reader([data[:header_end].decode("utf-8")]))
+        header = next(csv.reader([first.decode("utf-8")]))
     except (UnicodeDecodeError, StopIteration, csv.Error):
         return None
     if tuple(header) != table.names:
         return None
     try:
         t = pacsv.read_csv(
-            pa.py_buffer(data),
+            pa.OSFile(str(path)),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=16 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in table.names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -126,13 +143,6 @@ def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _odd_bytes(data: bytes) -> bool:
-    """BOM, CR, or a control character other than tab and LF anywhere in the file."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return True
-    return bool(data.translate(None, ORDINARY_BYTES))  # deleting every ordinary byte leaves the odd ones
-
-
 def _lines(t: pa.Table, table: Table, any_breaks: bool) -> np.ndarray:
     """Physical line where each record starts: header is line 1, quoted line breaks shift the rest."""
     n = t.num_rows
@@ -163,20 +173,53 @@ def _duplicates(pk: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray]:
     return repeats, later
 
 
+BATCH = 1 << 16
+
+
+def _batches(t: pa.Table, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
+    """(start, stop, [(row index, values...)]) over the masked rows, a batch at a time, so that only
+    one batch of cells is ever held as Python objects."""
+    for lo in range(0, t.num_rows, BATCH):
+        hi = min(lo + BATCH, t.num_rows)
+        picked = np.flatnonzero(mask[lo:hi])
+        if not len(picked):
+            continue
+        columns = [t[n].slice(lo, hi - lo).to_pylist() for n in names]
+        if extra is not None:
+            columns.append(extra.slice(lo, hi - lo).to_pylist())
+        yield lo, hi, ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
+
+
+def _quotes_for(claim_ids: pa.ChunkedArray, ctx) -> pa.Array:
+    """Each quantity's claim quote (null when the claim is unknown or was not checked clean)."""
+    quotes: list[str | None] = [None] * len(claim_ids)
+    found = pa.nulls(len(claim_ids), type=pa.string())
+    if ctx.quote_index is not None:
+        ids, texts = ctx.quote_index
+        found = pc.take(texts, pc.index_in(claim_ids, value_set=ids))
+    if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
+        missing = np.flatnonzero(_to_numpy(pc.is_null(found)))
+        ids_list = claim_ids.take(pa.array(missing)).to_pylist() if len(missing) else []
+        quotes = found.to_pylist()
+        for i, cid in zip(missing, ids_list):
+            quotes[int(i)] = ctx.quotes.get(cid)
+        return pa.array(quotes, type=pa.string())
+    return found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+
+
 def check(path: Path, checker) -> bool:
     """Screen the table, hand flagged records to the checker; False when the file must be streamed."""
     table: Table = checker.table
     if table.name == "sources":
         return False  # few rows, and each needs its text read: streaming is as fast
-    data = path.read_bytes()
-    if _odd_bytes(data):
+    facts = _scan(path)
+    if facts is None or not facts[1]:
         return False
-    t = _read(data, table)
+    t = _read(path, table)
     if t is None:
         return False
     n, ctx = t.num_rows, checker.ctx
-    tabs, breaks = b"\t" in data, data.count(b"\n") != n + 1  # whole-file facts spare per-cell scans
-    del data
+    tabs, breaks = facts[0], facts[2] != n + 1  # whole-file facts spare per-cell scans
     pk = t[table.primary_key].combine_chunks()
     suspect = np.zeros(n, dtype=bool)
     for f in table.fields:
@@ -196,32 +239,32 @@ def check(path: Path, checker) -> bool:
     suspect |= repeats
 
     clean = ~suspect
+    quotes_of_rows = None
     if table.name == "claims":
-        keys, quotes = pk.to_pylist(), t["quote"].to_pylist()
-        sources, starts, ends = t["source_id"].to_pylist(), t["quote_start"].to_pylist(), t["quote_end"].to_pylist()
         texts = ctx.texts
-        for i in np.flatnonzero(clean):
-            text = texts.get(sources[i])
-            if text is not None and text[int(starts[i]):int(ends[i])] != quotes[i]:
-                suspect[i] = True
-        ctx.quotes.update(zip(keys, quotes))
+        for lo, hi, rows in _batches(t, ("source_id", "quote_start", "quote_end", "quote"), clean):
+            for i, (source, start, end, quote) in rows:
+                text = texts.get(source)
+                if text is not None and text[int(start):int(end)] != quote:
+                    suspect[i] = True
+        keep = pa.array(~suspect)
+        ctx.quote_index = (pc.filter(pk, keep), pc.filter(t["quote"].combine_chunks(), keep))
     parts: list[int] = []
     if table.name == "quantities":
-        claim_ids, wordings = t["claim_id"].to_pylist(), t["wording"].to_pylist()
-        quotes = ctx.quotes
-        for i in np.flatnonzero(clean):
-            quote = quotes.get(claim_ids[i])
-            if quote is not None and wordings[i] not in quote:
-                suspect[i] = True
+        quotes_of_rows = _quotes_for(t["claim_id"], ctx)
+        for lo, hi, rows in _batches(t, ("wording",), clean, extra=quotes_of_rows):
+            for i, (wording, quote) in rows:
+                if quote is not None and wording not in quote:
+                    suspect[i] = True
         part_of = t["part_of"]
         has_part = _to_numpy(pc.not_equal(part_of, ""))
         wanted = pc.unique(pc.filter(part_of, pc.not_equal(part_of, "")))
         whole_rows = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=wanted)) & ~suspect)
-        values, qualifiers = t["value"], t["qualifier"]
+        claim_ids, values, qualifiers = t["claim_id"], t["value"], t["qualifier"]
         for i in whole_rows:
             i = int(i)
             value = values[i].as_py()
-            ctx.wholes[pk[i].as_py()] = (claim_ids[i], qualifiers[i].as_py(), int(value) if value else None)
+            ctx.wholes[pk[i].as_py()] = (claim_ids[i].as_py(), qualifiers[i].as_py(), int(value) if value else None)
         parts = [int(i) for i in np.flatnonzero(has_part & ~suspect)]
 
     lines = _lines(t, table, breaks)
@@ -229,6 +272,8 @@ def check(path: Path, checker) -> bool:
     def run(i: int) -> None:
         cells = [t[name][i].as_py() for name in table.names]
         facts = {"duplicate": bool(later[i]), "refs": {name: bool(ok[i]) for name, ok in refs.items()}}
+        if quotes_of_rows is not None:
+            facts["quote"] = quotes_of_rows[i].as_py()
         checker.row(int(lines[i]), cells, facts=facts)
 
     for i in np.flatnonzero(suspect):
@@ -241,4 +286,6 @@ def check(path: Path, checker) -> bool:
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
         ctx.keys[table.name] = pk  # compact: later tables test membership with Arrow
+    del t
+    pa.default_memory_pool().release_unused()
     return True

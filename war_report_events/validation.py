@@ -363,6 +363,14 @@ class TableContext:
     # fully known (then references into the table are not judged).
     keys: dict[str, object] = field(default_factory=dict)
 
+    def quote_of(self, claim_id: str) -> str | None:
+        if claim_id in self.quotes or self.quote_index is None:
+            return self.quotes.get(claim_id)
+        ids, quotes = self.quote_index  # made a dict once, only when a streamed row needs it
+        self.quotes.update(zip(ids.to_pylist(), quotes.to_pylist()))
+        self.quote_index = None
+        return self.quotes.get(claim_id)
+
     def knows(self, table: str, value: str) -> bool | None:
         """Whether ``value`` is an id of ``table``; None when that cannot be judged."""
         ids = self.keys.get(table)
@@ -373,10 +381,11 @@ class TableContext:
         return value in ids
     texts: dict[str, str | None] = field(default_factory=dict)
     quotes: dict[str, str] = field(default_factory=dict)
+    quote_index: tuple | None = None  # (claim ids, quotes) as Arrow arrays, for claims screened clean
     wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
 
 
-def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str, str], root: Path, allow_outside: bool) -> list[rules.Finding]:
+def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str, str], root: Path, allow_outside: bool, facts: dict | None = None) -> list[rules.Finding]:
     name = table.name
     if name == "sources":
         out = rules.source_rules(row)
@@ -399,7 +408,8 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
     if name == "claims":
         ctx.quotes[str(row["claim_id"])] = str(row["quote"])
         return rules.claim_rules(row) + rules.quote_findings(row, ctx.texts.get(str(row["source_id"])))
-    out = rules.quantity_rules(row) + rules.wording_findings(row, ctx.quotes.get(str(row["claim_id"])))
+    quote = facts["quote"] if facts and "quote" in facts else ctx.quote_of(str(row["claim_id"]))
+    out = rules.quantity_rules(row) + rules.wording_findings(row, quote)
     ctx.wholes[str(row["quantity_id"])] = (str(row["claim_id"]), row.get("qualifier"), row.get("value"))  # type: ignore[arg-type]
     return out
 
@@ -467,7 +477,7 @@ class RowChecker:
                     where = "this table" if f.references == table.name else f"{f.references}.csv"
                     out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {where}; define it there or correct the id."))
         if cell_ok:
-            for x in _row_findings(table, row, self.ctx, self.subtypes, self.root, self.allow_outside):
+            for x in _row_findings(table, row, self.ctx, self.subtypes, self.root, self.allow_outside, facts):
                 out.add(Problem(rel, line, None, x.field, x.code, x.message))
             if table.name == "quantities" and row.get("part_of") is not None:
                 self.parts_pending.append((line, row))
