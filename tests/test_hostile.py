@@ -103,3 +103,27 @@ def test_empty_table_with_header_only_is_valid_unless_referenced(package: Path) 
     code, result = _json([str(package)])
     # The table itself is fine; it is only out of date with the reports, which still code quantities.
     assert _codes(result) == ["table-out-of-date"] and result["errors"][0]["line"] == 2
+
+
+def test_a_bug_in_the_validator_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch, package: Path, capsys) -> None:
+    from war_report_events import cli, validation
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(validation, "validate_package", broken)
+    code = cli.main([str(package), "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 2 and [e["code"] for e in result["errors"]] == ["internal-error"]
+    assert "KeyError" in result["errors"][0]["message"]
+
+
+def test_non_list_arrays_in_a_report_are_schema_errors(package: Path) -> None:
+    path = package / REPORT
+    data = json.loads(path.read_text())
+    data["events"][0]["claims"] = 5
+    data["actors"] = "none"
+    path.write_text(json.dumps(data, indent=2))
+    code, result = _json([str(package)])
+    assert code == 1
+    assert {(e["path"], e["code"]) for e in result["errors"]} >= {("$.events[0].claims", "wrong-type"), ("$.actors", "wrong-type")}

@@ -170,3 +170,32 @@ def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int
     code, out = run([str(root), "--format", "json"])
     result = json.loads(out)
     assert code in (0, 1) and result["valid"] == (code == 0)
+
+
+@SETTINGS
+@given(table=st.sampled_from(["actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
+       cell=st.integers(0, 12), value=st.one_of(st.text(max_size=40), st.sampled_from(["", "x\ny", "-1", "12", "about", "\t", "TODO", "2024-02-30", "e\u0301"])))
+def test_vectorised_and_streaming_paths_agree(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
+    import csv
+    import io
+    import shutil
+
+    from war_report_events import validation
+
+    root = tmp_path_factory.mktemp("v") / "pkg"
+    shutil.copytree(BASE, root)
+    path = root / "data" / f"{table}.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    r = rows[line % len(rows)]
+    r[cell % len(r)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    streamed = run([str(root), "--format", "json"])
+    original = validation.FAST_MIN_BYTES
+    validation.FAST_MIN_BYTES = 0
+    try:
+        screened = run([str(root), "--format", "json"])
+    finally:
+        validation.FAST_MIN_BYTES = original
+    assert screened == streamed

@@ -114,7 +114,11 @@ def _package_root(report: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    code, text = run(argv)
+    try:
+        code, text = run(argv)
+    except Exception as exc:  # a bug must still end in a message for people, never a traceback
+        problem = _start_problem("internal-error", "", f"{type(exc).__name__}: {str(exc)[:200]}; please report this with the input.")
+        code, text = 2, RENDERERS[_format_of(argv)]([problem], False)
     sys.stdout.write(text)
     return code
 

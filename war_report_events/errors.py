@@ -26,6 +26,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
         "path-not-found": ("A PATH given on the command line does not exist.", "Check the spelling, or run from the package root."),
         "path-unreadable": ("A PATH exists but cannot be read.", "Check its permissions."),
         "no-datapackage": ("A directory was given that holds no datapackage.json.", "Give the package root, a datapackage.json, or one report .json file."),
+        "internal-error": ("The validator itself failed on this input (a bug, not your data's fault); nothing was written.", "Report it with the input that caused it; the message names the exception."),
     }),
     **_codes("files and encoding", {
         "file-missing": ("A file the package or a report refers to does not exist.", "Add the file, or correct the path that refers to it (`make build` writes the tables)."),

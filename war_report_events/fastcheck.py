@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from . import rules
+from .errors import Problem
 from .loading import MAX_CELL
 from .schema import Field, Table
 
@@ -45,7 +46,8 @@ def _scan(path: Path) -> tuple[bool, bool, int] | None:
     return tabs, last == b"\n", breaks
 
 
-def _read(path: Path, table: Table) -> pa.Table | None:
+def _reader(path: Path, table: Table):
+    """A streaming reader of the records as strings, or None when the header is not the schema's."""
     with open(path, "rb") as handle:
         first = handle.readline()
     try:
@@ -54,18 +56,12 @@ def _read(path: Path, table: Table) -> pa.Table | None:
         return None
     if tuple(header) != table.names:
         return None
-    try:
-        t = pacsv.read_csv(
-            pa.OSFile(str(path)),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in table.names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    if any((pc.max(pc.binary_length(t[n])).as_py() or 0) > MAX_CELL for n in table.names):
-        return None  # streaming reports the oversized cell
-    return t
+    return pacsv.open_csv(
+        pa.OSFile(str(path)),
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=BLOCK),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in table.names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
 
 
 def _or(a: pa.Array | None, b: pa.Array) -> pa.Array:
@@ -99,7 +95,7 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
             for start in FORMULA_STARTS:
                 bad = _or(bad, pc.starts_with(col, start))
         if not f.verbatim:
-            bad = _or(bad, pc.invert(pc.string_is_ascii(col)))
+            bad = _or(bad, pc.not_equal(pc.utf8_normalize(col, form="NFC"), col))
         bad = _or(bad, pc.starts_with(col, "TODO"))
     return bad if bad is not None else pc.equal(col, col)  # noqa: never None in practice
 
@@ -116,10 +112,19 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         both = pc.and_(_given(start), _given(end))
         bad = pc.and_(both, pc.less(end, start))
         shape = pc.binary_join_element_wise(precision, pc.if_else(_given(start), "1", "0"), pc.if_else(_given(end), "1", "0"), "")
-        allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items() if p not in ("month", "year")]
+        allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items()]
         bad = pc.or_(bad, pc.invert(pc.is_in(shape, value_set=pa.array(allowed))))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "day"), pc.not_equal(start, end)))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "days"), pc.equal(start, end)))
+        same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
+        end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.date32())
+        month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
+        month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, "month"), pc.invert(pc.fill_null(month_ok, False))))
+        same_year = pc.equal(pc.utf8_slice_codeunits(start, 0, 4), pc.utf8_slice_codeunits(end, 0, 4))
+        year_ok = pc.and_(pc.and_(pc.ends_with(start, "-01-01"), pc.ends_with(end, "-12-31")), same_year)
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, "year"), pc.invert(year_ok)))
         bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], ""), pc.equal(t["place_precision"], "unknown")))
         pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], "|")
         valid = pa.array([f"{s}|{k}" for s, k in subtypes.items()])
@@ -143,149 +148,215 @@ def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _lines(t: pa.Table, table: Table, any_breaks: bool) -> np.ndarray:
-    """Physical line where each record starts: header is line 1, quoted line breaks shift the rest."""
-    n = t.num_rows
-    breaks = np.zeros(n, dtype=np.int64)
-    if not any_breaks:
-        return 2 + np.arange(n, dtype=np.int64)
+def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
+    """Line breaks inside each record's free-text cells (the only cells that may hold them)."""
+    out = np.zeros(batch.num_rows, dtype=np.int64)
     for f in table.fields:
-        if f.type == "string":
-            breaks += np.asarray(pc.count_substring(t[f.name], "\n").combine_chunks().to_numpy(zero_copy_only=False), dtype=np.int64)
-    before = np.concatenate(([0], np.cumsum(breaks)[:-1])) if n else breaks
-    return 2 + np.arange(n, dtype=np.int64) + before
+        if f.free_text:
+            out += np.asarray(pc.count_substring(batch[f.name], "\n").to_numpy(zero_copy_only=False), dtype=np.int64)
+    return out
 
 
-def _duplicates(pk: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(records whose id repeats, records whose id was used on an earlier line)."""
-    repeats = np.zeros(n, dtype=bool)
-    later = np.zeros(n, dtype=bool)
+def _later_duplicates(pk: pa.Array) -> np.ndarray:
+    """Indices of records whose id was used by an earlier record."""
+    n = len(pk)
     if len(pc.unique(pk)) == n:  # unique() is several times faster than count_distinct()
-        return repeats, later
+        return np.zeros(0, dtype=np.int64)
     counts = pc.value_counts(pk).flatten()
     repeated = pc.filter(counts[0], pc.greater(counts[1], 1))
-    repeats = _to_numpy(pc.is_in(pk, value_set=repeated))
+    candidates = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=repeated)))
     seen: set[str] = set()
-    for i in np.flatnonzero(repeats):
-        key = pk[int(i)].as_py()
-        later[i] = key in seen
+    later = []
+    for i, key in zip(candidates, pk.take(pa.array(candidates)).to_pylist()):
+        if key in seen:
+            later.append(int(i))
         seen.add(key)
-    return repeats, later
+    return np.array(later, dtype=np.int64)
 
 
 BATCH = 1 << 16
+BLOCK = 64 << 20
 
 
-def _batches(t: pa.Table, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
-    """(start, stop, [(row index, values...)]) over the masked rows, a batch at a time, so that only
-    one batch of cells is ever held as Python objects."""
-    for lo in range(0, t.num_rows, BATCH):
-        hi = min(lo + BATCH, t.num_rows)
+def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
+    """(row index, values...) over the masked rows, converting one slice at a time, so that only
+    a slice of cells is ever held as Python objects."""
+    for lo in range(0, batch.num_rows, BATCH):
+        hi = min(lo + BATCH, batch.num_rows)
         picked = np.flatnonzero(mask[lo:hi])
         if not len(picked):
             continue
-        columns = [t[n].slice(lo, hi - lo).to_pylist() for n in names]
+        columns = [batch[n].slice(lo, hi - lo).to_pylist() for n in names]
         if extra is not None:
             columns.append(extra.slice(lo, hi - lo).to_pylist())
-        yield lo, hi, ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
+        yield from ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
 
 
-def _quotes_for(claim_ids: pa.ChunkedArray, ctx) -> pa.Array:
-    """Each quantity's claim quote (null when the claim is unknown or was not checked clean)."""
-    quotes: list[str | None] = [None] * len(claim_ids)
+def _quotes_for(claim_ids: pa.Array, ctx) -> pa.Array:
+    """Each quantity's claim quote: null when the claim is unknown or its cells were unsound."""
     found = pa.nulls(len(claim_ids), type=pa.string())
     if ctx.quote_index is not None:
         ids, texts = ctx.quote_index
         found = pc.take(texts, pc.index_in(claim_ids, value_set=ids))
     if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
         missing = np.flatnonzero(_to_numpy(pc.is_null(found)))
-        ids_list = claim_ids.take(pa.array(missing)).to_pylist() if len(missing) else []
-        quotes = found.to_pylist()
-        for i, cid in zip(missing, ids_list):
-            quotes[int(i)] = ctx.quotes.get(cid)
-        return pa.array(quotes, type=pa.string())
-    return found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+        if len(missing):
+            quotes = found.to_pylist()
+            for i, cid in zip(missing, claim_ids.take(pa.array(missing)).to_pylist()):
+                quotes[int(i)] = ctx.quotes.get(cid)
+            return pa.array(quotes, type=pa.string())
+    return found
+
+
+def _known_ids(target) -> pa.Array:
+    return target if isinstance(target, pa.Array) else pa.array(sorted(target), type=pa.string())
+
+
+def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool) -> np.ndarray:
+    """Records of one batch whose cells or rules need the exact checks (a superset)."""
+    suspect = np.zeros(batch.num_rows, dtype=bool)
+    for f in table.fields:
+        suspect |= _to_numpy(_cell_suspects(f, batch[f.name], tabs, False))
+    rule = _rule_suspects(table, batch, subtypes)
+    if rule is not None:
+        suspect |= _to_numpy(rule)
+    if table.name == "claims":
+        for i, (source, start, end, quote) in _batches(batch, ("source_id", "quote_start", "quote_end", "quote"), ~suspect):
+            text = ctx.texts.get(source)
+            if text is not None and text[int(start):int(end)] != quote:
+                suspect[i] = True
+    return suspect
+
+
+def _concat(chunks: list[pa.Array]) -> pa.Array:
+    return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
 
 
 def check(path: Path, checker) -> bool:
-    """Screen the table, hand flagged records to the checker; False when the file must be streamed."""
+    """Screen the table, check flagged records exactly; False when the file must be streamed.
+
+    One pass reads the file a batch at a time and keeps only compact Arrow columns (ids,
+    references, the few columns later rules need) and the cells of flagged records; key and
+    reference checks then run once over whole columns, so no hash table is built twice.
+    """
     table: Table = checker.table
     if table.name == "sources":
         return False  # few rows, and each needs its text read: streaming is as fast
-    facts = _scan(path)
-    if facts is None or not facts[1]:
+    scanned = _scan(path)
+    if scanned is None or not scanned[1]:
         return False
-    t = _read(path, table)
-    if t is None:
+    tabs, _, line_feeds = scanned
+    reader = _reader(path, table)
+    if reader is None:
         return False
-    n, ctx = t.num_rows, checker.ctx
-    tabs, breaks = facts[0], facts[2] != n + 1  # whole-file facts spare per-cell scans
-    pk = t[table.primary_key].combine_chunks()
-    suspect = np.zeros(n, dtype=bool)
-    for f in table.fields:
-        suspect |= _to_numpy(_cell_suspects(f, t[f.name], tabs, breaks))
-    refs: dict[str, np.ndarray] = {}
-    for f in table.fields:
-        target = pk if f.references == table.name else ctx.keys.get(f.references) if f.references else None
-        if target is None:
-            continue
-        known = target if isinstance(target, pa.Array) else pa.array(sorted(target), type=pa.string())
-        refs[f.name] = _to_numpy(pc.or_(pc.equal(t[f.name], ""), pc.is_in(t[f.name], value_set=known)))
-        suspect |= ~refs[f.name]
-    rule = _rule_suspects(table, t, checker.subtypes)
-    if rule is not None:
-        suspect |= _to_numpy(rule)
-    repeats, later = _duplicates(pk, n)
-    suspect |= repeats
-
-    clean = ~suspect
-    quotes_of_rows = None
-    if table.name == "claims":
-        texts = ctx.texts
-        for lo, hi, rows in _batches(t, ("source_id", "quote_start", "quote_end", "quote"), clean):
-            for i, (source, start, end, quote) in rows:
-                text = texts.get(source)
-                if text is not None and text[int(start):int(end)] != quote:
-                    suspect[i] = True
-        keep = pa.array(~suspect)
-        ctx.quote_index = (pc.filter(pk, keep), pc.filter(t["quote"].combine_chunks(), keep))
-    parts: list[int] = []
+    ctx = checker.ctx
+    ref_fields = [f for f in table.fields if f.references]
+    kept = {name: [] for name in {table.primary_key, *(f.name for f in ref_fields)}}
     if table.name == "quantities":
-        quotes_of_rows = _quotes_for(t["claim_id"], ctx)
-        for lo, hi, rows in _batches(t, ("wording",), clean, extra=quotes_of_rows):
-            for i, (wording, quote) in rows:
-                if quote is not None and wording not in quote:
-                    suspect[i] = True
-        part_of = t["part_of"]
-        has_part = _to_numpy(pc.not_equal(part_of, ""))
-        wanted = pc.unique(pc.filter(part_of, pc.not_equal(part_of, "")))
-        whole_rows = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=wanted)) & ~suspect)
-        claim_ids, values, qualifiers = t["claim_id"], t["value"], t["qualifier"]
-        for i in whole_rows:
-            i = int(i)
-            value = values[i].as_py()
-            ctx.wholes[pk[i].as_py()] = (claim_ids[i].as_py(), qualifiers[i].as_py(), int(value) if value else None)
-        parts = [int(i) for i in np.flatnonzero(has_part & ~suspect)]
+        kept.update({name: [] for name in ("claim_id", "wording", "qualifier", "value", "part_of")})
+    quote_ids, quote_texts, suspects, masks, breaks = [], [], [], [], []
+    rows = 0
+    try:
+        for batch in _stream(reader):
+            if any((pc.max(pc.binary_length(batch[n])).as_py() or 0) > MAX_CELL for n in table.names):
+                return False  # streaming reports the oversized cell
+            suspect = _screen(batch, table, ctx, checker.subtypes, tabs)
+            breaks.append(_free_text_breaks(batch, table))
+            for i in np.flatnonzero(suspect):
+                suspects.append((rows + int(i), [batch[name][int(i)].as_py() for name in table.names]))
+            for name, chunks in kept.items():
+                chunks.append(batch[name])
+            if table.name == "claims":
+                keep = pa.array(~suspect)
+                quote_ids.append(pc.filter(batch["claim_id"], keep))
+                quote_texts.append(pc.filter(batch["quote"], keep))
+            masks.append(suspect)
+            rows += batch.num_rows
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return False  # a ragged or unparsable record: the caller discards these findings and streams
+    in_cells = np.concatenate(breaks) if breaks else np.zeros(0, dtype=np.int64)
+    if line_feeds != rows + 1 + int(in_cells.sum()):
+        return False  # a line break in a cell that may not hold one: the streaming path reports it
+    # A record starts on line 2 + its index + the line breaks inside the cells before it.
+    lines = 2 + np.arange(rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(in_cells)[:-1])) if rows else in_cells
+    columns = {name: _concat(chunks) for name, chunks in kept.items()}
+    del kept
+    clean = ~np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+    pk = columns[table.primary_key]
 
-    lines = _lines(t, table, breaks)
-
-    def run(i: int) -> None:
-        cells = [t[name][i].as_py() for name in table.names]
-        facts = {"duplicate": bool(later[i]), "refs": {name: bool(ok[i]) for name, ok in refs.items()}}
-        if quotes_of_rows is not None:
-            facts["quote"] = quotes_of_rows[i].as_py()
+    for i in _later_duplicates(pk):
+        checker.duplicate(int(lines[i]), pk[int(i)].as_py())
+    exists: dict[str, np.ndarray] = {}
+    for f in ref_fields:
+        target = pk if f.references == table.name else ctx.keys.get(f.references)
+        if target is not None:
+            column = columns[f.name]
+            exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
+    if table.name == "claims":
+        ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
+    quotes = _quotes_for(columns["claim_id"], ctx) if table.name == "quantities" else None
+    self_fields = {f.name for f in ref_fields if f.references == table.name}
+    for i, cells in suspects:
+        facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items() if name not in self_fields}}
+        if quotes is not None:
+            facts["quote"] = quotes[i].as_py()
         checker.row(int(lines[i]), cells, facts=facts)
-
-    for i in np.flatnonzero(suspect):
-        run(int(i))
-    for i in parts:  # clean records that are parts: confirmed against their wholes, now all known
-        row = {"quantity_id": pk[i].as_py(), "claim_id": t["claim_id"][i].as_py(), "qualifier": t["qualifier"][i].as_py(),
-               "value": int(t["value"][i].as_py()) if t["value"][i].as_py() else None, "part_of": t["part_of"][i].as_py()}
-        if rules.part_findings(row, ctx.wholes.get(row["part_of"])):
-            run(i)
+    for f in ref_fields:
+        if f.name not in exists or (f.name in self_fields and checker.unsure):
+            continue  # as when streaming: references into a table with an unreadable id are not judged
+        column = columns[f.name]
+        for i in np.flatnonzero(~exists[f.name] & (clean if f.name not in self_fields else True)):
+            value = column[int(i)].as_py()
+            if clean[i] or not rules.cell_value(f, value)[1]:
+                checker.dangling(int(lines[i]), f, value)
+    if quotes is not None:
+        _check_wordings(columns["wording"], quotes, clean, lines, checker)
+        _check_parts(columns, clean, lines, checker)
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
         ctx.keys[table.name] = pk  # compact: later tables test membership with Arrow
-    del t
     pa.default_memory_pool().release_unused()
     return True
+
+
+def _stream(reader):
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
+
+
+def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, lines: np.ndarray, checker) -> None:
+    """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
+    for lo in range(0, len(wordings), BATCH):
+        ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH).to_pylist()
+        for j in np.flatnonzero(clean[lo:lo + BATCH]):
+            quote = qs[j]
+            if quote is not None and ws[j] not in quote:
+                for x in rules.wording_findings({"wording": ws[j]}, quote):
+                    checker.out.add(Problem(checker.rel, int(lines[lo + int(j)]), None, x.field, x.code, x.message))
+
+
+def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker) -> None:
+    """Parts against their wholes, for clean records (the flagged ones went through RowChecker)."""
+    part_of = columns["part_of"]
+    has_part = _to_numpy(pc.not_equal(part_of, ""))
+    if not has_part.any():
+        return
+    ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
+    wanted = pc.unique(pc.filter(part_of, pa.array(has_part)))
+    wholes = checker.ctx.wholes
+
+    def as_int(text: str) -> int | None:
+        return int(text) if text else None
+
+    for i in np.flatnonzero(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean):
+        i = int(i)
+        wholes[ids[i].as_py()] = (claims[i].as_py(), qualifiers[i].as_py(), as_int(values[i].as_py()))
+    for i in np.flatnonzero(has_part & clean):
+        i = int(i)
+        row = {"quantity_id": ids[i].as_py(), "claim_id": claims[i].as_py(), "qualifier": qualifiers[i].as_py(),
+               "value": as_int(values[i].as_py()), "part_of": part_of[i].as_py()}
+        for x in rules.part_findings(row, wholes.get(row["part_of"])):
+            checker.out.add(Problem(checker.rel, int(lines[i]), None, x.field, x.code, x.message))

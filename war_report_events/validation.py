@@ -440,13 +440,22 @@ class RowChecker:
         self.ctx.keys[self.table.name] = None
         return False
 
-    def row(self, line: int, cells: list[str], damaged: bool = False, facts: dict | None = None) -> None:
-        """Check one record. ``facts`` (from the vectorised path) answers the key questions:
-        ``duplicate`` (its id is used on an earlier line) and ``refs`` (field -> id exists)."""
+    def duplicate(self, line: int, pk: str) -> None:
+        self.out.add(Problem(self.rel, line, None, self.table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
+
+    def dangling(self, line: int, f: schema.Field, value: str) -> None:
+        where = "this table" if f.references == self.table.name else f"{f.references}.csv"
+        self.out.add(Problem(self.rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {where}; define it there or correct the id."))
+
+    def row(self, line: int, cells: list[str], damaged: bool = False, facts: dict | None = None) -> bool:
+        """Check one record; True when its cells are sound (so its rules were checked).
+
+        ``facts`` comes from the vectorised path, which settles ids itself: ``refs`` maps a
+        field to whether its id exists (self-references and duplicates are settled later)."""
         rel, out, table = self.rel, self.out, self.table
         if len(cells) != len(table.fields):
             out.add(Problem(rel, line, None, None, "row-width", f"has {len(cells)} cells; the header has {len(table.fields)}. Check for a missing or extra comma."))
-            return
+            return False
         row: dict = {}
         cell_ok = not damaged
         for f, text in zip(table.fields, cells):
@@ -461,11 +470,10 @@ class RowChecker:
         pk = row.get(table.primary_key)
         if pk is None:
             self.unsure = True
-        if isinstance(pk, str):
-            if (facts["duplicate"] if facts else pk in self.keys):
-                out.add(Problem(rel, line, None, table.primary_key, "duplicate-id", f"{show_value(pk)} is already used on an earlier line; ids are unique."))
-            if not facts:
-                self.keys.add(pk)
+        if isinstance(pk, str) and not facts:
+            if pk in self.keys:
+                self.duplicate(line, pk)
+            self.keys.add(pk)
         for f in table.fields:
             value = row.get(f.name)
             if f.references and isinstance(value, str):
@@ -474,13 +482,13 @@ class RowChecker:
                     continue
                 known = facts["refs"].get(f.name) if facts else self.ctx.knows(f.references, value)
                 if known is False:
-                    where = "this table" if f.references == table.name else f"{f.references}.csv"
-                    out.add(Problem(rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in {where}; define it there or correct the id."))
+                    self.dangling(line, f, value)
         if cell_ok:
             for x in _row_findings(table, row, self.ctx, self.subtypes, self.root, self.allow_outside, facts):
                 out.add(Problem(rel, line, None, x.field, x.code, x.message))
             if table.name == "quantities" and row.get("part_of") is not None:
                 self.parts_pending.append((line, row))
+        return cell_ok
 
     def finish(self, stopped: bool) -> None:
         if stopped or self.unsure:
@@ -488,7 +496,7 @@ class RowChecker:
             return
         for line, f, value in self.pending:
             if value not in self.keys:
-                self.out.add(Problem(self.rel, line, None, f.name, "dangling-reference", f"{show_value(value)} is not an id in this table; define it there or correct the id."))
+                self.dangling(line, f, value)
         for line, row in self.parts_pending:
             for x in rules.part_findings(row, self.ctx.wholes.get(str(row["part_of"]))):
                 self.out.add(Problem(self.rel, line, None, x.field, x.code, x.message))
@@ -509,13 +517,25 @@ def check_table(root: Path, rel: str, table: Table, ctx: TableContext, out: Coll
         out.add(Problem(rel, None, None, None, "empty-file", "is empty, not even a header; run `make build`."))
         ctx.keys[table.name] = None
         return
-    checker = RowChecker(rel, table, ctx, out, root, allow_outside)
     if fast and path.stat().st_size >= FAST_MIN_BYTES:
         from . import fastcheck  # pyarrow is imported only for large tables
 
-        if fastcheck.check(path, checker):
+        # Findings are held back until the screening has read the whole file: a file it cannot
+        # parse is streamed instead, and its findings must not be reported twice.
+        trial = Collector(max(1, out.limit - len(out.problems)))
+        try:
+            screened = fastcheck.check(path, RowChecker(rel, table, ctx, trial, root, allow_outside))
+        except Full:
+            screened = True
+        except Exception:  # the screening is an optimisation: on any surprise, the streaming path decides
+            screened = False
+        if screened:
+            out.extend(trial.problems)
+            if trial.truncated:
+                out.truncated = True
+                raise Full
             return
-        checker = RowChecker(rel, table, ctx, out, root, allow_outside)  # the file needs the streaming path
+    checker = RowChecker(rel, table, ctx, out, root, allow_outside)
     reader = CsvFile(path, rel)
     try:
         for line, cells in reader.records():
