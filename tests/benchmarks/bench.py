@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Time validate.py against stock frictionless on a generated package, and compare what they find.
+
+    python tests/benchmarks/bench.py --rows N [--errors K] [--seed S] [--keep DIR]
+
+Generates a package of N quantity rows with K seeded errors (generate.py), then
+runs, one after the other, ``python validate.py PKG --format json`` and
+``frictionless validate PKG/datapackage.json --json``, each with an error limit
+no run reaches. For each it measures wall time and peak RSS of the process tree
+(VmRSS of the process and all its descendants, summed, polled every 20 ms from
+/proc; where /proc cannot be read, wait4's ru_maxrss of the process, which
+counts the largest single process only).
+
+Findings are compared as (file, line, field, code): validate.py must report
+every seeded error and every error frictionless reports (frictionless's types
+mapped to our codes, its record numbers mapped to physical lines).
+Exit 0 when it does, 1 when it misses one or fails to run, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from war_report_events import schema  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+BIG = 1_000_000_000  # an error limit no run reaches: both tools must report everything
+POLL_SECONDS = 0.02
+Finding = tuple[str, int | None, str | None, str]  # file, line, field, code
+
+
+# ---------------------------------------------------------------- running and measuring
+
+@dataclass
+class Run:
+    tool: str
+    command: list[str]
+    seconds: float
+    peak_rss: int  # bytes
+    rss_source: str
+    exit_code: int
+    cpu_seconds: float
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    out: list[int] = []
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(x) for x in f.read().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _rss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return 0  # a zombie has no VmRSS line
+
+
+def tree_rss(pid: int) -> int | None:
+    """Summed VmRSS of a process and all its descendants, or None when /proc cannot tell."""
+    own = _rss(pid)
+    if own is None:
+        return None
+    total, stack = own, _children(pid)
+    while stack:
+        child = stack.pop()
+        total += _rss(child) or 0
+        stack += _children(child)
+    return total
+
+
+def measure(tool: str, command: list[str], stdout: Path, cwd: Path | None = None) -> Run:
+    """Run ``command`` to completion, its output to ``stdout``, timing it and polling its memory."""
+    with open(stdout, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, cwd=cwd)
+        peak, polled = 0, False
+        while True:
+            # wait4 and not Popen.poll: it returns this child's own resource usage when it ends
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = tree_rss(proc.pid)
+            if rss is not None:
+                peak, polled = max(peak, rss), True
+            time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    maxrss = usage.ru_maxrss * 1024  # KiB on Linux
+    if polled and peak >= maxrss:
+        source = "/proc tree poll"
+    else:  # the poll missed the peak (a short spike) or could not read /proc
+        peak, source = max(peak, maxrss), "wait4 ru_maxrss"
+    return Run(tool, command, seconds, peak, source, proc.returncode, usage.ru_utime + usage.ru_stime)
+
+
+# ---------------------------------------------------------------- findings
+
+def ours(path: Path) -> tuple[set[Finding], bool]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {(e["file"], e["line"], e["field"], e["code"]) for e in data["errors"]}, bool(data.get("truncated"))
+
+
+def seeded(path: Path) -> set[Finding]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return {(r["file"], int(r["line"]), r["field"] or None, r["code"]) for r in csv.DictReader(f)}
+
+
+CONSTRAINT_CODES = {
+    "required": "required", "enum": "not-in-codelist", "pattern": "pattern-mismatch", "minimum": "out-of-range",
+    "maximum": "out-of-range", "minLength": "too-long", "maxLength": "too-long", "unique": "duplicate-id",
+}
+LABEL_ERRORS = {"blank-label", "duplicate-label", "extra-label", "missing-label", "incorrect-label", "blank-header"}
+
+
+def frictionless_code(error: dict, table: schema.Table | None) -> tuple[str, str | None]:
+    """Our (code, field) for a frictionless error; unmapped types come back as 'frictionless:<type>'."""
+    kind = error.get("type", "")
+    name = error.get("fieldName")
+    if kind == "type-error":
+        is_date = table is not None and name in table.names and table.field(name).type == "date"
+        return ("invalid-date" if is_date else "wrong-type"), name
+    if kind == "constraint-error":
+        note = error.get("note", "")
+        constraint = note.split('"')[1] if note.count('"') >= 2 else ""
+        return CONSTRAINT_CODES.get(constraint, f"frictionless:constraint-{constraint}"), name
+    if kind in ("unique-error", "primary-key"):
+        return "duplicate-id", name or (table.primary_key if table else None)
+    if kind == "foreign-key":
+        names = error.get("fieldNames") or [None]
+        return "dangling-reference", names[0]
+    if kind in ("missing-cell", "extra-cell", "blank-row"):
+        return "row-width", None
+    if kind in LABEL_ERRORS:
+        return "header-mismatch", None
+    if kind == "encoding-error":
+        return "encoding-error", None
+    return f"frictionless:{kind}", name
+
+
+def record_lines(path: Path, wanted: set[int]) -> dict[int, int]:
+    """Record number (header = 1, as frictionless counts) -> physical line where it starts."""
+    out: dict[int, int] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        start = 1
+        for number, _ in enumerate(reader, start=1):
+            if number in wanted:
+                out[number] = start
+            if number >= last:
+                break
+            start = reader.line_num + 1
+    return out
+
+
+def theirs(data: dict, package: Path) -> tuple[set[Finding], list[dict]]:
+    """frictionless's findings (its JSON report) in our terms, and its errors that are not about a table's rows."""
+    tables = {f"data/{t.name}.csv": t for t in schema.tables()}
+    found: set[Finding] = set()
+    other: list[dict] = list(data.get("errors", []))
+    for task in data.get("tasks", []):
+        place = task.get("place", "")
+        rel = Path(place).resolve().relative_to(package.resolve()).as_posix() if Path(place).is_absolute() else place
+        errors = task.get("errors", [])
+        lines = record_lines(package / rel, {e["rowNumber"] for e in errors if "rowNumber" in e})
+        for error in errors:
+            code, name = frictionless_code(error, tables.get(rel))
+            if "rowNumber" in error:
+                line = lines.get(error["rowNumber"])
+            elif error.get("type") in LABEL_ERRORS:
+                line = 1
+            else:
+                other.append({"place": rel, **error})
+                continue
+            found.add((rel, line, name if code != "row-width" and code != "header-mismatch" else None, code))
+    return found, other
+
+
+# ---------------------------------------------------------------- report
+
+def mib(n: int) -> str:
+    return f"{n / (1 << 20):,.0f}"
+
+
+def table(rows: int, ours_run: Run, their_run: Run) -> str:
+    lines = ["| rows | tool | seconds | rows/s | peak RSS MiB | ratio |", "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    for run in (ours_run, their_run):
+        ratio = their_run.seconds / run.seconds
+        lines.append(f"| {rows:,} | {run.tool} | {run.seconds:,.1f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |")
+    return "\n".join(lines)
+
+
+def show(items: set[Finding], limit: int = 40) -> str:
+    ordered = sorted(items, key=lambda f: (f[0] or "", f[1] or 0, f[2] or "", f[3]))
+    text = "\n".join(f"    {f[0]}:{f[1]} {f[2] or '-'} {f[3]}" for f in ordered[:limit])
+    return text + (f"\n    ... and {len(ordered) - limit} more" if len(ordered) > limit else "")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, required=True, metavar="N", help="quantity rows to generate")
+    parser.add_argument("--errors", type=int, default=100, metavar="K", help="errors to seed (default: 100)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    parser.add_argument("--validator", type=Path, default=ROOT / "validate.py", metavar="PATH",
+                        help="the validate.py to time (default: this checkout's); e.g. an older release's, to compare versions")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="generate into DIR (new or empty) and keep it; default: a temporary folder, removed")
+    args = parser.parse_args(argv)
+    frictionless = Path(sys.executable).parent / "frictionless"
+    if not frictionless.exists():
+        print(f"bench.py: no frictionless next to {sys.executable}; run it with the project's .venv/bin/python (make bench).", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="wre-bench-"))
+    package = args.keep if args.keep else work / "pkg"
+    try:
+        gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), "--errors", str(args.errors), "--seed", str(args.seed), str(package)]
+        print("$ " + shlex.join(gen), flush=True)
+        started = time.perf_counter()
+        done = subprocess.run(gen)
+        if done.returncode != 0:
+            return 2
+        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+        ours_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
+        their_cmd = [str(frictionless), "validate", str(package / "datapackage.json"), "--json", "--limit-errors", str(BIG)]
+        runs = []
+        for tool, command, out in (("validate.py", ours_cmd, work / "validate.json"), ("frictionless 5", their_cmd, work / "frictionless.json")):
+            print("$ " + shlex.join(command) + f" > {out}", flush=True)
+            run = measure(tool, command, out)
+            print(f"  exit {run.exit_code}, {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, peak RSS {mib(run.peak_rss)} MiB ({run.rss_source})", flush=True)
+            runs.append(run)
+        ours_run, their_run = runs
+
+        failed = False
+        try:
+            mine, truncated = ours(work / "validate.json")
+        except (ValueError, KeyError) as exc:
+            print(f"validate.py did not print its JSON report ({exc}); exit code {ours_run.exit_code}.")
+            return 1
+        planted = seeded(package / "seeded.csv")
+        try:
+            found, other = theirs(json.loads((work / "frictionless.json").read_text(encoding="utf-8")), package)
+        except (ValueError, KeyError) as exc:
+            print(f"frictionless did not print its JSON report ({exc}); exit code {their_run.exit_code}.")
+            return 1
+
+        print(f"\nfindings: validate.py {len(mine)}, frictionless {len(found)} (mapped), seeded {len(planted)}")
+        if truncated:
+            print("validate.py says its report was truncated.")
+            failed = True
+        if ours_run.exit_code != (1 if planted else 0):
+            print(f"validate.py exited {ours_run.exit_code}; expected {1 if planted else 0}.")
+            failed = True
+        if planted - mine:
+            print(f"MISSED: {len(planted - mine)} seeded error(s) validate.py does not report:\n{show(planted - mine)}")
+            failed = True
+        if found - mine:
+            print(f"MISSED: {len(found - mine)} frictionless finding(s) validate.py does not report:\n{show(found - mine)}")
+            failed = True
+        if mine - planted:
+            print(f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}")
+        if planted - found:
+            kinds = sorted({f[3] for f in planted - found})
+            print(f"frictionless does not report {len(planted - found)} seeded error(s) (codes: {', '.join(kinds)}): rules beyond Table Schema.")
+        if other:
+            print(f"frictionless errors not tied to a row ({len(other)}): " + "; ".join(f"{e.get('type')}: {e.get('message', '')[:120]}" for e in other[:10]))
+        print()
+        print(table(args.rows, ours_run, their_run))
+        print(f"\npeak RSS: {ours_run.rss_source} (validate.py), {their_run.rss_source} (frictionless); ratio = frictionless seconds / tool seconds")
+        if args.keep:
+            for name in ("validate.json", "frictionless.json"):
+                shutil.copy(work / name, package / f"bench-{name}")
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
