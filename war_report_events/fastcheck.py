@@ -118,7 +118,7 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "days"), pc.equal(start, end)))
         same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
         end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
-        next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.date32())
+        next_day = pc.cast(pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.int32()), pa.date32())
         month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
         month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "month"), pc.invert(pc.fill_null(month_ok, False))))
