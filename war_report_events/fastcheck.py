@@ -175,7 +175,7 @@ def _later_duplicates(pk: pa.Array) -> np.ndarray:
 
 
 BATCH = 1 << 16
-BLOCK = 64 << 20
+BLOCK = 32 << 20
 
 
 def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
@@ -192,20 +192,32 @@ def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, ex
         yield from ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
 
 
-def _quotes_for(claim_ids: pa.Array, ctx) -> pa.Array:
-    """Each quantity's claim quote: null when the claim is unknown or its cells were unsound."""
-    found = pa.nulls(len(claim_ids), type=pa.string())
-    if ctx.quote_index is not None:
-        ids, texts = ctx.quote_index
-        found = pc.take(texts, pc.index_in(claim_ids, value_set=ids))
-    if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
-        missing = np.flatnonzero(_to_numpy(pc.is_null(found)))
-        if len(missing):
-            quotes = found.to_pylist()
-            for i, cid in zip(missing, claim_ids.take(pa.array(missing)).to_pylist()):
-                quotes[int(i)] = ctx.quotes.get(cid)
-            return pa.array(quotes, type=pa.string())
-    return found
+class Quotes:
+    """Each quantity's claim quote, looked up without copying a million strings: an index into the
+    quotes of claims screened clean, and the few quotes of claims checked one by one."""
+
+    def __init__(self, claim_ids: pa.Array, ctx) -> None:
+        self.texts = None
+        self.index = pa.nulls(len(claim_ids), type=pa.int32())
+        if ctx.quote_index is not None:
+            ids, self.texts = ctx.quote_index
+            self.index = pc.index_in(claim_ids, value_set=ids)
+        self.others: dict[int, str] = {}
+        if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
+            missing = np.flatnonzero(_to_numpy(pc.is_null(self.index)))
+            for i, cid in zip(missing, claim_ids.take(pa.array(missing, type=pa.int64())).to_pylist() if len(missing) else []):
+                if cid in ctx.quotes:
+                    self.others[int(i)] = ctx.quotes[cid]
+
+    def slice(self, lo: int, n: int) -> list[str | None]:
+        found = pc.take(self.texts, self.index.slice(lo, n)).to_pylist() if self.texts is not None else [None] * min(n, len(self.index) - lo)
+        for i in range(lo, lo + len(found)):
+            if i in self.others:
+                found[i - lo] = self.others[i]
+        return found
+
+    def at(self, i: int) -> str | None:
+        return self.slice(i, 1)[0]
 
 
 def _known_ids(target) -> pa.Array:
@@ -222,7 +234,7 @@ def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], 
         suspect |= _to_numpy(rule)
     if table.name == "claims":
         for i, (source, start, end, quote) in _batches(batch, ("source_id", "quote_start", "quote_end", "quote"), ~suspect):
-            text = ctx.texts.get(source)
+            text = ctx.text(source)
             if text is not None and text[int(start):int(end)] != quote:
                 suspect[i] = True
     return suspect
@@ -294,12 +306,12 @@ def check(path: Path, checker) -> bool:
             exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
     if table.name == "claims":
         ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
-    quotes = _quotes_for(columns["claim_id"], ctx) if table.name == "quantities" else None
+    quotes = Quotes(columns["claim_id"], ctx) if table.name == "quantities" else None
     self_fields = {f.name for f in ref_fields if f.references == table.name}
     for i, cells in suspects:
         facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items() if name not in self_fields}}
         if quotes is not None:
-            facts["quote"] = quotes[i].as_py()
+            facts["quote"] = quotes.at(i)
         checker.row(int(lines[i]), cells, facts=facts)
     for f in ref_fields:
         if f.name not in exists or (f.name in self_fields and checker.unsure):
@@ -327,10 +339,10 @@ def _stream(reader):
             return
 
 
-def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, lines: np.ndarray, checker) -> None:
+def _check_wordings(wordings: pa.Array, quotes: Quotes, clean: np.ndarray, lines: np.ndarray, checker) -> None:
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
-        ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH).to_pylist()
+        ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH)
         for j in np.flatnonzero(clean[lo:lo + BATCH]):
             quote = qs[j]
             if quote is not None and ws[j] not in quote:
@@ -351,12 +363,17 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
     def as_int(text: str) -> int | None:
         return int(text) if text else None
 
-    for i in np.flatnonzero(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean):
+    def picked(mask: np.ndarray) -> tuple[np.ndarray, list[list]]:
+        at = np.flatnonzero(mask)
+        taken = pa.array(at, type=pa.int64())
+        return at, [c.take(taken).to_pylist() for c in (ids, claims, qualifiers, values, part_of)]
+
+    at, (i_ids, i_claims, i_quals, i_values, _) = picked(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean)
+    for k in range(len(at)):
+        wholes[i_ids[k]] = (i_claims[k], i_quals[k], as_int(i_values[k]))
+    at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(has_part & clean)
+    for k, i in enumerate(at):
         i = int(i)
-        wholes[ids[i].as_py()] = (claims[i].as_py(), qualifiers[i].as_py(), as_int(values[i].as_py()))
-    for i in np.flatnonzero(has_part & clean):
-        i = int(i)
-        row = {"quantity_id": ids[i].as_py(), "claim_id": claims[i].as_py(), "qualifier": qualifiers[i].as_py(),
-               "value": as_int(values[i].as_py()), "part_of": part_of[i].as_py()}
+        row = {"quantity_id": i_ids[k], "claim_id": i_claims[k], "qualifier": i_quals[k], "value": as_int(i_values[k]), "part_of": i_parts[k]}
         for x in rules.part_findings(row, wholes.get(row["part_of"])):
             checker.out.add(Problem(checker.rel, int(lines[i]), None, x.field, x.code, x.message))
