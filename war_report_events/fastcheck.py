@@ -79,6 +79,7 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
         parsed = pc.strptime(col, format="%Y-%m-%d", unit="s", error_is_null=True)
         shape = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         bad = _or(bad, pc.and_(filled, pc.or_(pc.is_null(parsed), pc.invert(shape))))
+        bad = _or(bad, pc.starts_with(col, "0000"))  # strptime takes year 0; Python's dates begin at year 1
     else:
         if f.enum is not None:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=pa.array(f.enum)))))
@@ -241,15 +242,20 @@ def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], 
 
 
 def _concat(chunks: list[pa.Array]) -> pa.Array:
-    return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
+    if not chunks:
+        return pa.array([], type=pa.string())
+    if isinstance(chunks[0], pa.DictionaryArray):  # batches encode with their own dictionaries
+        return pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
+    return pa.concat_arrays(chunks)
 
 
 def check(path: Path, checker) -> bool:
     """Screen the table, check flagged records exactly; False when the file must be streamed.
 
-    One pass reads the file a batch at a time and keeps only compact Arrow columns (ids,
-    references, the few columns later rules need) and the cells of flagged records; key and
-    reference checks then run once over whole columns, so no hash table is built twice.
+    One pass reads the file a batch at a time: cells, rules and references to earlier tables
+    are screened per batch, flagged records checked exactly at once; only compact columns
+    (ids, self-references, what parts need) are kept for the checks that need the whole table.
+    Findings go to the checker's collector, which the caller discards if this returns False.
     """
     table: Table = checker.table
     if table.name in ("sources", "actors", "places"):
@@ -262,67 +268,71 @@ def check(path: Path, checker) -> bool:
     if reader is None:
         return False
     ctx = checker.ctx
-    ref_fields = [f for f in table.fields if f.references]
-    kept = {name: [] for name in {table.primary_key, *(f.name for f in ref_fields)}}
+    outward = [f for f in table.fields if f.references and f.references != table.name and ctx.keys.get(f.references) is not None]
+    known = {f.name: _known_ids(ctx.keys[f.references]) for f in outward}
+    self_fields = [f for f in table.fields if f.references == table.name]
+    kept: dict[str, list] = {name: [] for name in {table.primary_key, *(f.name for f in self_fields)}}
     if table.name == "quantities":
-        kept.update({name: [] for name in ("claim_id", "wording", "qualifier", "value", "part_of")})
-    quote_ids, quote_texts, suspects, masks, breaks = [], [], [], [], []
-    rows = 0
+        kept.update({name: [] for name in ("quantity_id", "claim_id", "qualifier", "value", "part_of")})
+    quote_ids, quote_texts, masks, all_lines = [], [], [], []
+    rows, next_line, breaks_total = 0, 2, 0
     try:
         for batch in _stream(reader):
             if any((pc.max(pc.binary_length(batch[n])).as_py() or 0) > MAX_CELL for n in table.names):
                 return False  # streaming reports the oversized cell
+            n = batch.num_rows
+            breaks = _free_text_breaks(batch, table)
+            # A record starts on the line after the previous one ended: quoted line breaks shift it.
+            lines = next_line + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+            next_line += n + int(breaks.sum())
+            breaks_total += int(breaks.sum())
             suspect = _screen(batch, table, ctx, checker.subtypes, tabs)
-            breaks.append(_free_text_breaks(batch, table))
+            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), pc.is_in(batch[name], value_set=ids))) for name, ids in known.items()}
+            quotes = Quotes(batch["claim_id"], ctx) if table.name == "quantities" else None
+            clean = ~suspect
+            for f in outward:
+                for i in np.flatnonzero(~exists[f.name] & clean):
+                    checker.dangling(int(lines[i]), f, batch[f.name][int(i)].as_py())
+            if quotes is not None:
+                _check_wordings(batch["wording"], quotes, clean, lines, checker)
             for i in np.flatnonzero(suspect):
-                suspects.append((rows + int(i), [batch[name][int(i)].as_py() for name in table.names]))
+                i = int(i)
+                facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items()}}
+                if quotes is not None:
+                    facts["quote"] = quotes.at(i)
+                checker.row(int(lines[i]), [batch[name][i].as_py() for name in table.names], facts=facts)
             for name, chunks in kept.items():
-                chunks.append(batch[name])
+                column = batch[name]
+                chunks.append(pc.dictionary_encode(column) if table.name == "quantities" and name in ("claim_id", "qualifier") else column)
             if table.name == "claims":
-                keep = pa.array(~suspect)
+                keep = pa.array(clean)
                 quote_ids.append(pc.filter(batch["claim_id"], keep))
                 quote_texts.append(pc.filter(batch["quote"], keep))
-            masks.append(suspect)
-            rows += batch.num_rows
+            masks.append(clean)
+            all_lines.append(lines)
+            rows += n
     except (pa.ArrowInvalid, pa.ArrowException):
         return False  # a ragged or unparsable record: the caller discards these findings and streams
-    in_cells = np.concatenate(breaks) if breaks else np.zeros(0, dtype=np.int64)
-    if line_feeds != rows + 1 + int(in_cells.sum()):
+    if line_feeds != rows + 1 + breaks_total:
         return False  # a line break in a cell that may not hold one: the streaming path reports it
-    # A record starts on line 2 + its index + the line breaks inside the cells before it.
-    lines = 2 + np.arange(rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(in_cells)[:-1])) if rows else in_cells
+    clean = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+    lines = np.concatenate(all_lines) if all_lines else np.zeros(0, dtype=np.int64)
     columns = {name: _concat(chunks) for name, chunks in kept.items()}
     del kept
-    clean = ~np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
     pk = columns[table.primary_key]
-
     for i in _later_duplicates(pk):
         checker.duplicate(int(lines[i]), pk[int(i)].as_py())
-    exists: dict[str, np.ndarray] = {}
-    for f in ref_fields:
-        target = pk if f.references == table.name else ctx.keys.get(f.references)
-        if target is not None:
+    if not checker.unsure:  # as when streaming: references into a table with an unreadable id are not judged
+        for f in self_fields:
             column = columns[f.name]
-            exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
+            missing = pc.and_(pc.not_equal(column, ""), pc.invert(pc.is_in(column, value_set=pk)))
+            for i in np.flatnonzero(_to_numpy(missing)):
+                value = column[int(i)].as_py()
+                if clean[i] or not rules.cell_value(f, value)[1]:
+                    checker.dangling(int(lines[i]), f, value)
     if table.name == "claims":
         ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
-    quotes = Quotes(columns["claim_id"], ctx) if table.name == "quantities" else None
-    self_fields = {f.name for f in ref_fields if f.references == table.name}
-    for i, cells in suspects:
-        facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items() if name not in self_fields}}
-        if quotes is not None:
-            facts["quote"] = quotes.at(i)
-        checker.row(int(lines[i]), cells, facts=facts)
-    for f in ref_fields:
-        if f.name not in exists or (f.name in self_fields and checker.unsure):
-            continue  # as when streaming: references into a table with an unreadable id are not judged
-        column = columns[f.name]
-        for i in np.flatnonzero(~exists[f.name] & (clean if f.name not in self_fields else True)):
-            value = column[int(i)].as_py()
-            if clean[i] or not rules.cell_value(f, value)[1]:
-                checker.dangling(int(lines[i]), f, value)
-    if quotes is not None:
-        _check_wordings(columns["wording"], quotes, clean, lines, checker)
+    if table.name == "quantities":
         _check_parts(columns, clean, lines, checker)
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
