@@ -17,7 +17,9 @@ Decisions (see docs/crosswalks.md for the full mapping and its losses):
 - one claim per row and per sub-event, claimant the Air Force command the post belongs to,
   quoting the row; every count is a quantity with qualifier ``exact`` (the table keeps no
   "about"); a region named without a number (``NaN``) is a ``vague`` quantity;
-- the table names no attacker and no target actor, so events have neither.
+- the table names no attacker and no target actor, so events have neither;
+- a place or actor that OUT_DIR's reports already define keeps that definition (ids are global),
+  so that an import can join an existing package.
 """
 
 from __future__ import annotations
@@ -324,11 +326,16 @@ def part_country(name: str) -> str | None:
     return None
 
 
-def with_parents(places: dict[str, dict], place: dict) -> None:
+def with_parents(places: dict[str, dict], place: dict, known: dict[str, dict]) -> dict:
+    """Adds a place and its parents to ``places``; a place ``known`` in the target package keeps that
+    definition (ids are global: one definition per id). Returns the definition used."""
+    place = known.get(place["place_id"], place)
     places.setdefault(place["place_id"], place)
     parent = place.get("parent_place_id")
     if parent and parent not in places:
-        places[parent] = {"place_id": parent, "name": COUNTRY_NAMES[parent.upper()], "place_type": "country", "country": parent.upper()}
+        default = {"place_id": parent, "name": COUNTRY_NAMES.get(parent.upper(), parent.upper()), "place_type": "country", "country": parent.upper()}
+        with_parents(places, known.get(parent, default), known)
+    return place
 
 
 # ---------------------------------------------------------------- one report per post
@@ -475,8 +482,11 @@ def statement_of(rec: Record, said: list[str]) -> str:
             f"to {c['time_end'].strip()} ({', '.join(context)}): {figures}.")
 
 
-def build_report(post: Post, header: str, published: str, weapons: dict[str, Kind], name: str) -> tuple[dict, str]:
-    """(report, shipped text) of one post."""
+def build_report(post: Post, header: str, published: str, weapons: dict[str, Kind], name: str,
+                 known: dict[str, dict[str, dict]] | None = None) -> tuple[dict, str]:
+    """(report, shipped text) of one post; ``known`` holds the target package's places and actors by id."""
+    known = known or {}
+    known_places = known.get("places", {})
     account = account_of(post.source)
     if account not in ACCOUNTS:
         raise InputError(f"{name}:{post.records[0].line}: source {post.source!r} names the account {account!r}, "
@@ -491,6 +501,7 @@ def build_report(post: Post, header: str, published: str, weapons: dict[str, Kin
     if claimant not in actors:
         actors[claimant] = {"actor_id": claimant, "name": claimant_name, "actor_type": "armed_forces",
                             "country": "UA", "parent_actor_id": "ua-air-force"}
+    actors = {k: known.get("actors", {}).get(k, v) for k, v in actors.items()}
     places: dict[str, dict] = {}
     events: list[dict] = []
     claims_made = 0
@@ -512,8 +523,7 @@ def build_report(post: Post, header: str, published: str, weapons: dict[str, Kin
             raise InputError(f"{where}: the row has no {'model' if not model else 'target'}; the importer needs both.")
         times = time_fields(c["time_start"], c["time_end"], where)
         subject, subtype = row_kind(model, weapons, where)
-        place = place_of(target)
-        with_parents(places, place)
+        place = with_parents(places, place_of(target), known_places)
         event_id = (f"{times['date_start']}-air-attack-{slug(model, 24)}-{slug(target, 24)}-"
                     f"{short_hash(post.source, c['time_start'], c['time_end'], model, target, c.get('launch_place', ''))}")
         base = {"event_type": "aerial_attack", **({"event_subtype": subtype} if subtype else {})}
@@ -544,8 +554,7 @@ def build_report(post: Post, header: str, published: str, weapons: dict[str, Kin
                            rec, offset, claim_date)
             regions.setdefault(region, []).append(sub)
         for region, claims in regions.items():
-            rplace = place_of(region)
-            with_parents(places, rplace)
+            rplace = with_parents(places, place_of(region), known_places)
             events.append({"event_id": f"{event_id}-{slug(region, 30)}", **base,
                            "summary": f"Part of the attack with {model} {window}: what the dataset records for {region}.",
                            **when, "place_id": rplace["place_id"], "place_precision": rplace["place_type"], "claims": claims})
@@ -573,8 +582,28 @@ def posts_of(records: list[Record], name: str) -> list[Post]:
     return list(posts.values())
 
 
-def import_air_attacks(text: str, name: str, published: str, weapons: dict[str, Kind] | None = None) -> dict[str, str]:
-    """Package-relative path -> content of every report and source text. Pure: reads and writes nothing."""
+def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
+    """Places and actors already defined by the reports in ``out`` (a package the import joins)."""
+    import json
+
+    found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
+    for path in sorted((out / "data" / "reports").glob("*.json")):
+        try:
+            report = json.loads(read_text(path))
+        except ValueError:
+            raise InputError(f"{path}: not valid JSON; validate the package in OUT_DIR first.") from None
+        for table, key in (("places", "place_id"), ("actors", "actor_id")):
+            for obj in report.get(table, []) if isinstance(report, dict) else []:
+                if isinstance(obj, dict) and isinstance(obj.get(key), str):
+                    found[table].setdefault(obj[key], obj)
+    return found
+
+
+def import_air_attacks(text: str, name: str, published: str, weapons: dict[str, Kind] | None = None,
+                       known: dict[str, dict[str, dict]] | None = None) -> dict[str, str]:
+    """Package-relative path -> content of every report and source text. Pure: reads and writes nothing.
+
+    ``known``: places and actors of the package the import joins; their definitions are reused."""
     header, records = read_records(text, name)
     latest = max(parse_time(r.cells["time_end"], f"{name}:{r.line} time_end")[0] for r in records)
     if dt.date.fromisoformat(published) < latest:
@@ -582,7 +611,7 @@ def import_air_attacks(text: str, name: str, published: str, weapons: dict[str, 
                            "dataset snapshot the file was taken from.")
     files: dict[str, str] = {}
     for post in posts_of(records, name):
-        report, shipped = build_report(post, header, published, weapons or {}, name)
+        report, shipped = build_report(post, header, published, weapons or {}, name, known)
         sid = report["source"]["source_id"]
         if f"data/reports/{sid}.json" in files:
             raise InputError(f"{name}: two posts map to the source id {sid}; this should not happen, report it.")
@@ -643,7 +672,7 @@ def main(argv: list[str]) -> int:
             print(f"import: --published {args.published!r} is not a date; write YYYY-MM-DD.", file=sys.stderr)
             return 2
         weapons = read_weapons(args.weapons) if args.weapons else {}
-        files = import_air_attacks(read_text(args.file), str(args.file), args.published, weapons)
+        files = import_air_attacks(read_text(args.file), str(args.file), args.published, weapons, known_definitions(args.out))
         write_new(args.out, files)
     except ToolError as exc:
         print(f"import: {exc}", file=sys.stderr)
