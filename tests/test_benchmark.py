@@ -175,3 +175,22 @@ def test_too_many_errors_for_the_size_is_refused(tmp_path: Path, capsys) -> None
     assert generate.main(["--rows", "10", "--errors", "5000", str(tmp_path / "pkg")]) == 2
     assert "cannot place 5000 errors" in capsys.readouterr().err
     assert not (tmp_path / "pkg").exists()
+
+
+def test_the_vectorised_path_really_runs_on_generated_tables(tmp_path: Path, monkeypatch) -> None:
+    """Falling back to streaming gives the same findings, only slower: make sure it does not happen silently."""
+    from war_report_events import fastcheck, validation
+
+    out = tmp_path / "pkg"
+    assert generate.main(["--rows", "3000", "--errors", "20", "--seed", "5", str(out)]) == 0
+    used = {}
+    original = fastcheck.check
+
+    def spy(path, checker):
+        used[checker.table.name] = original(path, checker)
+        return used[checker.table.name]
+
+    monkeypatch.setattr(fastcheck, "check", spy)
+    monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
+    validation.validate_package(out, max_errors=100000)
+    assert {name: used[name] for name in ("events", "claims", "quantities")} == {"events": True, "claims": True, "quantities": True}

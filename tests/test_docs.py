@@ -158,26 +158,31 @@ def test_check_flags_drift_and_a_run_fixes_it(tmp_path: Path, capsys) -> None:
 # --- checked examples in the docs ---------------------------------------------------------
 
 def fragments() -> list[tuple[str, int, str, str]]:
-    """(page, line, kind, text) of every `json <kind>` block in docs/."""
+    """(page, line, kind, text) of every `json <kind> [version]` block in docs/ (kind carries the version)."""
     found = []
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for token in MarkdownIt().parse(page.read_text(encoding="utf-8")):
             words = token.info.split()
             if token.type == "fence" and len(words) >= 2 and words[0] == "json":
-                found.append((str(page.relative_to(ROOT)), token.map[0] + 1, words[1], token.content))
+                kind = words[1] + (f"@{words[2]}" if len(words) > 2 else "")
+                found.append((str(page.relative_to(ROOT)), token.map[0] + 1, kind, token.content))
     return found
 
 
 def fragment_errors(kind: str, text: str) -> list[str]:
-    """Why a fragment of that kind is not valid against the schema (empty: valid)."""
+    """Why a fragment of that kind is not valid against the schema (empty: valid).
+
+    ``kind@version`` checks against that schema version (default: the current one)."""
+    kind, _, version = kind.partition("@")
+    schema = load_schema(version) if version else SCHEMA
     if kind not in FRAGMENT_KINDS:
         return [f"unknown kind {kind!r}; use one of {sorted(FRAGMENT_KINDS)}"]
     try:
         instance = json.loads(text)
     except json.JSONDecodeError as exc:
         return [f"not JSON: {exc}"]
-    registry = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))
-    target = SCHEMA["$id"] if kind == "report" else f"{SCHEMA['$id']}#/$defs/{kind}"
+    registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
+    target = schema["$id"] if kind == "report" else f"{schema['$id']}#/$defs/{kind}"
     validator = Draft202012Validator({"$ref": target}, registry=registry, format_checker=FormatChecker())
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(instance)]
 

@@ -79,6 +79,7 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
         parsed = pc.strptime(col, format="%Y-%m-%d", unit="s", error_is_null=True)
         shape = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         bad = _or(bad, pc.and_(filled, pc.or_(pc.is_null(parsed), pc.invert(shape))))
+        bad = _or(bad, pc.starts_with(col, "0000"))  # strptime takes year 0; Python's dates begin at year 1
     else:
         if f.enum is not None:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=pa.array(f.enum)))))
@@ -118,7 +119,7 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "days"), pc.equal(start, end)))
         same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
         end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
-        next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.date32())
+        next_day = pc.cast(pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.int32()), pa.date32())
         month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
         month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
         bad = pc.or_(bad, pc.and_(pc.equal(precision, "month"), pc.invert(pc.fill_null(month_ok, False))))
@@ -175,7 +176,7 @@ def _later_duplicates(pk: pa.Array) -> np.ndarray:
 
 
 BATCH = 1 << 16
-BLOCK = 64 << 20
+BLOCK = 32 << 20
 
 
 def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
@@ -192,20 +193,32 @@ def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, ex
         yield from ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
 
 
-def _quotes_for(claim_ids: pa.Array, ctx) -> pa.Array:
-    """Each quantity's claim quote: null when the claim is unknown or its cells were unsound."""
-    found = pa.nulls(len(claim_ids), type=pa.string())
-    if ctx.quote_index is not None:
-        ids, texts = ctx.quote_index
-        found = pc.take(texts, pc.index_in(claim_ids, value_set=ids))
-    if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
-        missing = np.flatnonzero(_to_numpy(pc.is_null(found)))
-        if len(missing):
-            quotes = found.to_pylist()
-            for i, cid in zip(missing, claim_ids.take(pa.array(missing)).to_pylist()):
-                quotes[int(i)] = ctx.quotes.get(cid)
-            return pa.array(quotes, type=pa.string())
-    return found
+class Quotes:
+    """Each quantity's claim quote, looked up without copying a million strings: an index into the
+    quotes of claims screened clean, and the few quotes of claims checked one by one."""
+
+    def __init__(self, claim_ids: pa.Array, ctx) -> None:
+        self.texts = None
+        self.index = pa.nulls(len(claim_ids), type=pa.int32())
+        if ctx.quote_index is not None:
+            ids, self.texts = ctx.quote_index
+            self.index = pc.index_in(claim_ids, value_set=ids)
+        self.others: dict[int, str] = {}
+        if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
+            missing = np.flatnonzero(_to_numpy(pc.is_null(self.index)))
+            for i, cid in zip(missing, claim_ids.take(pa.array(missing, type=pa.int64())).to_pylist() if len(missing) else []):
+                if cid in ctx.quotes:
+                    self.others[int(i)] = ctx.quotes[cid]
+
+    def slice(self, lo: int, n: int) -> list[str | None]:
+        found = pc.take(self.texts, self.index.slice(lo, n)).to_pylist() if self.texts is not None else [None] * min(n, len(self.index) - lo)
+        for i in range(lo, lo + len(found)):
+            if i in self.others:
+                found[i - lo] = self.others[i]
+        return found
+
+    def at(self, i: int) -> str | None:
+        return self.slice(i, 1)[0]
 
 
 def _known_ids(target) -> pa.Array:
@@ -222,26 +235,31 @@ def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], 
         suspect |= _to_numpy(rule)
     if table.name == "claims":
         for i, (source, start, end, quote) in _batches(batch, ("source_id", "quote_start", "quote_end", "quote"), ~suspect):
-            text = ctx.texts.get(source)
+            text = ctx.text(source)
             if text is not None and text[int(start):int(end)] != quote:
                 suspect[i] = True
     return suspect
 
 
 def _concat(chunks: list[pa.Array]) -> pa.Array:
-    return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
+    if not chunks:
+        return pa.array([], type=pa.string())
+    if isinstance(chunks[0], pa.DictionaryArray):  # batches encode with their own dictionaries
+        return pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
+    return pa.concat_arrays(chunks)
 
 
 def check(path: Path, checker) -> bool:
     """Screen the table, check flagged records exactly; False when the file must be streamed.
 
-    One pass reads the file a batch at a time and keeps only compact Arrow columns (ids,
-    references, the few columns later rules need) and the cells of flagged records; key and
-    reference checks then run once over whole columns, so no hash table is built twice.
+    One pass reads the file a batch at a time: cells, rules and references to earlier tables
+    are screened per batch, flagged records checked exactly at once; only compact columns
+    (ids, self-references, what parts need) are kept for the checks that need the whole table.
+    Findings go to the checker's collector, which the caller discards if this returns False.
     """
     table: Table = checker.table
-    if table.name == "sources":
-        return False  # few rows, and each needs its text read: streaming is as fast
+    if table.name in ("sources", "actors", "places"):
+        return False  # few rows, checked against texts and ISO lists row by row: streaming is as fast
     scanned = _scan(path)
     if scanned is None or not scanned[1]:
         return False
@@ -250,67 +268,71 @@ def check(path: Path, checker) -> bool:
     if reader is None:
         return False
     ctx = checker.ctx
-    ref_fields = [f for f in table.fields if f.references]
-    kept = {name: [] for name in {table.primary_key, *(f.name for f in ref_fields)}}
+    outward = [f for f in table.fields if f.references and f.references != table.name and ctx.keys.get(f.references) is not None]
+    known = {f.name: _known_ids(ctx.keys[f.references]) for f in outward}
+    self_fields = [f for f in table.fields if f.references == table.name]
+    kept: dict[str, list] = {name: [] for name in {table.primary_key, *(f.name for f in self_fields)}}
     if table.name == "quantities":
-        kept.update({name: [] for name in ("claim_id", "wording", "qualifier", "value", "part_of")})
-    quote_ids, quote_texts, suspects, masks, breaks = [], [], [], [], []
-    rows = 0
+        kept.update({name: [] for name in ("quantity_id", "claim_id", "qualifier", "value", "part_of")})
+    quote_ids, quote_texts, masks, all_lines = [], [], [], []
+    rows, next_line, breaks_total = 0, 2, 0
     try:
         for batch in _stream(reader):
             if any((pc.max(pc.binary_length(batch[n])).as_py() or 0) > MAX_CELL for n in table.names):
                 return False  # streaming reports the oversized cell
+            n = batch.num_rows
+            breaks = _free_text_breaks(batch, table)
+            # A record starts on the line after the previous one ended: quoted line breaks shift it.
+            lines = next_line + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+            next_line += n + int(breaks.sum())
+            breaks_total += int(breaks.sum())
             suspect = _screen(batch, table, ctx, checker.subtypes, tabs)
-            breaks.append(_free_text_breaks(batch, table))
+            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), pc.is_in(batch[name], value_set=ids))) for name, ids in known.items()}
+            quotes = Quotes(batch["claim_id"], ctx) if table.name == "quantities" else None
+            clean = ~suspect
+            for f in outward:
+                for i in np.flatnonzero(~exists[f.name] & clean):
+                    checker.dangling(int(lines[i]), f, batch[f.name][int(i)].as_py())
+            if quotes is not None:
+                _check_wordings(batch["wording"], quotes, clean, lines, checker)
             for i in np.flatnonzero(suspect):
-                suspects.append((rows + int(i), [batch[name][int(i)].as_py() for name in table.names]))
+                i = int(i)
+                facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items()}}
+                if quotes is not None:
+                    facts["quote"] = quotes.at(i)
+                checker.row(int(lines[i]), [batch[name][i].as_py() for name in table.names], facts=facts)
             for name, chunks in kept.items():
-                chunks.append(batch[name])
+                column = batch[name]
+                chunks.append(pc.dictionary_encode(column) if table.name == "quantities" and name in ("claim_id", "qualifier") else column)
             if table.name == "claims":
-                keep = pa.array(~suspect)
+                keep = pa.array(clean)
                 quote_ids.append(pc.filter(batch["claim_id"], keep))
                 quote_texts.append(pc.filter(batch["quote"], keep))
-            masks.append(suspect)
-            rows += batch.num_rows
+            masks.append(clean)
+            all_lines.append(lines)
+            rows += n
     except (pa.ArrowInvalid, pa.ArrowException):
         return False  # a ragged or unparsable record: the caller discards these findings and streams
-    in_cells = np.concatenate(breaks) if breaks else np.zeros(0, dtype=np.int64)
-    if line_feeds != rows + 1 + int(in_cells.sum()):
+    if line_feeds != rows + 1 + breaks_total:
         return False  # a line break in a cell that may not hold one: the streaming path reports it
-    # A record starts on line 2 + its index + the line breaks inside the cells before it.
-    lines = 2 + np.arange(rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(in_cells)[:-1])) if rows else in_cells
+    clean = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+    lines = np.concatenate(all_lines) if all_lines else np.zeros(0, dtype=np.int64)
     columns = {name: _concat(chunks) for name, chunks in kept.items()}
     del kept
-    clean = ~np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
     pk = columns[table.primary_key]
-
     for i in _later_duplicates(pk):
         checker.duplicate(int(lines[i]), pk[int(i)].as_py())
-    exists: dict[str, np.ndarray] = {}
-    for f in ref_fields:
-        target = pk if f.references == table.name else ctx.keys.get(f.references)
-        if target is not None:
+    if not checker.unsure:  # as when streaming: references into a table with an unreadable id are not judged
+        for f in self_fields:
             column = columns[f.name]
-            exists[f.name] = _to_numpy(pc.or_(pc.equal(column, ""), pc.is_in(column, value_set=_known_ids(target))))
+            missing = pc.and_(pc.not_equal(column, ""), pc.invert(pc.is_in(column, value_set=pk)))
+            for i in np.flatnonzero(_to_numpy(missing)):
+                value = column[int(i)].as_py()
+                if clean[i] or not rules.cell_value(f, value)[1]:
+                    checker.dangling(int(lines[i]), f, value)
     if table.name == "claims":
         ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
-    quotes = _quotes_for(columns["claim_id"], ctx) if table.name == "quantities" else None
-    self_fields = {f.name for f in ref_fields if f.references == table.name}
-    for i, cells in suspects:
-        facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items() if name not in self_fields}}
-        if quotes is not None:
-            facts["quote"] = quotes[i].as_py()
-        checker.row(int(lines[i]), cells, facts=facts)
-    for f in ref_fields:
-        if f.name not in exists or (f.name in self_fields and checker.unsure):
-            continue  # as when streaming: references into a table with an unreadable id are not judged
-        column = columns[f.name]
-        for i in np.flatnonzero(~exists[f.name] & (clean if f.name not in self_fields else True)):
-            value = column[int(i)].as_py()
-            if clean[i] or not rules.cell_value(f, value)[1]:
-                checker.dangling(int(lines[i]), f, value)
-    if quotes is not None:
-        _check_wordings(columns["wording"], quotes, clean, lines, checker)
+    if table.name == "quantities":
         _check_parts(columns, clean, lines, checker)
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
@@ -327,10 +349,10 @@ def _stream(reader):
             return
 
 
-def _check_wordings(wordings: pa.Array, quotes: pa.Array, clean: np.ndarray, lines: np.ndarray, checker) -> None:
+def _check_wordings(wordings: pa.Array, quotes: Quotes, clean: np.ndarray, lines: np.ndarray, checker) -> None:
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
-        ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH).to_pylist()
+        ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH)
         for j in np.flatnonzero(clean[lo:lo + BATCH]):
             quote = qs[j]
             if quote is not None and ws[j] not in quote:
@@ -351,12 +373,17 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
     def as_int(text: str) -> int | None:
         return int(text) if text else None
 
-    for i in np.flatnonzero(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean):
+    def picked(mask: np.ndarray) -> tuple[np.ndarray, list[list]]:
+        at = np.flatnonzero(mask)
+        taken = pa.array(at, type=pa.int64())
+        return at, [c.take(taken).to_pylist() for c in (ids, claims, qualifiers, values, part_of)]
+
+    at, (i_ids, i_claims, i_quals, i_values, _) = picked(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean)
+    for k in range(len(at)):
+        wholes[i_ids[k]] = (i_claims[k], i_quals[k], as_int(i_values[k]))
+    at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(has_part & clean)
+    for k, i in enumerate(at):
         i = int(i)
-        wholes[ids[i].as_py()] = (claims[i].as_py(), qualifiers[i].as_py(), as_int(values[i].as_py()))
-    for i in np.flatnonzero(has_part & clean):
-        i = int(i)
-        row = {"quantity_id": ids[i].as_py(), "claim_id": claims[i].as_py(), "qualifier": qualifiers[i].as_py(),
-               "value": as_int(values[i].as_py()), "part_of": part_of[i].as_py()}
+        row = {"quantity_id": i_ids[k], "claim_id": i_claims[k], "qualifier": i_quals[k], "value": as_int(i_values[k]), "part_of": i_parts[k]}
         for x in rules.part_findings(row, wholes.get(row["part_of"])):
             checker.out.add(Problem(checker.rel, int(lines[i]), None, x.field, x.code, x.message))

@@ -21,7 +21,6 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_CELL = 1024 * 1024
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-csv.field_size_limit(MAX_CELL)
 
 
 # ---------------------------------------------------------------- paths
@@ -238,6 +237,7 @@ class CsvFile:
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(start line, cells) for every record, the header first."""
+        csv.field_size_limit(MAX_CELL)  # set here: other libraries (frictionless) raise it process-wide
         with open(self.path, "rb") as handle:
             reader = csv.reader(self._lines(handle), strict=True)
             start = 1

@@ -412,7 +412,20 @@ class TableContext:
         if not isinstance(ids, set):  # an Arrow array: made a set once, when a row needs it
             ids = self.keys[table] = set(ids.to_pylist())  # type: ignore[attr-defined]
         return value in ids
-    texts: dict[str, str | None] = field(default_factory=dict)
+    text_paths: dict[str, Path] = field(default_factory=dict)  # texts are read again when quotes need them
+    _decoded: dict[str, str] = field(default_factory=dict)
+
+    def text(self, source_id: str) -> str | None:
+        """A source's shipped text. A few are kept decoded: claims come grouped by source, and
+        holding every text would cost several times their size (Python stores wide characters wide)."""
+        path = self.text_paths.get(source_id)
+        if path is None:
+            return None
+        if source_id not in self._decoded:
+            if len(self._decoded) >= 16:
+                self._decoded.pop(next(iter(self._decoded)))
+            self._decoded[source_id] = path.read_bytes().decode("utf-8", errors="replace")
+        return self._decoded[source_id]
     languages: dict[str, str] = field(default_factory=dict)
     quotes: dict[str, str] = field(default_factory=dict)
     quote_index: tuple | None = None  # (claim ids, quotes) as Arrow arrays, for claims screened clean
@@ -424,14 +437,12 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
     if name == "sources":
         out = rules.source_rules(row)
         raw, why = _text_of(root, row.get("text_path"), allow_outside)
-        text = None
         if why:
             out.append(rules.Finding("unsafe-path" if why != "does not exist" else "file-missing", "text_path", f"{show_value(row.get('text_path'))} {why}."))
         elif raw is not None:
             if rules.sha256_of(raw) != row.get("text_sha256"):
                 out.append(rules.Finding("text-sha256-mismatch", "text_sha256", f"the text at {row['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded."))
-            text = raw.decode("utf-8", errors="replace")
-        ctx.texts[str(row["source_id"])] = text
+            ctx.text_paths[str(row["source_id"])] = root / str(row["text_path"])
         ctx.languages[str(row["source_id"])] = str(row.get("language"))
         return out
     if name == "actors":
@@ -443,7 +454,7 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
     if name == "claims":
         ctx.quotes[str(row["claim_id"])] = str(row["quote"])
         language = ctx.languages.get(str(row["source_id"]))
-        return rules.claim_rules(row, language) + rules.quote_findings(row, ctx.texts.get(str(row["source_id"])))
+        return rules.claim_rules(row, language) + rules.quote_findings(row, ctx.text(str(row["source_id"])))
     quote = facts["quote"] if facts and "quote" in facts else ctx.quote_of(str(row["claim_id"]))
     out = rules.quantity_rules(row) + rules.wording_findings(row, quote)
     ctx.wholes[str(row["quantity_id"])] = (str(row["claim_id"]), row.get("qualifier"), row.get("value"))  # type: ignore[arg-type]

@@ -101,7 +101,8 @@ def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | N
     # A folder without a manifest in schema/released/ is the draft of the next version (CHANGELOG
     # "Unreleased"); the version everything states is the latest released one.
     released = [f for f in folders if (schema_dir / "released" / f"{f}.sha256").is_file()]
-    latest = latest_schema_version(released) or latest_schema_version(folders) or "<none>"
+    first = min((f for f in folders if SEMVER.match(f)), key=semver_key, default=None)
+    latest = latest_schema_version(released) or first or "<none>"  # before any release: the first version
     schema_file = Path("schema") / latest / "war-report.schema.json"
     init = Path("war_report_events") / "__init__.py"
     sources: dict[str, tuple[Path, Callable[[str], str | None]]] = {
