@@ -78,7 +78,9 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
     elif f.type == "date":
         parsed = pc.strptime(col, format="%Y-%m-%d", unit="s", error_is_null=True)
         shape = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        bad = _or(bad, pc.and_(filled, pc.or_(pc.is_null(parsed), pc.invert(shape))))
+        # strptime rolls 30 February over into March: a real date is one that formats back to itself.
+        real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), col), False)
+        bad = _or(bad, pc.and_(filled, pc.or_(pc.invert(real), pc.invert(shape))))
         bad = _or(bad, pc.starts_with(col, "0000"))  # strptime takes year 0; Python's dates begin at year 1
     else:
         if f.enum is not None:
