@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("war_report_events.exporting", "write Parquet and JSON Lines to dist/"),
     "release": ("war_report_events.releasing", "build the reproducible release zip in dist/"),
     "import": ("war_report_events.importing", "import a peer dataset as war reports"),
+    "flat": ("war_report_events.flattening", "write one peer-style row per event to dist/events-flat.csv"),
 }
 
 
