@@ -68,8 +68,10 @@ def _or(a: pa.Array | None, b: pa.Array) -> pa.Array:
     return b if a is None else pc.or_(a, b)
 
 
-def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> pa.ChunkedArray:
-    """Cells that might fail cell_value or text_findings."""
+def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, referenced: bool = False) -> pa.ChunkedArray:
+    """Cells that might fail cell_value or text_findings. ``referenced``: the caller flags every
+    value that is not an id of the referenced table, whose ids were all checked, so the
+    pattern needs no second check here."""
     empty = pc.equal(col, "")
     bad = empty if f.required else None
     filled = pc.invert(empty)
@@ -78,14 +80,15 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool) -> 
     elif f.type == "date":
         parsed = pc.strptime(col, format="%Y-%m-%d", unit="s", error_is_null=True)
         shape = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        # strptime rolls 30 February over into March: a real date is one that formats back to itself.
-        real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), col), False)
+        # strptime rolls 30 February over into 1 March: a real date keeps the day it was written with.
+        written_day = pc.cast(pc.if_else(shape, pc.utf8_slice_codeunits(col, 8, 10), "0"), pa.int64())
+        real = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
         bad = _or(bad, pc.and_(filled, pc.or_(pc.invert(real), pc.invert(shape))))
         bad = _or(bad, pc.starts_with(col, "0000"))  # strptime takes year 0; Python's dates begin at year 1
     else:
         if f.enum is not None:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=pa.array(f.enum)))))
-        if f.pattern:
+        if f.pattern and not referenced:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.match_substring_regex(col, f.pattern))))
         length = pc.utf8_length(col)
         if f.max_length is not None:
@@ -160,12 +163,18 @@ def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
     return out
 
 
+def _present(ids: pa.Array, references: pa.Array) -> pa.Array:
+    """The referenced values that are ids. Hashing the few distinct references and probing the
+    many ids is cheaper than hashing every id (most self-references, such as part_of, are empty)."""
+    wanted = pc.unique(pc.filter(references, pc.not_equal(references, "")))
+    return pc.filter(ids, pc.is_in(ids, value_set=wanted)) if len(wanted) else wanted
+
+
 def _later_duplicates(pk: pa.Array) -> np.ndarray:
     """Indices of records whose id was used by an earlier record."""
-    n = len(pk)
-    if len(pc.unique(pk)) == n:  # unique() is several times faster than count_distinct()
+    counts = pc.value_counts(pk).flatten()  # one hash pass gives both the distinct ids and their counts
+    if len(counts[0]) == len(pk):
         return np.zeros(0, dtype=np.int64)
-    counts = pc.value_counts(pk).flatten()
     repeated = pc.filter(counts[0], pc.greater(counts[1], 1))
     candidates = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=repeated)))
     seen: set[str] = set()
@@ -199,12 +208,14 @@ class Quotes:
     """Each quantity's claim quote, looked up without copying a million strings: an index into the
     quotes of claims screened clean, and the few quotes of claims checked one by one."""
 
-    def __init__(self, claim_ids: pa.Array, ctx) -> None:
+    def __init__(self, claim_ids: pa.Array, ctx, index: pa.Array | None = None) -> None:
         self.texts = None
         self.index = pa.nulls(len(claim_ids), type=pa.int32())
         if ctx.quote_index is not None:
-            ids, self.texts = ctx.quote_index
-            self.index = pc.index_in(claim_ids, value_set=ids)
+            ids, self.texts = ctx.quote_index  # every claim id, with its quote or null
+            self.index = index if index is not None else pc.index_in(claim_ids, value_set=ids)
+            has_quote = pc.take(ctx.quote_index_valid, self.index)  # booleans: no quote strings copied
+            self.index = pc.if_else(pc.fill_null(has_quote, False), self.index, pa.scalar(None, self.index.type))
         self.others: dict[int, str] = {}
         if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
             missing = np.flatnonzero(_to_numpy(pc.is_null(self.index)))
@@ -227,20 +238,29 @@ def _known_ids(target) -> pa.Array:
     return target if isinstance(target, pa.Array) else pa.array(sorted(target), type=pa.string())
 
 
-def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool) -> np.ndarray:
+def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool, referenced: set[str]) -> np.ndarray:
     """Records of one batch whose cells or rules need the exact checks (a superset)."""
     suspect = np.zeros(batch.num_rows, dtype=bool)
     for f in table.fields:
-        suspect |= _to_numpy(_cell_suspects(f, batch[f.name], tabs, False))
+        suspect |= _to_numpy(_cell_suspects(f, batch[f.name], tabs, False, f.name in referenced))
     rule = _rule_suspects(table, batch, subtypes)
     if rule is not None:
         suspect |= _to_numpy(rule)
     if table.name == "claims":
-        for i, (source, start, end, quote) in _batches(batch, ("source_id", "quote_start", "quote_end", "quote"), ~suspect):
-            text = ctx.text(source)
-            if text is not None and text[int(start):int(end)] != quote:
-                suspect[i] = True
+        _screen_quotes(batch, suspect, ctx)
     return suspect
+
+
+def _screen_quotes(batch: pa.RecordBatch, suspect: np.ndarray, ctx) -> None:
+    """Flag claims whose quote is not their text at their offsets (claims come grouped by source)."""
+    sources, starts, ends, quotes = (batch[n].to_pylist() for n in ("source_id", "quote_start", "quote_end", "quote"))
+    current, text = None, None
+    for i in np.flatnonzero(~suspect).tolist():
+        if sources[i] != current:
+            current = sources[i]
+            text = ctx.text(current)
+        if text is not None and text[int(starts[i]):int(ends[i])] != quotes[i]:
+            suspect[i] = True
 
 
 def _concat(chunks: list[pa.Array]) -> pa.Array:
@@ -288,13 +308,17 @@ def check(path: Path, checker) -> bool:
             lines = next_line + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
             next_line += n + int(breaks.sum())
             breaks_total += int(breaks.sum())
-            suspect = _screen(batch, table, ctx, checker.subtypes, tabs)
-            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), pc.is_in(batch[name], value_set=ids))) for name, ids in known.items()}
-            quotes = Quotes(batch["claim_id"], ctx) if table.name == "quantities" else None
+            suspect = _screen(batch, table, ctx, checker.subtypes, tabs, set(known))
+            positions = {}
+            if table.name == "quantities" and ctx.quote_index is not None and "claim_id" in known:
+                # one hash of the claim ids answers both "does the claim exist" and "what is its quote"
+                positions["claim_id"] = pc.index_in(batch["claim_id"], value_set=ctx.quote_index[0])
+            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), pc.is_valid(positions[name]) if name in positions else pc.is_in(batch[name], value_set=ids)))
+                      for name, ids in known.items()}
+            for ok in exists.values():
+                suspect |= ~ok  # dangling, or malformed: RowChecker tells which
+            quotes = Quotes(batch["claim_id"], ctx, positions.get("claim_id")) if table.name == "quantities" else None
             clean = ~suspect
-            for f in outward:
-                for i in np.flatnonzero(~exists[f.name] & clean):
-                    checker.dangling(int(lines[i]), f, batch[f.name][int(i)].as_py())
             if quotes is not None:
                 _check_wordings(batch["wording"], quotes, clean, lines, checker)
             for i in np.flatnonzero(suspect):
@@ -306,10 +330,8 @@ def check(path: Path, checker) -> bool:
             for name, chunks in kept.items():
                 column = batch[name]
                 chunks.append(pc.dictionary_encode(column) if table.name == "quantities" and name in ("claim_id", "qualifier") else column)
-            if table.name == "claims":
-                keep = pa.array(clean)
-                quote_ids.append(pc.filter(batch["claim_id"], keep))
-                quote_texts.append(pc.filter(batch["quote"], keep))
+            if table.name == "claims":  # quotes of claims screened clean, null for the others
+                quote_texts.append(pc.if_else(pa.array(clean), batch["quote"], pa.scalar(None, pa.string())))
             masks.append(clean)
             all_lines.append(lines)
             rows += n
@@ -327,13 +349,14 @@ def check(path: Path, checker) -> bool:
     if not checker.unsure:  # as when streaming: references into a table with an unreadable id are not judged
         for f in self_fields:
             column = columns[f.name]
-            missing = pc.and_(pc.not_equal(column, ""), pc.invert(pc.is_in(column, value_set=pk)))
+            missing = pc.and_(pc.not_equal(column, ""), pc.invert(pc.is_in(column, value_set=_present(pk, column))))
             for i in np.flatnonzero(_to_numpy(missing)):
                 value = column[int(i)].as_py()
                 if clean[i] or not rules.cell_value(f, value)[1]:
                     checker.dangling(int(lines[i]), f, value)
     if table.name == "claims":
-        ctx.quote_index = (_concat(quote_ids), _concat(quote_texts))
+        ctx.quote_index = (pk, _concat(quote_texts))
+        ctx.quote_index_valid = pc.is_valid(ctx.quote_index[1])
     if table.name == "quantities":
         _check_parts(columns, clean, lines, checker)
     checker.finish(False)
@@ -355,7 +378,7 @@ def _check_wordings(wordings: pa.Array, quotes: Quotes, clean: np.ndarray, lines
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
         ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH)
-        for j in np.flatnonzero(clean[lo:lo + BATCH]):
+        for j in np.flatnonzero(clean[lo:lo + BATCH]).tolist():
             quote = qs[j]
             if quote is not None and ws[j] not in quote:
                 for x in rules.wording_findings({"wording": ws[j]}, quote):
