@@ -58,7 +58,7 @@ def _reader(path: Path, table: Table):
         return None
     return pacsv.open_csv(
         pa.OSFile(str(path)),
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=BLOCK),
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=BLOCK, use_threads=False),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in table.names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
@@ -163,6 +163,22 @@ def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
     return out
 
 
+def _exists(values: pa.Array, ids: pa.Array, positions: pa.Array | None) -> pa.Array:
+    if positions is not None:
+        return pc.is_valid(positions)
+    if len(ids) > 50_000:  # a large table of ids: probe it rather than hash it again for every batch
+        return pc.is_valid(_positions(values, ids))
+    return pc.is_in(values, value_set=ids)
+
+
+def _positions(values: pa.Array, ids: pa.Array) -> pa.Array:
+    """Where each value stands in ``ids`` (null: not there), like index_in, but hashing only the
+    batch's distinct values and probing the ids: cheaper than hashing every id batch after batch."""
+    where = pc.indices_nonzero(pc.is_in(ids, value_set=pc.unique(values)))
+    found = pc.index_in(values, value_set=pc.take(ids, where))
+    return pc.take(where, found)
+
+
 def _present(ids: pa.Array, references: pa.Array) -> pa.Array:
     """The referenced values that are ids. Hashing the few distinct references and probing the
     many ids is cheaper than hashing every id (most self-references, such as part_of, are empty)."""
@@ -187,7 +203,7 @@ def _later_duplicates(pk: pa.Array) -> np.ndarray:
 
 
 BATCH = 1 << 16
-BLOCK = 32 << 20
+BLOCK = 8 << 20
 
 
 def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
@@ -312,8 +328,8 @@ def check(path: Path, checker) -> bool:
             positions = {}
             if table.name == "quantities" and ctx.quote_index is not None and "claim_id" in known:
                 # one hash of the claim ids answers both "does the claim exist" and "what is its quote"
-                positions["claim_id"] = pc.index_in(batch["claim_id"], value_set=ctx.quote_index[0])
-            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), pc.is_valid(positions[name]) if name in positions else pc.is_in(batch[name], value_set=ids)))
+                positions["claim_id"] = _positions(batch["claim_id"], ctx.quote_index[0])
+            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), _exists(batch[name], ids, positions.get(name))))
                       for name, ids in known.items()}
             for ok in exists.values():
                 suspect |= ~ok  # dangling, or malformed: RowChecker tells which
