@@ -142,9 +142,7 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
             t["qualifier"], *(pc.if_else(_given(t[c]), "1", "0") for c in ("value", "lower", "upper")), "")
         allowed = [q + "".join("1" if c in want else "0" for c in ("value", "lower", "upper")) for q, want in rules.QUALIFIER_NUMBERS.items()]
         bad = pc.invert(pc.is_in(shape, value_set=pa.array(allowed)))
-        digits = {c: pc.match_substring_regex(t[c], r"^[0-9]{1,11}$") for c in ("lower", "upper")}
-        lower, upper = (pc.cast(pc.if_else(digits[c], t[c], "0"), pa.int64()) for c in ("lower", "upper"))
-        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], "range"), pc.greater(lower, upper)))
+        return pc.or_(bad, pc.is_in(t["qualifier"], value_set=pa.array(["range", "estimate"])))  # order checked exactly
     return None
 
 

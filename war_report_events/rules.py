@@ -226,6 +226,7 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
 QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
     "exact": ("value",), "about": ("value",), "at_least": ("lower",), "more_than": ("lower",),
     "at_most": ("upper",), "less_than": ("upper",), "range": ("lower", "upper"), "vague": (),
+    "estimate": ("value", "lower", "upper"),  # schema 0.2.0
 }
 
 
@@ -238,8 +239,10 @@ def quantity_rules(row: Row) -> list[Finding]:
     if tuple(given) != want:
         wanted = " and ".join(want) if want else "no number"
         return [Finding("qualifier-mismatch", "qualifier", f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.")]
-    if qualifier == "range" and row["lower"] > row["upper"]:  # type: ignore[operator]
+    if qualifier in ("range", "estimate") and row["lower"] > row["upper"]:  # type: ignore[operator]
         return [Finding("range-order", "upper", f"{row['upper']} is below lower {row['lower']}.")]
+    if qualifier == "estimate" and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
+        return [Finding("range-order", "value", f"the best estimate {row['value']} is outside {row['lower']}..{row['upper']}.")]
     return []
 
 
