@@ -212,3 +212,13 @@ def test_zip_timestamp_is_utc_and_clamped_to_1980() -> None:
     assert releasing.zip_timestamp(0) == (1980, 1, 1, 0, 0, 0)
     assert releasing.zip_timestamp(1_795_564_800) == (2026, 11, 25, 0, 0, 0)  # 2026-11-25T00:00:00Z
     assert releasing.zip_timestamp(1_795_564_803) == (2026, 11, 25, 0, 0, 2)  # zip time has 2-second steps
+
+
+def test_the_ids_of_a_release_are_recorded_as_its_tables_hold_them() -> None:
+    """tests/fixtures/base is the package as released in 0.1.0: its ids are the 0.1.0 manifest."""
+    from war_report_events import releasing
+
+    base = ROOT / "tests" / "fixtures" / "base"
+    text = releasing.ids_manifest_text(base, "0.1.0")
+    assert text == (ROOT / "schema" / "released" / "0.1.0.ids.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[:2] == ["table,id", "sources,2024-10-30-drone-strikes-north-korea"]

@@ -142,7 +142,11 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
             t["qualifier"], *(pc.if_else(_given(t[c]), "1", "0") for c in ("value", "lower", "upper")), "")
         allowed = [q + "".join("1" if c in want else "0" for c in ("value", "lower", "upper")) for q, want in rules.QUALIFIER_NUMBERS.items()]
         bad = pc.invert(pc.is_in(shape, value_set=pa.array(allowed)))
-        return pc.or_(bad, pc.is_in(t["qualifier"], value_set=pa.array(["range", "estimate"])))  # order checked exactly
+        number = {c: pc.cast(pc.if_else(pc.match_substring_regex(t[c], r"^[0-9]{1,11}$"), t[c], "0"), pa.int64()) for c in ("value", "lower", "upper")}
+        bounded = pc.is_in(t["qualifier"], value_set=pa.array(["range", "estimate"]))
+        bad = pc.or_(bad, pc.and_(bounded, pc.greater(number["lower"], number["upper"])))
+        outside = pc.or_(pc.less(number["value"], number["lower"]), pc.greater(number["value"], number["upper"]))
+        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], "estimate"), outside))
     return None
 
 

@@ -220,6 +220,28 @@ def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:
     return target, True
 
 
+def ids_manifest_text(root: Path, version: str) -> str:
+    """table,id of every record in the tables: what `id-removed` compares later releases with."""
+    import csv
+    import io
+
+    from . import schema
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["table", "id"])
+    for table in schema.tables(version):
+        with open(root / "data" / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
+            writer.writerows((table.name, row[table.primary_key]) for row in csv.DictReader(handle))
+    return buffer.getvalue()
+
+
+def write_ids_manifest(root: Path, version: str) -> Path:
+    target = root / "schema" / "released" / f"{version}.ids.csv"
+    write_atomic(target, ids_manifest_text(root, version).encode("utf-8"))
+    return target
+
+
 def run_validator(root: Path) -> tuple[int, str]:
     """Run the package's own validate.py on the package; (exit code, what it printed)."""
     if not (root / "validate.py").is_file():
@@ -296,6 +318,8 @@ def main(argv: list[str]) -> int:
             target, written = write_schema_manifest(root, args.freeze_schema)
             relative = target.relative_to(root).as_posix()
             print(f"wrote {relative}; commit it" if written else f"{relative} already matches schema/{args.freeze_schema}/")
+            ids = write_ids_manifest(root, args.freeze_schema)
+            print(f"wrote {ids.relative_to(root).as_posix()} (the ids of this release: never to be removed); commit it")
             return 0
         version, problems = release_problems(root)
         if not problems:
