@@ -26,7 +26,7 @@ clean:
 
 docs: $(READY)      ## build the documentation site into site/ (fails on warnings and broken links)
 	$(BIN)/python -m war_report_events docs
-	$(BIN)/python -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
 export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to dist/
 	$(BIN)/python -m war_report_events export
