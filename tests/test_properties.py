@@ -150,23 +150,29 @@ def test_no_rule_breaking_mutation_is_accepted(tmp_path_factory, case: tuple[dic
     assert code in {e["code"] for e in result["errors"]}
 
 
-@SETTINGS
-@given(table=st.sampled_from(["sources", "actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
-       cell=st.integers(0, 12), value=st.text(max_size=40))
-def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
+def _package_with_cell(tmp: Path, table: str, line: int, cell: int, value: str) -> Path:
+    """A copy of the frozen package with one cell of one table replaced (written as CSV)."""
     import csv
     import io
     import shutil
 
-    root = tmp_path_factory.mktemp("t") / "pkg"
+    root = tmp / "pkg"
     shutil.copytree(BASE, root)
     path = root / "data" / f"{table}.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    r = rows[line % len(rows)]
-    r[cell % len(r)] = value
+    row = rows[line % len(rows)]
+    row[cell % len(row)] = value
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
+    return root
+
+
+@SETTINGS
+@given(table=st.sampled_from(["sources", "actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
+       cell=st.integers(0, 12), value=st.text(max_size=40))
+def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
+    root = _package_with_cell(tmp_path_factory.mktemp("t"), table, line, cell, value)
     code, out = run([str(root), "--format", "json"])
     result = json.loads(out)
     assert code in (0, 1) and result["valid"] == (code == 0)
@@ -176,21 +182,9 @@ def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int
 @given(table=st.sampled_from(["actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
        cell=st.integers(0, 12), value=st.one_of(st.text(max_size=40), st.sampled_from(["", "x\ny", "-1", "12", "about", "\t", "TODO", "2024-02-30", "e\u0301"])))
 def test_vectorised_and_streaming_paths_agree(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
-    import csv
-    import io
-    import shutil
-
     from war_report_events import validation
 
-    root = tmp_path_factory.mktemp("v") / "pkg"
-    shutil.copytree(BASE, root)
-    path = root / "data" / f"{table}.csv"
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    r = rows[line % len(rows)]
-    r[cell % len(r)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    root = _package_with_cell(tmp_path_factory.mktemp("v"), table, line, cell, value)
     streamed = run([str(root), "--format", "json"])
     original = validation.FAST_MIN_BYTES
     validation.FAST_MIN_BYTES = 0

@@ -210,7 +210,7 @@ def descriptor(version: str = SCHEMA_VERSION) -> dict:
         "title": "War Report Events",
         "description": "The facts and figures that news reports of war carry, as claims: each figure with its claimant, qualifier, wording, modality, and time and place of stated precision. Tables are built from the war reports in data/reports/ (one JSON file per source, valid against the schema).",
         "version": version,
-        "homepage": f"https://w3id.org/war-report-events/",
+        "homepage": "https://w3id.org/war-report-events/",
         "keywords": ["war", "armed conflict", "news", "claims", "event data", "Russia", "Ukraine"],
         "licenses": [DATA_LICENSE],
         "contributors": [{"title": "War Report Events contributors", "role": "author", "roles": ["author"]}],

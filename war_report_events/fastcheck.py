@@ -314,7 +314,7 @@ def check(path: Path, checker) -> bool:
     kept: dict[str, list] = {name: [] for name in {table.primary_key, *(f.name for f in self_fields)}}
     if table.name == "quantities":
         kept.update({name: [] for name in ("quantity_id", "claim_id", "qualifier", "value", "part_of")})
-    quote_ids, quote_texts, masks, all_lines = [], [], [], []
+    quote_texts, masks, all_lines = [], [], []
     rows, next_line, breaks_total = 0, 2, 0
     try:
         for batch in _stream(reader):

@@ -23,13 +23,13 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events import versions
+from war_report_events.textfiles import atomic_write
 
 NAME = "war-report-events"
 # What a release carries: single files, and folders whose tracked files all ship
@@ -181,19 +181,8 @@ def schema_immutability_problems(root: Path, version: str) -> list[str]:
 
 
 def write_atomic(path: Path, content: bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write via a temporary file and rename, so a reader never sees half a file; mode fixed."""
+    atomic_write(path, content, FILE_MODE)
 
 
 def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:

@@ -67,7 +67,7 @@ def constraint_findings(f: Field, value: object) -> list[Finding]:
     if f.max_length is not None and len(value) > f.max_length:
         return [Finding("too-long", f.name, f"{show_value(value)} has {len(value)} characters; at most {f.max_length} are allowed.")]
     if f.min_length is not None and len(value) < f.min_length:
-        return [Finding("too-long", f.name, f"is empty; give a value or omit the field.")]
+        return [Finding("too-long", f.name, "is empty; give a value or omit the field.")]
     if f.pattern and not _pattern(f.pattern).search(value):
         return [Finding("pattern-mismatch", f.name, f"{show_value(value)} does not have the form {f.pattern}.")]
     return []

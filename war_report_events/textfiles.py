@@ -52,7 +52,7 @@ def dump_report(report: Any) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
     """Write ``path`` all at once: readers see the old file or the new one, never a half-written one.
 
     The bytes go to a temporary file in the same directory (so ``os.replace`` is
@@ -67,6 +67,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
