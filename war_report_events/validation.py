@@ -130,6 +130,8 @@ def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], se
             message = f"{show_value(err.instance) if not isinstance(err.instance, (dict, list)) else 'the value'}: {err.message[:200]}"
             if code == "wrong-schema-version":
                 message = f"{show_value(err.instance)} is not {version!r}."
+            if code == "too-few-items":
+                message = f"is empty; {name or 'this list'} needs at least one item (see the codebook), or omit it where it is optional."
         found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), name, code, message))
     return found, bad
 
