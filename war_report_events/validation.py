@@ -167,6 +167,7 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
         return Problem(doc.rel, doc.line_of(parts), json_path(parts), f.field, f.code, f.message)
 
     objects = _objects(report)
+    by_parts = {o.parts: o for o in objects}  # lookups by position stay linear on large reports
     ids: dict[str, dict[str, Located]] = {name: {} for name in tables}
     for obj in objects:
         key = tables[obj.table].primary_key
@@ -218,13 +219,13 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
         if obj.table == "claims":
             findings += rules.quote_findings(row, text)
         if obj.table == "quantities":
-            claim = next((o for o in objects if o.parts == obj.parts[:4]), None)
+            claim = by_parts.get(obj.parts[:4])
             quote = claim.obj.get("quote") if claim else None
             findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
             whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
             if whole is not None:
-                claim_of_whole = _claim_id_of(objects, whole)
-                row = {**row, "claim_id": _claim_id_of(objects, obj)}
+                claim_of_whole = _claim_id_of(by_parts, whole)
+                row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
                 findings += rules.part_findings(row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value")))
         found.extend(at(obj, f) for f in findings)
     for table in ("actors", "places"):
@@ -235,13 +236,10 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
     return found
 
 
-def _claim_id_of(objects: list[Located], quantity: Located) -> str | None:
-    claim_parts = quantity.parts[:4]
-    for obj in objects:
-        if obj.parts == claim_parts:
-            value = obj.obj.get("claim_id")
-            return value if isinstance(value, str) else None
-    return None
+def _claim_id_of(by_parts: dict[tuple, Located], quantity: Located) -> str | None:
+    claim = by_parts.get(quantity.parts[:4])  # a quantity's claim stands four steps up its path
+    value = claim.obj.get("claim_id") if claim else None
+    return value if isinstance(value, str) else None
 
 
 def load_reports(root: Path, allow_outside: bool = False, version: str | None = None) -> tuple[list[tuple[str, dict]], list[Problem]]:
