@@ -176,6 +176,14 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
         return None
 
     placed, attempts = 0, 0
+    def pick_duplicate(spare: list[int], used: set[int]) -> int | None:
+        """A spare row whose id can repeat the row before it, neither used by another error."""
+        free = [i for i in spare if i not in used and i - 1 not in used]
+        target = rng.choice(free) if free else None
+        if target is not None:
+            used.update((target, target - 1))
+        return target
+
     while placed < k:
         if attempts > len(order) * 4:
             raise PlanError(f"cannot place {k} errors in a package of this size (placed {placed}); use more --rows or fewer --errors.")
@@ -185,10 +193,7 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
             target = pick(counts["sources"], plan.sources)
             where = plan.sources
         elif kind.name == "actor-dup":
-            free = [i for i in spare_actors if i not in used_actor and i - 1 not in used_actor]
-            target = rng.choice(free) if free else None
-            if target is not None:
-                used_actor.update((target, target - 1))
+            target = pick_duplicate(spare_actors, used_actor)
             where = plan.actors
         elif kind.table == "actors":
             target = pick(N_ACTORS, plan.actors, lambda i: i not in used_actor)
@@ -196,10 +201,7 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
                 used_actor.add(target)
             where = plan.actors
         elif kind.name == "place-dup":
-            free = [i for i in spare_places if i not in used_place and i - 1 not in used_place]
-            target = rng.choice(free) if free else None
-            if target is not None:
-                used_place.update((target, target - 1))
+            target = pick_duplicate(spare_places, used_place)
             where = plan.places
         elif kind.table == "places":
             ok = (lambda i: i in places_with_subdivision and i not in used_place) if kind.name == "place-sub" else (lambda i: i not in used_place)
