@@ -127,3 +127,29 @@ def test_non_list_arrays_in_a_report_are_schema_errors(package: Path) -> None:
     code, result = _json([str(package)])
     assert code == 1
     assert {(e["path"], e["code"]) for e in result["errors"]} >= {("$.events[0].claims", "wrong-type"), ("$.actors", "wrong-type")}
+
+
+def test_paths_resolve_as_realpath_does_with_folders_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """unsafe_reason resolves each folder once per validation; the verdicts must be realpath's."""
+    from war_report_events.loading import unsafe_reason
+
+    root, outside = tmp_path / "pkg", tmp_path / "outside"
+    (root / "data" / "sources").mkdir(parents=True)
+    outside.mkdir()
+    (root / "data" / "sources" / "a.txt").write_text("a")
+    (outside / "b.txt").write_text("b")
+    (root / "data" / "sources" / "in.txt").symlink_to(root / "data" / "sources" / "a.txt")
+    (root / "data" / "sources" / "out.txt").symlink_to(outside / "b.txt")
+    (root / "data" / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "data" / "inner").symlink_to(root / "data" / "sources", target_is_directory=True)
+    cases = {"data/sources/a.txt": None, "data/sources/in.txt": None, "data/inner/a.txt": None, "data/sources/missing.txt": None,
+             "data/sources/out.txt": "is a symlink whose target is outside the package",
+             "data/linked/b.txt": "is a symlink whose target is outside the package"}
+    dirs: dict[str, str] = {}
+    for given_root in (root, Path(os.path.relpath(root))):
+        for rel, why in cases.items():
+            assert unsafe_reason(given_root, rel, dirs=dirs) == why, rel
+            assert unsafe_reason(given_root, rel) == why, rel
+    monkeypatch.chdir(root)
+    for rel, why in cases.items():
+        assert unsafe_reason(Path("."), rel, dirs={}) == why, rel

@@ -11,6 +11,7 @@ UTF-8, ragged rows, unparsable quoting) return False: the caller streams them.
 
 from __future__ import annotations
 
+import bisect
 import csv
 from pathlib import Path
 
@@ -26,6 +27,48 @@ from .schema import Field, Table
 
 ORDINARY_BYTES = b"\t\n" + bytes(range(32, 127)) + bytes(range(128, 256))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")
+
+
+# Arrays and scalars are built from buffers, never with pa.array or pa.scalar: their first call
+# imports pandas (0.15 s, a tenth of a 300,000-row validation) only to ask whether the input
+# is a pandas object. A test checks that validating a large package never imports pandas.
+
+def _strings(values: list[str]) -> pa.Array:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        raise ValueError("strings too long for one Arrow array")  # the caller streams the table
+    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded)))
+
+
+def _bools(mask: np.ndarray) -> pa.Array:
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask.astype(bool), bitorder="little"))])
+
+
+def _ints(values: np.ndarray) -> pa.Array:
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+_SCALARS: dict[tuple[type, object], pa.Scalar] = {}
+
+
+def _lit(value: str | int | bool) -> pa.Scalar:
+    """A string, integer or boolean as an Arrow scalar (see above: not pa.scalar)."""
+    key = (type(value), value)
+    if key not in _SCALARS:
+        if isinstance(value, bool):
+            _SCALARS[key] = _bools(np.array([value]))[0]
+        elif isinstance(value, int):
+            _SCALARS[key] = _ints(np.array([value]))[0]
+        else:
+            _SCALARS[key] = _strings([value])[0]
+    return _SCALARS[key]
+
+
+def _null(type_: pa.DataType) -> pa.Scalar:
+    return pa.nulls(1, type=type_)[0]
 
 
 def _scan(path: Path) -> tuple[bool, bool, int] | None:
@@ -72,27 +115,27 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, ref
     """Cells that might fail cell_value or text_findings. ``referenced``: the caller flags every
     value that is not an id of the referenced table, whose ids were all checked, so the
     pattern needs no second check here."""
-    empty = pc.equal(col, "")
+    empty = pc.equal(col, _lit(""))
     bad = empty if f.required else None
     filled = pc.invert(empty)
     if f.type == "integer":
-        bad = _or(bad, pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^[0-9]{1,11}$"))))
+        bad = _or(bad, pc.and_(filled, pc.invert(_digits(col))))
     elif f.type == "date":
         parsed = pc.strptime(col, format="%Y-%m-%d", unit="s", error_is_null=True)
         shape = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         # strptime rolls 30 February over into 1 March: a real date keeps the day it was written with.
-        written_day = pc.cast(pc.if_else(shape, pc.utf8_slice_codeunits(col, 8, 10), "0"), pa.int64())
-        real = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
+        written_day = pc.cast(pc.if_else(shape, pc.utf8_slice_codeunits(col, 8, 10), _lit("0")), pa.int64())
+        real = pc.fill_null(pc.equal(pc.day(parsed), written_day), _lit(False))
         bad = _or(bad, pc.and_(filled, pc.or_(pc.invert(real), pc.invert(shape))))
         bad = _or(bad, pc.starts_with(col, "0000"))  # strptime takes year 0; Python's dates begin at year 1
     else:
         if f.enum is not None:
-            bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=pa.array(f.enum)))))
+            bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=_strings(list(f.enum))))))
         if f.pattern and not referenced:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.match_substring_regex(col, f.pattern))))
         length = pc.utf8_length(col)
         if f.max_length is not None:
-            bad = _or(bad, pc.greater(length, f.max_length))
+            bad = _or(bad, pc.greater(length, _lit(f.max_length)))
         if not f.free_text and tabs:
             bad = _or(bad, pc.match_substring(col, "\t"))
         if not f.free_text and breaks:
@@ -106,8 +149,17 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, ref
     return bad if bad is not None else pc.equal(col, col)  # noqa: never None in practice
 
 
+def _digits(col: pa.Array) -> pa.Array:
+    """Cells that are 1 to 11 ASCII digits (what an integer cell may be, before its range)."""
+    return pc.and_(pc.ascii_is_decimal(col), pc.less_equal(pc.binary_length(col), _lit(11)))
+
+
+def _flag(mask: pa.Array) -> pa.Array:
+    return pc.if_else(mask, _lit("1"), _lit("0"))
+
+
 def _given(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.not_equal(col, "")
+    return pc.not_equal(col, _lit(""))
 
 
 def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.ChunkedArray | None:
@@ -117,43 +169,62 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         start, end, precision = t["date_start"], t["date_end"], t["date_precision"]
         both = pc.and_(_given(start), _given(end))
         bad = pc.and_(both, pc.less(end, start))
-        shape = pc.binary_join_element_wise(precision, pc.if_else(_given(start), "1", "0"), pc.if_else(_given(end), "1", "0"), "")
+        shape = pc.binary_join_element_wise(precision, _flag(_given(start)), _flag(_given(end)), _lit(""))
         allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items()]
-        bad = pc.or_(bad, pc.invert(pc.is_in(shape, value_set=pa.array(allowed))))
-        bad = pc.or_(bad, pc.and_(pc.equal(precision, "day"), pc.not_equal(start, end)))
-        bad = pc.or_(bad, pc.and_(pc.equal(precision, "days"), pc.equal(start, end)))
+        bad = pc.or_(bad, pc.invert(pc.is_in(shape, value_set=_strings(allowed))))
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("day")), pc.not_equal(start, end)))
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("days")), pc.equal(start, end)))
         same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
-        end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
-        next_day = pc.cast(pc.cast(pc.add(pc.cast(end_day, pa.int32()), 1), pa.int32()), pa.date32())
+        end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, _lit("2000-01-01")), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        next_day = pc.cast(pc.cast(pc.add(pc.cast(pc.cast(end_day, pa.int32()), pa.int64()), _lit(1)), pa.int32()), pa.date32())
         month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
         month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
-        bad = pc.or_(bad, pc.and_(pc.equal(precision, "month"), pc.invert(pc.fill_null(month_ok, False))))
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("month")), pc.invert(pc.fill_null(month_ok, _lit(False)))))
         same_year = pc.equal(pc.utf8_slice_codeunits(start, 0, 4), pc.utf8_slice_codeunits(end, 0, 4))
         year_ok = pc.and_(pc.and_(pc.ends_with(start, "-01-01"), pc.ends_with(end, "-12-31")), same_year)
-        bad = pc.or_(bad, pc.and_(pc.equal(precision, "year"), pc.invert(year_ok)))
-        bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], ""), pc.equal(t["place_precision"], "unknown")))
-        pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], "|")
-        valid = pa.array([f"{s}|{k}" for s, k in subtypes.items()])
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("year")), pc.invert(year_ok)))
+        bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], _lit("")), pc.equal(t["place_precision"], _lit("unknown"))))
+        pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], _lit("|"))
+        valid = _strings([f"{s}|{k}" for s, k in subtypes.items()])
         return pc.or_(bad, pc.and_(_given(t["event_subtype"]), pc.invert(pc.is_in(pairs, value_set=valid))))
     if name == "claims":
-        return pc.not_equal(pc.equal(t["claim_date"], ""), pc.equal(t["claim_date_precision"], "unknown"))
+        return pc.not_equal(pc.equal(t["claim_date"], _lit("")), pc.equal(t["claim_date_precision"], _lit("unknown")))
     if name == "quantities":
-        shape = pc.binary_join_element_wise(
-            t["qualifier"], *(pc.if_else(_given(t[c]), "1", "0") for c in ("value", "lower", "upper")), "")
+        shape = pc.binary_join_element_wise(t["qualifier"], *(_flag(_given(t[c])) for c in ("value", "lower", "upper")), _lit(""))
         allowed = [q + "".join("1" if c in want else "0" for c in ("value", "lower", "upper")) for q, want in rules.QUALIFIER_NUMBERS.items()]
-        bad = pc.invert(pc.is_in(shape, value_set=pa.array(allowed)))
-        number = {c: pc.cast(pc.if_else(pc.match_substring_regex(t[c], r"^[0-9]{1,11}$"), t[c], "0"), pa.int64()) for c in ("value", "lower", "upper")}
-        bounded = pc.is_in(t["qualifier"], value_set=pa.array(["range", "estimate"]))
+        bad = pc.invert(pc.is_in(shape, value_set=_strings(allowed)))
+        number = {c: pc.cast(pc.if_else(_digits(t[c]), t[c], _lit("0")), pa.int64()) for c in ("value", "lower", "upper")}
+        bounded = pc.is_in(t["qualifier"], value_set=_strings(["range", "estimate"]))
         bad = pc.or_(bad, pc.and_(bounded, pc.greater(number["lower"], number["upper"])))
         outside = pc.or_(pc.less(number["value"], number["lower"]), pc.greater(number["value"], number["upper"]))
-        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], "estimate"), outside))
+        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], _lit("estimate")), outside))
     return None
 
 
+# Arrow arrays become numpy arrays through their buffers: to_numpy, too, imports pandas.
+
 def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Booleans as a numpy array, null as False."""
     if isinstance(mask, pa.ChunkedArray):
         mask = mask.combine_chunks()
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    if not len(mask):
+        return np.zeros(0, dtype=bool)
+    if mask.null_count:
+        mask = pc.fill_null(mask, _lit(False))
+    bits = np.frombuffer(mask.buffers()[1], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little", count=mask.offset + len(mask))[mask.offset:].astype(bool)
+
+
+def _numbered(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Integers (positions, counts) as int64, -1 where null (a position not found)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = pc.cast(values, pa.int64())
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    if values.null_count:
+        values = pc.fill_null(values, _lit(-1))
+    return np.frombuffer(values.buffers()[1], dtype=np.int64, count=values.offset + len(values))[values.offset:]
 
 
 def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
@@ -161,7 +232,7 @@ def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
     out = np.zeros(batch.num_rows, dtype=np.int64)
     for f in table.fields:
         if f.free_text:
-            out += np.asarray(pc.count_substring(batch[f.name], "\n").to_numpy(zero_copy_only=False), dtype=np.int64)
+            out += _numbered(pc.count_substring(batch[f.name], "\n"))
     return out
 
 
@@ -184,42 +255,23 @@ def _positions(values: pa.Array, ids: pa.Array) -> pa.Array:
 def _present(ids: pa.Array, references: pa.Array) -> pa.Array:
     """The referenced values that are ids. Hashing the few distinct references and probing the
     many ids is cheaper than hashing every id (most self-references, such as part_of, are empty)."""
-    wanted = pc.unique(pc.filter(references, pc.not_equal(references, "")))
+    wanted = pc.unique(pc.filter(references, _given(references)))
     return pc.filter(ids, pc.is_in(ids, value_set=wanted)) if len(wanted) else wanted
 
 
 def _later_duplicates(pk: pa.Array) -> np.ndarray:
-    """Indices of records whose id was used by an earlier record."""
-    counts = pc.value_counts(pk).flatten()  # one hash pass gives both the distinct ids and their counts
-    if len(counts[0]) == len(pk):
-        return np.zeros(0, dtype=np.int64)
-    repeated = pc.filter(counts[0], pc.greater(counts[1], 1))
-    candidates = np.flatnonzero(_to_numpy(pc.is_in(pk, value_set=repeated)))
-    seen: set[str] = set()
-    later = []
-    for i, key in zip(candidates, pk.take(pa.array(candidates)).to_pylist()):
-        if key in seen:
-            later.append(int(i))
-        seen.add(key)
-    return np.array(later, dtype=np.int64)
+    """Indices, ascending, of records whose id was used by an earlier record.
+
+    A stable sort puts equal ids side by side in file order; it is several times cheaper than
+    hashing (value_counts), above all for ids already in order, as ``make build`` writes them."""
+    order = pc.sort_indices(pk)
+    ranked = pk.take(order)
+    same = _to_numpy(pc.equal(ranked.slice(1), ranked.slice(0, len(ranked) - 1))) if len(pk) > 1 else np.zeros(0, dtype=bool)
+    return np.sort(_numbered(order)[1:][same])
 
 
 BATCH = 1 << 16
 BLOCK = 8 << 20
-
-
-def _batches(batch: pa.RecordBatch, names: tuple[str, ...], mask: np.ndarray, extra: pa.Array | None = None):
-    """(row index, values...) over the masked rows, converting one slice at a time, so that only
-    a slice of cells is ever held as Python objects."""
-    for lo in range(0, batch.num_rows, BATCH):
-        hi = min(lo + BATCH, batch.num_rows)
-        picked = np.flatnonzero(mask[lo:hi])
-        if not len(picked):
-            continue
-        columns = [batch[n].slice(lo, hi - lo).to_pylist() for n in names]
-        if extra is not None:
-            columns.append(extra.slice(lo, hi - lo).to_pylist())
-        yield from ((lo + int(j), tuple(c[j] for c in columns)) for j in picked)
 
 
 class Quotes:
@@ -233,19 +285,27 @@ class Quotes:
             ids, self.texts = ctx.quote_index  # every claim id, with its quote or null
             self.index = index if index is not None else pc.index_in(claim_ids, value_set=ids)
             has_quote = pc.take(ctx.quote_index_valid, self.index)  # booleans: no quote strings copied
-            self.index = pc.if_else(pc.fill_null(has_quote, False), self.index, pa.scalar(None, self.index.type))
-        self.others: dict[int, str] = {}
+            self.index = pc.if_else(pc.fill_null(has_quote, _lit(False)), self.index, _null(self.index.type))
+        self.others: list[tuple[int, str]] = []  # (record, quote), ascending
         if ctx.quotes:  # claims that went through the exact checks (few, or a streamed table)
             missing = np.flatnonzero(_to_numpy(pc.is_null(self.index)))
-            for i, cid in zip(missing, claim_ids.take(pa.array(missing, type=pa.int64())).to_pylist() if len(missing) else []):
-                if cid in ctx.quotes:
-                    self.others[int(i)] = ctx.quotes[cid]
+            cids = claim_ids.take(_ints(missing)).to_pylist()
+            self.others = [(int(i), ctx.quotes[cid]) for i, cid in zip(missing, cids) if cid in ctx.quotes]
 
     def slice(self, lo: int, n: int) -> list[str | None]:
-        found = pc.take(self.texts, self.index.slice(lo, n)).to_pylist() if self.texts is not None else [None] * min(n, len(self.index) - lo)
-        for i in range(lo, lo + len(found)):
-            if i in self.others:
-                found[i - lo] = self.others[i]
+        n = max(0, min(n, len(self.index) - lo))
+        found: list[str | None] = [None] * n
+        if self.texts is not None and n:
+            # Several quantities share a claim: convert each distinct quote once.
+            at = _numbered(self.index.slice(lo, n))
+            distinct, which = np.unique(at, return_inverse=True)
+            known = distinct >= 0
+            texts = self.texts.take(_ints(distinct[known])).to_pylist()
+            table = ([None] if not known[0] else []) + texts
+            found = [table[k] for k in which.tolist()]
+        first = bisect.bisect_left(self.others, (lo, ""))
+        for i, quote in self.others[first:bisect.bisect_left(self.others, (lo + n, ""))]:
+            found[i - lo] = quote
         return found
 
     def at(self, i: int) -> str | None:
@@ -253,7 +313,7 @@ class Quotes:
 
 
 def _known_ids(target) -> pa.Array:
-    return target if isinstance(target, pa.Array) else pa.array(sorted(target), type=pa.string())
+    return target if isinstance(target, pa.Array) else _strings(sorted(target))
 
 
 def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool, referenced: set[str]) -> np.ndarray:
@@ -283,7 +343,7 @@ def _screen_quotes(batch: pa.RecordBatch, suspect: np.ndarray, ctx) -> None:
 
 def _concat(chunks: list[pa.Array]) -> pa.Array:
     if not chunks:
-        return pa.array([], type=pa.string())
+        return _strings([])
     if isinstance(chunks[0], pa.DictionaryArray):  # batches encode with their own dictionaries
         return pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
     return pa.concat_arrays(chunks)
@@ -331,7 +391,7 @@ def check(path: Path, checker) -> bool:
             if table.name == "quantities" and ctx.quote_index is not None and "claim_id" in known:
                 # one hash of the claim ids answers both "does the claim exist" and "what is its quote"
                 positions["claim_id"] = _positions(batch["claim_id"], ctx.quote_index[0])
-            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], ""), _exists(batch[name], ids, positions.get(name))))
+            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], _lit("")), _exists(batch[name], ids, positions.get(name))))
                       for name, ids in known.items()}
             for ok in exists.values():
                 suspect |= ~ok  # dangling, or malformed: RowChecker tells which
@@ -349,7 +409,7 @@ def check(path: Path, checker) -> bool:
                 column = batch[name]
                 chunks.append(pc.dictionary_encode(column) if table.name == "quantities" and name in ("claim_id", "qualifier") else column)
             if table.name == "claims":  # quotes of claims screened clean, null for the others
-                quote_texts.append(pc.if_else(pa.array(clean), batch["quote"], pa.scalar(None, pa.string())))
+                quote_texts.append(pc.if_else(_bools(clean), batch["quote"], _null(pa.string())))
             masks.append(clean)
             all_lines.append(lines)
             rows += n
@@ -362,12 +422,13 @@ def check(path: Path, checker) -> bool:
     columns = {name: _concat(chunks) for name, chunks in kept.items()}
     del kept
     pk = columns[table.primary_key]
-    for i in _later_duplicates(pk):
+    later = _later_duplicates(pk)
+    for i in later:
         checker.duplicate(int(lines[i]), pk[int(i)].as_py())
     if not checker.unsure:  # as when streaming: references into a table with an unreadable id are not judged
         for f in self_fields:
             column = columns[f.name]
-            missing = pc.and_(pc.not_equal(column, ""), pc.invert(pc.is_in(column, value_set=_present(pk, column))))
+            missing = pc.and_(_given(column), pc.invert(pc.is_in(column, value_set=_present(pk, column))))
             for i in np.flatnonzero(_to_numpy(missing)):
                 value = column[int(i)].as_py()
                 if clean[i] or not rules.cell_value(f, value)[1]:
@@ -376,7 +437,10 @@ def check(path: Path, checker) -> bool:
         ctx.quote_index = (pk, _concat(quote_texts))
         ctx.quote_index_valid = pc.is_valid(ctx.quote_index[1])
     if table.name == "quantities":
-        _check_parts(columns, clean, lines, checker)
+        duplicated = np.zeros(len(pk), dtype=bool)
+        if len(later):
+            duplicated = _to_numpy(pc.is_in(pk, value_set=pk.take(_ints(later))))
+        _check_parts(columns, clean, lines, checker, duplicated)
     checker.finish(False)
     if ctx.keys.get(table.name) is not None:
         ctx.keys[table.name] = pk  # compact: later tables test membership with Arrow
@@ -396,21 +460,42 @@ def _check_wordings(wordings: pa.Array, quotes: Quotes, clean: np.ndarray, lines
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
         ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH)
-        for j in np.flatnonzero(clean[lo:lo + BATCH]).tolist():
-            quote = qs[j]
-            if quote is not None and ws[j] not in quote:
-                for x in rules.wording_findings({"wording": ws[j]}, quote):
-                    checker.out.add(Problem(checker.rel, int(lines[lo + int(j)]), None, x.field, x.code, x.message))
+        wrong = [j for j in np.flatnonzero(clean[lo:lo + BATCH]).tolist() if qs[j] is not None and ws[j] not in qs[j]]
+        for j in wrong:
+            for x in rules.wording_findings({"wording": ws[j]}, qs[j]):
+                checker.out.add(Problem(checker.rel, int(lines[lo + j]), None, x.field, x.code, x.message))
 
 
-def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker) -> None:
+def _part_suspects(columns: dict[str, pa.Array], has_part: np.ndarray, clean: np.ndarray, duplicated: np.ndarray) -> np.ndarray:
+    """Parts (records with part_of, screened clean) that might break a part rule: a superset.
+
+    Settled here: the whole does not exist (no rule applies), or it is a clean record with a
+    unique id, of the same claim, that the part does not exceed. Anything else is checked exactly."""
+    ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
+    at = np.flatnonzero(has_part)
+    whole = _numbered(_positions(columns["part_of"].take(_ints(at)), ids))
+    exists = whole >= 0
+    w = np.where(exists, whole, 0)
+    claim = _numbered(claims.indices)  # one dictionary for the whole column: equal codes, equal ids
+    exact = _to_numpy(pc.is_in(qualifiers.dictionary, value_set=_strings(["exact"])))[_numbered(qualifiers.indices)]
+    number = _numbered(pc.cast(pc.if_else(_digits(values), values, _lit("0")), pa.int64()))
+    unsure = ~clean[w] | duplicated[w] | (w == at) | (claim[w] != claim[at]) | (exact[at] & exact[w] & (number[at] > number[w]))
+    suspect = np.zeros(len(has_part), dtype=bool)
+    suspect[at[exists & unsure]] = True
+    return suspect
+
+
+def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker, duplicated: np.ndarray) -> None:
     """Parts against their wholes, for clean records (the flagged ones went through RowChecker)."""
     part_of = columns["part_of"]
-    has_part = _to_numpy(pc.not_equal(part_of, ""))
+    has_part = _to_numpy(_given(part_of)) & clean
     if not has_part.any():
         return
+    suspect = _part_suspects(columns, has_part, clean, duplicated)
+    if not suspect.any():
+        return
     ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
-    wanted = pc.unique(pc.filter(part_of, pa.array(has_part)))
+    wanted = pc.unique(pc.filter(part_of, _bools(suspect)))
     wholes = checker.ctx.wholes
 
     def as_int(text: str) -> int | None:
@@ -418,13 +503,13 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
 
     def picked(mask: np.ndarray) -> tuple[np.ndarray, list[list]]:
         at = np.flatnonzero(mask)
-        taken = pa.array(at, type=pa.int64())
+        taken = _ints(at)
         return at, [c.take(taken).to_pylist() for c in (ids, claims, qualifiers, values, part_of)]
 
     at, (i_ids, i_claims, i_quals, i_values, _) = picked(_to_numpy(pc.is_in(ids, value_set=wanted)) & clean)
     for k in range(len(at)):
         wholes[i_ids[k]] = (i_claims[k], i_quals[k], as_int(i_values[k]))
-    at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(has_part & clean)
+    at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(suspect)
     for k, i in enumerate(at):
         i = int(i)
         row = {"quantity_id": i_ids[k], "claim_id": i_claims[k], "qualifier": i_quals[k], "value": as_int(i_values[k]), "part_of": i_parts[k]}

@@ -25,8 +25,22 @@ URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 # ---------------------------------------------------------------- paths
 
-def unsafe_reason(root: Path, rel: str, allow_outside: bool = False) -> str | None:
-    """Why ``rel`` may not be read as a path inside ``root``, or None when it may."""
+def _resolved(path: str, dirs: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once: a package keeps thousands of
+    source texts in one folder, and resolving every component of every path dominated."""
+    head, tail = os.path.split(path)
+    if tail in ("", ".", ".."):
+        return os.path.realpath(path)
+    if head not in dirs:
+        dirs[head] = os.path.realpath(head)
+    full = os.path.join(dirs[head], tail)
+    return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def unsafe_reason(root: Path, rel: str, allow_outside: bool = False, dirs: dict[str, str] | None = None) -> str | None:
+    """Why ``rel`` may not be read as a path inside ``root``, or None when it may.
+
+    ``dirs`` caches resolved folders for one validation; without it nothing is cached."""
     if URL.match(rel) and not re.match(r"^[A-Za-z]:[\\/]", rel):
         return "is a URL; the validator never fetches anything"
     if allow_outside:
@@ -35,8 +49,9 @@ def unsafe_reason(root: Path, rel: str, allow_outside: bool = False) -> str | No
         return "is an absolute path"
     if ".." in re.split(r"[\\/]", rel):
         return "leaves the package with '..'"
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(root / rel)
+    dirs = {} if dirs is None else dirs
+    real_root = _resolved(str(root), dirs)
+    real = _resolved(str(root / rel), dirs)
     if real != real_root and not real.startswith(real_root + os.sep):
         return "is a symlink whose target is outside the package"
     return None

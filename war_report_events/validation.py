@@ -136,11 +136,11 @@ def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], se
     return found, bad
 
 
-def _text_of(root: Path, rel_text: object, allow_outside: bool) -> tuple[bytes | None, str | None]:
+def _text_of(root: Path, rel_text: object, allow_outside: bool, dirs: dict[str, str] | None = None) -> tuple[bytes | None, str | None]:
     """(bytes, None) of a source text, or (None, why it cannot be read)."""
     if not isinstance(rel_text, str):
         return None, None
-    why = unsafe_reason(root, rel_text, allow_outside)
+    why = unsafe_reason(root, rel_text, allow_outside, dirs)
     if why:
         return None, why
     path = root / rel_text
@@ -396,6 +396,7 @@ class TableContext:
     # A table's ids: a set (streamed tables), an Arrow array (screened tables), or None when not
     # fully known (then references into the table are not judged).
     keys: dict[str, object] = field(default_factory=dict)
+    real_dirs: dict[str, str] = field(default_factory=dict)  # folders resolved once per validation
 
     def quote_of(self, claim_id: str) -> str | None:
         if claim_id in self.quotes or self.quote_index is None:
@@ -438,7 +439,7 @@ def _row_findings(table: Table, row: dict, ctx: TableContext, subtypes: dict[str
     name = table.name
     if name == "sources":
         out = rules.source_rules(row)
-        raw, why = _text_of(root, row.get("text_path"), allow_outside)
+        raw, why = _text_of(root, row.get("text_path"), allow_outside, ctx.real_dirs)
         if why:
             out.append(rules.Finding("unsafe-path" if why != "does not exist" else "file-missing", "text_path", f"{show_value(row.get('text_path'))} {why}."))
         elif raw is not None:
