@@ -6,7 +6,7 @@ import copy
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE
@@ -179,6 +179,9 @@ def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int
 
 
 @SETTINGS
+# A flagged quantity (its claim unknown) whose part_of names another claim's quantity: its whole
+# must still be looked up (a regression of the column-wise part screening).
+@example(table="quantities", line=11, cell=1, value="0")
 @given(table=st.sampled_from(["actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
        cell=st.integers(0, 12), value=st.one_of(st.text(max_size=40), st.sampled_from(["", "x\ny", "-1", "12", "about", "\t", "TODO", "2024-02-30", "e\u0301"])))
 def test_vectorised_and_streaming_paths_agree(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:

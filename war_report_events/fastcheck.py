@@ -133,9 +133,8 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, ref
             bad = _or(bad, pc.and_(filled, pc.invert(pc.is_in(col, value_set=_strings(list(f.enum))))))
         if f.pattern and not referenced:
             bad = _or(bad, pc.and_(filled, pc.invert(pc.match_substring_regex(col, f.pattern))))
-        length = pc.utf8_length(col)
-        if f.max_length is not None:
-            bad = _or(bad, pc.greater(length, _lit(f.max_length)))
+        if f.max_length is not None:  # bytes are never fewer than characters: RowChecker counts exactly
+            bad = _or(bad, pc.greater(pc.binary_length(col), _lit(f.max_length)))
         if not f.free_text and tabs:
             bad = _or(bad, pc.match_substring(col, "\t"))
         if not f.free_text and breaks:
@@ -154,12 +153,18 @@ def _digits(col: pa.Array) -> pa.Array:
     return pc.and_(pc.ascii_is_decimal(col), pc.less_equal(pc.binary_length(col), _lit(11)))
 
 
-def _flag(mask: pa.Array) -> pa.Array:
-    return pc.if_else(mask, _lit("1"), _lit("0"))
-
-
 def _given(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.not_equal(col, _lit(""))
+
+
+def _shape_mismatch(key: pa.Array, cells: list[pa.Array], shapes: dict[str, tuple[bool, ...]]) -> np.ndarray:
+    """Records whose key (a date precision, a qualifier) does not take the cells that are given,
+    or whose key has no shape at all. Keys are few: each is looked up once per batch."""
+    encoded = pc.dictionary_encode(key)
+    given = sum((_to_numpy(_given(c)).astype(np.int64) << k for k, c in enumerate(cells)), np.zeros(len(key), dtype=np.int64))
+    wanted = np.array([sum(int(b) << k for k, b in enumerate(shapes[v])) if v in shapes else -1
+                       for v in encoded.dictionary.to_pylist()], dtype=np.int64)
+    return wanted[_numbered(encoded.indices)] != given
 
 
 def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.ChunkedArray | None:
@@ -169,9 +174,7 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         start, end, precision = t["date_start"], t["date_end"], t["date_precision"]
         both = pc.and_(_given(start), _given(end))
         bad = pc.and_(both, pc.less(end, start))
-        shape = pc.binary_join_element_wise(precision, _flag(_given(start)), _flag(_given(end)), _lit(""))
-        allowed = [f"{p}{int(s)}{int(e)}" for p, (s, e) in rules.DATE_SHAPES.items()]
-        bad = pc.or_(bad, pc.invert(pc.is_in(shape, value_set=_strings(allowed))))
+        bad = pc.or_(bad, _bools(_shape_mismatch(precision, [start, end], rules.DATE_SHAPES)))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("day")), pc.not_equal(start, end)))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("days")), pc.equal(start, end)))
         same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
@@ -190,9 +193,9 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
     if name == "claims":
         return pc.not_equal(pc.equal(t["claim_date"], _lit("")), pc.equal(t["claim_date_precision"], _lit("unknown")))
     if name == "quantities":
-        shape = pc.binary_join_element_wise(t["qualifier"], *(_flag(_given(t[c])) for c in ("value", "lower", "upper")), _lit(""))
-        allowed = [q + "".join("1" if c in want else "0" for c in ("value", "lower", "upper")) for q, want in rules.QUALIFIER_NUMBERS.items()]
-        bad = pc.invert(pc.is_in(shape, value_set=_strings(allowed)))
+        numbers = ("value", "lower", "upper")
+        shapes = {q: tuple(c in want for c in numbers) for q, want in rules.QUALIFIER_NUMBERS.items()}
+        bad = _bools(_shape_mismatch(t["qualifier"], [t[c] for c in numbers], shapes))
         number = {c: pc.cast(pc.if_else(_digits(t[c]), t[c], _lit("0")), pa.int64()) for c in ("value", "lower", "upper")}
         bounded = pc.is_in(t["qualifier"], value_set=_strings(["range", "estimate"]))
         bad = pc.or_(bad, pc.and_(bounded, pc.greater(number["lower"], number["upper"])))
@@ -264,6 +267,8 @@ def _later_duplicates(pk: pa.Array) -> np.ndarray:
 
     A stable sort puts equal ids side by side in file order; it is several times cheaper than
     hashing (value_counts), above all for ids already in order, as ``make build`` writes them."""
+    if len(pk) < 2 or not pc.any(pc.greater_equal(pk.slice(0, len(pk) - 1), pk.slice(1))).as_py():
+        return np.zeros(0, dtype=np.int64)  # strictly ascending, as built: no id repeats
     order = pc.sort_indices(pk)
     ranked = pk.take(order)
     same = _to_numpy(pc.equal(ranked.slice(1), ranked.slice(0, len(ranked) - 1))) if len(pk) > 1 else np.zeros(0, dtype=bool)
@@ -271,7 +276,7 @@ def _later_duplicates(pk: pa.Array) -> np.ndarray:
 
 
 BATCH = 1 << 16
-BLOCK = 8 << 20
+BLOCK = 2 << 20
 
 
 class Quotes:
@@ -489,13 +494,13 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
     """Parts against their wholes, for clean records (the flagged ones went through RowChecker)."""
     part_of = columns["part_of"]
     has_part = _to_numpy(_given(part_of)) & clean
-    if not has_part.any():
-        return
-    suspect = _part_suspects(columns, has_part, clean, duplicated)
-    if not suspect.any():
+    suspect = _part_suspects(columns, has_part, clean, duplicated) if has_part.any() else has_part
+    # Flagged records with a part_of are judged by checker.finish, against the same wholes.
+    pending = [str(row["part_of"]) for _, row in checker.parts_pending]
+    if not suspect.any() and not pending:
         return
     ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
-    wanted = pc.unique(pc.filter(part_of, _bools(suspect)))
+    wanted = pc.unique(pa.concat_arrays([pc.filter(part_of, _bools(suspect)), _strings(pending)]))
     wholes = checker.ctx.wholes
 
     def as_int(text: str) -> int | None:
