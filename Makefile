@@ -34,5 +34,5 @@ export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to d
 release: $(READY)   ## build dist/war-report-events-<version>.zip and dist/SHA256SUMS
 	$(BIN)/python -m war_report_events release
 
-bench: $(READY)     ## time validate.py against stock frictionless at one million rows
-	$(BIN)/python tests/benchmarks/bench.py --rows 1000000 --repeat 3
+bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 300,000 and 1,000,000 rows and on the shipped package
+	$(BIN)/python tests/benchmarks/bench.py --rows 100000 300000 1000000 --repeat 3 --shipped

@@ -233,3 +233,34 @@ def test_the_vectorised_path_never_imports_pandas(seeded_package: Path) -> None:
     done = subprocess.run([sys.executable, "-c", PANDAS_AFTER_VALIDATING, str(seeded_package)],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == {"pyarrow": True, "pandas": False, "problems": 40}
+
+
+def _run(tool: str, seconds: float, rss_mib: int) -> "bench.Run":
+    return bench.Run(tool, [], seconds, rss_mib << 20, "test", 0, seconds)
+
+
+def test_targets_are_judged_from_the_figures() -> None:
+    results = [bench.Result(100_000, _run("v", 0.7, 189), _run("f", 6.1, 102), True),
+               bench.Result(300_000, _run("v", 1.8, 248), _run("f", 17.4, 202), True),
+               bench.Result(1_000_000, _run("v", 4.4, 443), _run("f", 58.0, 596), True),
+               bench.Result(None, _run("v", 0.2, 33), _run("f", 0.5, 46), True)]
+    judged = bench.targets(results)
+    assert [(what, met) for what, met, _ in judged] == [
+        ("300,000 rows: validate.py >= 10x frictionless's rows/s", False),  # 9.7x
+        ("1,000,000 rows: validate.py >= 10x frictionless's rows/s", True),
+        ("1,000,000 rows: peak RSS of validate.py <= frictionless's", True),
+        ("peak RSS of validate.py grows no faster than rows (100,000 -> 1,000,000)", True),
+        ("shipped package: validate.py wall time <= frictionless's", True),
+        ("zero differences in findings", True)]
+    assert judged[0][2] == "9.7x"
+    worse = [bench.Result(100_000, _run("v", 0.5, 10), _run("f", 6.1, 102), True),
+             bench.Result(1_000_000, _run("v", 4.0, 700), _run("f", 58.0, 596), False),
+             bench.Result(None, _run("v", 0.6, 33), _run("f", 0.5, 46), True)]
+    assert [met for _, met, _ in bench.targets(worse)] == [True, False, False, False, False]
+
+
+def test_bench_runs_several_sizes_and_the_shipped_package(capsys) -> None:
+    assert bench.main(["--rows", "600", "1200", "--errors", "10", "--shipped"]) in (0, 1)  # timings may miss a target on a busy machine
+    out = capsys.readouterr().out
+    assert "| 600 | validate.py |" in out and "| 1,200 | frictionless 5 |" in out and "(shipped package) | validate.py |" in out
+    assert "met      zero differences in findings" in out

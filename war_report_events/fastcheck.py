@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -336,14 +337,20 @@ def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], 
 
 def _screen_quotes(batch: pa.RecordBatch, suspect: np.ndarray, ctx) -> None:
     """Flag claims whose quote is not their text at their offsets (claims come grouped by source)."""
-    sources, starts, ends, quotes = (batch[n].to_pylist() for n in ("source_id", "quote_start", "quote_end", "quote"))
-    current, text = None, None
-    for i in np.flatnonzero(~suspect).tolist():
-        if sources[i] != current:
-            current = sources[i]
-            text = ctx.text(current)
-        if text is not None and text[int(starts[i]):int(ends[i])] != quotes[i]:
-            suspect[i] = True
+    rows = np.flatnonzero(~suspect)
+    if not len(rows):
+        return
+    taken = _ints(rows)
+    sources, quotes = (batch[n].take(taken).to_pylist() for n in ("source_id", "quote"))
+    # Offsets of records screened clean are integers; a stray one read as 0 is flagged, never missed.
+    starts, ends = (_numbered(pc.cast(pc.if_else(_digits(c), c, _lit("0")), pa.int64())).tolist()
+                    for c in (batch["quote_start"].take(taken), batch["quote_end"].take(taken)))
+    wrong: list[int] = []
+    for source, run in itertools.groupby(range(len(rows)), key=sources.__getitem__):
+        text = ctx.text(source)
+        if text is not None:
+            wrong.extend(k for k in run if text[starts[k]:ends[k]] != quotes[k])
+    suspect[rows[wrong]] = True
 
 
 def _concat(chunks: list[pa.Array]) -> pa.Array:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time validate.py against stock frictionless on a generated package, and compare what they find.
 
-    python tests/benchmarks/bench.py --rows N [--errors K] [--seed S] [--keep DIR]
+    python tests/benchmarks/bench.py --rows N [N ...] [--repeat R] [--shipped] [--errors K] [--seed S] [--keep DIR]
 
 Generates a package of N quantity rows with K seeded errors (generate.py), then
 runs, one after the other, ``python validate.py PKG --format json`` and
@@ -13,8 +13,13 @@ counts the largest single process only).
 
 Findings are compared as (file, line, field, code): validate.py must report
 every seeded error and every error frictionless reports (frictionless's types
-mapped to our codes, its record numbers mapped to physical lines).
-Exit 0 when it does, 1 when it misses one or fails to run, 2 on bad usage.
+mapped to our codes, its record numbers mapped to physical lines), and nothing
+that was not seeded. ``--shipped`` also times both on this repository's package.
+The end is a table of every size and the issue's targets (10x frictionless's
+rows/s from 300,000 rows, peak RSS at the largest size no more than
+frictionless's and growing no faster than rows, the shipped package no slower,
+zero differences in findings), each marked met or NOT MET.
+Exit 0 when every target is met, 1 when one is not or a tool fails to run, 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -209,16 +214,59 @@ def theirs(data: dict, package: Path) -> tuple[set[Finding], list[dict]]:
 
 # ---------------------------------------------------------------- report
 
+@dataclass
+class Result:
+    """One package timed with both tools. ``rows`` is None for the repository's own package."""
+
+    rows: int | None
+    ours: Run
+    theirs: Run
+    findings_agree: bool
+
+
 def mib(n: int) -> str:
     return f"{n / (1 << 20):,.0f}"
 
 
-def table(rows: int, ours_run: Run, their_run: Run) -> str:
+def table(results: list[Result], shipped_rows: int = 0) -> str:
     lines = ["| rows | tool | seconds | rows/s | peak RSS MiB | ratio |", "| ---: | --- | ---: | ---: | ---: | ---: |"]
-    for run in (ours_run, their_run):
-        ratio = their_run.seconds / run.seconds
-        lines.append(f"| {rows:,} | {run.tool} | {run.seconds:,.1f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |")
+    for result in results:
+        rows = result.rows if result.rows is not None else shipped_rows
+        label = f"{rows:,}" if result.rows is not None else f"{rows:,} (shipped package)"
+        for run in (result.ours, result.theirs):
+            ratio = result.theirs.seconds / run.seconds
+            lines.append(f"| {label} | {run.tool} | {run.seconds:,.2f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |")
     return "\n".join(lines)
+
+
+SPEED_TARGET = 10.0  # times frictionless's rows/s
+SPEED_FROM_ROWS = 300_000  # the issue's sizes: 300,000 and 1,000,000
+
+
+def targets(results: list[Result]) -> list[tuple[str, bool, str]]:
+    """The issue's targets, each (what, met, the figures), from what was measured."""
+    out: list[tuple[str, bool, str]] = []
+    sized = sorted((r for r in results if r.rows is not None), key=lambda r: r.rows)
+    for r in sized:
+        if r.rows >= SPEED_FROM_ROWS:
+            ratio = r.theirs.seconds / r.ours.seconds
+            out.append((f"{r.rows:,} rows: validate.py >= {SPEED_TARGET:g}x frictionless's rows/s", ratio >= SPEED_TARGET, f"{ratio:.1f}x"))
+    if sized:
+        big = sized[-1]
+        out.append((f"{big.rows:,} rows: peak RSS of validate.py <= frictionless's", big.ours.peak_rss <= big.theirs.peak_rss,
+                    f"{mib(big.ours.peak_rss)} vs {mib(big.theirs.peak_rss)} MiB"))
+    if len(sized) > 1:
+        small, big = sized[0], sized[-1]
+        growth, rows = big.ours.peak_rss / small.ours.peak_rss, big.rows / small.rows
+        out.append((f"peak RSS of validate.py grows no faster than rows ({small.rows:,} -> {big.rows:,})", growth <= rows,
+                    f"x{growth:.1f} for x{rows:g} rows"))
+    for r in results:
+        if r.rows is None:
+            out.append(("shipped package: validate.py wall time <= frictionless's", r.ours.seconds <= r.theirs.seconds,
+                        f"{r.ours.seconds:.2f} vs {r.theirs.seconds:.2f} s"))
+    out.append(("zero differences in findings", all(r.findings_agree for r in results),
+                "every seeded and every frictionless finding reported" if all(r.findings_agree for r in results) else "see MISSED above"))
+    return out
 
 
 def show(items: set[Finding], limit: int = 40) -> str:
@@ -227,88 +275,122 @@ def show(items: set[Finding], limit: int = 40) -> str:
     return text + (f"\n    ... and {len(ordered) - limit} more" if len(ordered) > limit else "")
 
 
+def timed(tool: str, command: list[str], out: Path, repeat: int, cwd: Path | None = None) -> Run:
+    """The median run by time of ``repeat``, with the largest peak RSS of them all."""
+    print("$ " + shlex.join(command) + f" > {out}", flush=True)
+    tries = []
+    for _ in range(max(1, repeat)):
+        run = measure(tool, command, out, cwd)
+        print(f"  exit {run.exit_code}, {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s CPU, peak RSS {mib(run.peak_rss)} MiB ({run.rss_source})", flush=True)
+        tries.append(run)
+    by_time = sorted(tries, key=lambda r: r.seconds)
+    return dataclasses.replace(by_time[len(by_time) // 2], peak_rss=max(r.peak_rss for r in tries))
+
+
+def compare(work: Path, package: Path, ours_run: Run, their_run: Run, planted: set[Finding] | None) -> bool:
+    """Print how the findings compare; True when validate.py reports every seeded and every frictionless finding."""
+    try:
+        mine, truncated = ours(work / "validate.json")
+    except (ValueError, KeyError) as exc:
+        print(f"validate.py did not print its JSON report ({exc}); exit code {ours_run.exit_code}.")
+        return False
+    try:
+        found, other = theirs(json.loads((work / "frictionless.json").read_text(encoding="utf-8")), package)
+    except (ValueError, KeyError) as exc:
+        print(f"frictionless did not print its JSON report ({exc}); exit code {their_run.exit_code}.")
+        return False
+    planted = set() if planted is None else planted
+    agree = True
+    print(f"\nfindings: validate.py {len(mine)}, frictionless {len(found)} (mapped), seeded {len(planted)}")
+    if truncated:
+        print("validate.py says its report was truncated.")
+        agree = False
+    if ours_run.exit_code != (1 if planted else 0):
+        print(f"validate.py exited {ours_run.exit_code}; expected {1 if planted else 0}.")
+        agree = False
+    if planted - mine:
+        print(f"MISSED: {len(planted - mine)} seeded error(s) validate.py does not report:\n{show(planted - mine)}")
+        agree = False
+    if found - mine:
+        print(f"MISSED: {len(found - mine)} frictionless finding(s) validate.py does not report:\n{show(found - mine)}")
+        agree = False
+    if mine - planted:
+        print(f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}")
+        agree = False
+    if planted - found:
+        kinds = sorted({f[3] for f in planted - found})
+        print(f"frictionless does not report {len(planted - found)} seeded error(s) (codes: {', '.join(kinds)}): rules beyond Table Schema.")
+    if other:
+        print(f"frictionless errors not tied to a row ({len(other)}): " + "; ".join(f"{e.get('type')}: {e.get('message', '')[:120]}" for e in other[:10]))
+    return agree
+
+
+def bench_package(rows: int | None, package: Path, work: Path, args: argparse.Namespace, frictionless: Path) -> Result:
+    ours_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
+    their_cmd = [str(frictionless), "validate", str(package / "datapackage.json"), "--json", "--limit-errors", str(BIG)]
+    ours_run = timed("validate.py", ours_cmd, work / "validate.json", args.repeat)
+    their_run = timed("frictionless 5", their_cmd, work / "frictionless.json", args.repeat)
+    planted = seeded(package / "seeded.csv") if rows is not None else None
+    agree = compare(work, package, ours_run, their_run, planted)
+    if args.keep and rows is not None:
+        for name in ("validate.json", "frictionless.json"):
+            shutil.copy(work / name, package / f"bench-{name}")
+    return Result(rows, ours_run, their_run, agree)
+
+
+def quantity_rows(package: Path) -> int:
+    with open(package / "data" / "quantities.csv", encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, required=True, metavar="N", help="quantity rows to generate")
+    parser.add_argument("--rows", type=int, nargs="+", required=True, metavar="N", help="quantity rows to generate; several sizes run one after the other")
     parser.add_argument("--errors", type=int, default=100, metavar="K", help="errors to seed (default: 100)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
     parser.add_argument("--validator", type=Path, default=ROOT / "validate.py", metavar="PATH",
                         help="the validate.py to time (default: this checkout's); e.g. an older release's, to compare versions")
     parser.add_argument("--repeat", type=int, default=1, metavar="R",
                         help="time each tool R times and report the median time and the largest peak RSS (default: 1)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="generate into DIR (new or empty) and keep it; default: a temporary folder, removed")
+    parser.add_argument("--shipped", action="store_true", help="also time both tools on this repository's own package")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="generate into DIR (new or empty; DIR/N for each size when there are several) and keep it; default: a temporary folder, removed")
     args = parser.parse_args(argv)
     frictionless = Path(sys.executable).parent / "frictionless"
     if not frictionless.exists():
         print(f"bench.py: no frictionless next to {sys.executable}; run it with the project's .venv/bin/python (make bench).", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="wre-bench-"))
-    package = args.keep if args.keep else work / "pkg"
+    results: list[Result] = []
     try:
-        gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), "--errors", str(args.errors), "--seed", str(args.seed), str(package)]
-        print("$ " + shlex.join(gen), flush=True)
-        started = time.perf_counter()
-        done = subprocess.run(gen)
-        if done.returncode != 0:
-            return 2
-        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-        os.sync()  # the generated files are written out before either tool is timed, not during
-
-        ours_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
-        their_cmd = [str(frictionless), "validate", str(package / "datapackage.json"), "--json", "--limit-errors", str(BIG)]
-        runs = []
-        for tool, command, out in (("validate.py", ours_cmd, work / "validate.json"), ("frictionless 5", their_cmd, work / "frictionless.json")):
-            print("$ " + shlex.join(command) + f" > {out}", flush=True)
-            tries = []
-            for _ in range(max(1, args.repeat)):
-                run = measure(tool, command, out)
-                print(f"  exit {run.exit_code}, {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, peak RSS {mib(run.peak_rss)} MiB ({run.rss_source})", flush=True)
-                tries.append(run)
-            by_time = sorted(tries, key=lambda r: r.seconds)
-            run = dataclasses.replace(by_time[len(by_time) // 2], peak_rss=max(r.peak_rss for r in tries))
-            runs.append(run)
-        ours_run, their_run = runs
-
-        failed = False
-        try:
-            mine, truncated = ours(work / "validate.json")
-        except (ValueError, KeyError) as exc:
-            print(f"validate.py did not print its JSON report ({exc}); exit code {ours_run.exit_code}.")
-            return 1
-        planted = seeded(package / "seeded.csv")
-        try:
-            found, other = theirs(json.loads((work / "frictionless.json").read_text(encoding="utf-8")), package)
-        except (ValueError, KeyError) as exc:
-            print(f"frictionless did not print its JSON report ({exc}); exit code {their_run.exit_code}.")
-            return 1
-
-        print(f"\nfindings: validate.py {len(mine)}, frictionless {len(found)} (mapped), seeded {len(planted)}")
-        if truncated:
-            print("validate.py says its report was truncated.")
-            failed = True
-        if ours_run.exit_code != (1 if planted else 0):
-            print(f"validate.py exited {ours_run.exit_code}; expected {1 if planted else 0}.")
-            failed = True
-        if planted - mine:
-            print(f"MISSED: {len(planted - mine)} seeded error(s) validate.py does not report:\n{show(planted - mine)}")
-            failed = True
-        if found - mine:
-            print(f"MISSED: {len(found - mine)} frictionless finding(s) validate.py does not report:\n{show(found - mine)}")
-            failed = True
-        if mine - planted:
-            print(f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}")
-        if planted - found:
-            kinds = sorted({f[3] for f in planted - found})
-            print(f"frictionless does not report {len(planted - found)} seeded error(s) (codes: {', '.join(kinds)}): rules beyond Table Schema.")
-        if other:
-            print(f"frictionless errors not tied to a row ({len(other)}): " + "; ".join(f"{e.get('type')}: {e.get('message', '')[:120]}" for e in other[:10]))
-        print()
-        print(table(args.rows, ours_run, their_run))
-        print(f"\npeak RSS: {ours_run.rss_source} (validate.py), {their_run.rss_source} (frictionless); ratio = frictionless seconds / tool seconds")
-        if args.keep:
-            for name in ("validate.json", "frictionless.json"):
-                shutil.copy(work / name, package / f"bench-{name}")
-        return 1 if failed else 0
+        for rows in args.rows:
+            if args.keep:
+                package = args.keep if len(args.rows) == 1 else args.keep / str(rows)
+            else:
+                package = work / f"pkg-{rows}"
+            gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--errors", str(args.errors), "--seed", str(args.seed), str(package)]
+            print("$ " + shlex.join(gen), flush=True)
+            started = time.perf_counter()
+            if subprocess.run(gen).returncode != 0:
+                return 2
+            print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+            os.sync()  # the generated files are written out before either tool is timed, not during
+            results.append(bench_package(rows, package, work, args, frictionless))
+            if not args.keep:
+                shutil.rmtree(package, ignore_errors=True)  # one size on disk at a time
+            print()
+        if args.shipped:
+            print(f"shipped package: {ROOT}", flush=True)
+            results.append(bench_package(None, ROOT, work, args, frictionless))
+            print()
+        print(table(results, quantity_rows(ROOT)))
+        print("\nratio = frictionless seconds / tool seconds; seconds are the median of "
+              f"{max(1, args.repeat)} run(s), peak RSS the largest (VmRSS of the process tree, polled every {POLL_SECONDS * 1000:.0f} ms, or wait4's ru_maxrss)")
+        print("\ntargets:")
+        checked = targets(results)
+        for what, met, figures in checked:
+            print(f"  {'met    ' if met else 'NOT MET'}  {what}: {figures}")
+        return 0 if all(met for _, met, _ in checked) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
