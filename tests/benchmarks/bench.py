@@ -308,12 +308,10 @@ def compare(work: Path, package: Path, ours_run: Run, their_run: Run, planted: s
     if ours_run.exit_code != (1 if planted else 0):
         print(f"validate.py exited {ours_run.exit_code}; expected {1 if planted else 0}.")
         agree = False
-    if planted - mine:
-        print(f"MISSED: {len(planted - mine)} seeded error(s) validate.py does not report:\n{show(planted - mine)}")
-        agree = False
-    if found - mine:
-        print(f"MISSED: {len(found - mine)} frictionless finding(s) validate.py does not report:\n{show(found - mine)}")
-        agree = False
+    for missed, what in ((planted - mine, "seeded error(s)"), (found - mine, "frictionless finding(s)")):
+        if missed:
+            print(f"MISSED: {len(missed)} {what} validate.py does not report:\n{show(missed)}")
+            agree = False
     if mine - planted:
         print(f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}")
         agree = False
