@@ -40,8 +40,16 @@ def order(row: tuple) -> tuple:
 def expected_rows(case: Path, pkg: Path) -> list[tuple]:
     with open(case / "expected.csv", newline="", encoding="utf-8") as f:
         return sorted(
-            ((r["file"].replace("{pkg}", str(pkg)) or None, int(r["line"]) if r["line"] else None, r["field"] or None, r["path"] or None, r["code"])
-             for r in csv.DictReader(f)),
+            (
+                (
+                    r["file"].replace("{pkg}", str(pkg)) or None,
+                    int(r["line"]) if r["line"] else None,
+                    r["field"] or None,
+                    r["path"] or None,
+                    r["code"],
+                )
+                for r in csv.DictReader(f)
+            ),
             key=order,
         )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from war_report_events import schema
+from war_report_events.standard import schema
 
 BENCH = ROOT / "tests" / "benchmarks"
 ROWS = 2000
@@ -50,14 +50,27 @@ def clean_package(tmp_path_factory) -> Path:
 
 def _frictionless_cli(package: Path) -> tuple[int, dict]:
     """Stock frictionless, in its own process: importing it here would raise csv.field_size_limit for every later test."""
-    done = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", str(package / "datapackage.json"),
-                           "--json", "--limit-errors", "100000"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            str(package / "datapackage.json"),
+            "--json",
+            "--limit-errors",
+            "100000",
+        ],
+        capture_output=True,
+        text=True,
+    )
     return done.returncode, json.loads(done.stdout)
 
 
 def _validate_cli(package: Path) -> tuple[int, set[tuple]]:
-    done = subprocess.run([sys.executable, str(ROOT / "validate.py"), str(package), "--format", "json", "--max-errors", "100000"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "validate.py"), str(package), "--format", "json", "--max-errors", "100000"],
+        capture_output=True,
+        text=True,
+    )
     report = json.loads(done.stdout)
     assert not report["truncated"]
     return done.returncode, {(e["file"], e["line"], e["field"], e["code"]) for e in report["errors"]}
@@ -112,22 +125,28 @@ def test_fast_path_and_seeded_errors_agree(seeded_package: Path) -> None:
 VALIDATE_WITH_THRESHOLD = """
 import json, sys
 from pathlib import Path
-from war_report_events import validation
+from war_report_events.validator import package as validator_package
+from war_report_events.validator import tables as validation
 validation.FAST_MIN_BYTES = int(sys.argv[2])
-outcome = validation.validate_package(Path(sys.argv[1]), max_errors=100000)
+outcome = validator_package.validate_package(Path(sys.argv[1]), max_errors=100000)
 print(json.dumps([[p.file, p.line, p.field, p.code] for p in outcome.problems]))
 """
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["streaming", "vectorised"])
 def test_each_table_path_finds_exactly_the_seeded_errors(seeded_package: Path, fast: bool) -> None:
-    if fast and importlib.util.find_spec("war_report_events.fastcheck") is None:
+    if fast and importlib.util.find_spec("war_report_events.validator.fastcheck") is None:
         pytest.skip("no vectorised path (war_report_events/fastcheck.py) in this checkout")
     # 0: every table, however small, takes the vectorised path; 2**62: none does.
     # In a process of its own: the validator's CSV cell limit is process-global state (csv.field_size_limit).
     threshold = 0 if fast else 1 << 62
-    done = subprocess.run([sys.executable, "-c", VALIDATE_WITH_THRESHOLD, str(seeded_package), str(threshold)],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", VALIDATE_WITH_THRESHOLD, str(seeded_package), str(threshold)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert {tuple(p) for p in json.loads(done.stdout)} == bench.seeded(seeded_package / "seeded.csv")
 
 
@@ -138,7 +157,15 @@ def test_every_frictionless_finding_is_seeded_and_located_on_its_physical_line(s
     planted = bench.seeded(seeded_package / "seeded.csv")
     assert other == []
     assert found <= planted
-    table_schema_codes = {"wrong-type", "invalid-date", "not-in-codelist", "required", "out-of-range", "duplicate-id", "dangling-reference"}
+    table_schema_codes = {
+        "wrong-type",
+        "invalid-date",
+        "not-in-codelist",
+        "required",
+        "out-of-range",
+        "duplicate-id",
+        "dangling-reference",
+    }
     assert found == {f for f in planted if f[3] in table_schema_codes}
 
 
@@ -150,12 +177,25 @@ def test_record_numbers_map_to_the_line_a_record_starts_on(tmp_path: Path) -> No
 
 def test_frictionless_error_types_map_to_our_codes() -> None:
     events = schema.table("events")
-    assert bench.frictionless_code({"type": "type-error", "fieldName": "date_end"}, events) == ("invalid-date", "date_end")
-    assert bench.frictionless_code({"type": "type-error", "fieldName": "value"}, schema.table("quantities")) == ("wrong-type", "value")
-    assert bench.frictionless_code({"type": "constraint-error", "fieldName": "summary", "note": 'constraint "required" is "True"'}, events) == ("required", "summary")
-    assert bench.frictionless_code({"type": "constraint-error", "fieldName": "place_id", "note": 'constraint "pattern" is "x"'}, events) == ("pattern-mismatch", "place_id")
+    assert bench.frictionless_code({"type": "type-error", "fieldName": "date_end"}, events) == (
+        "invalid-date",
+        "date_end",
+    )
+    assert bench.frictionless_code({"type": "type-error", "fieldName": "value"}, schema.table("quantities")) == (
+        "wrong-type",
+        "value",
+    )
+    assert bench.frictionless_code(
+        {"type": "constraint-error", "fieldName": "summary", "note": 'constraint "required" is "True"'}, events
+    ) == ("required", "summary")
+    assert bench.frictionless_code(
+        {"type": "constraint-error", "fieldName": "place_id", "note": 'constraint "pattern" is "x"'}, events
+    ) == ("pattern-mismatch", "place_id")
     assert bench.frictionless_code({"type": "primary-key"}, events) == ("duplicate-id", "event_id")
-    assert bench.frictionless_code({"type": "foreign-key", "fieldNames": ["actor_id"]}, events) == ("dangling-reference", "actor_id")
+    assert bench.frictionless_code({"type": "foreign-key", "fieldNames": ["actor_id"]}, events) == (
+        "dangling-reference",
+        "actor_id",
+    )
     assert bench.frictionless_code({"type": "missing-cell", "fieldName": "x"}, events) == ("row-width", None)
 
 
@@ -168,7 +208,9 @@ def test_refuses_a_non_empty_out_dir(tmp_path: Path, capsys) -> None:
 
 def test_an_empty_out_dir_is_used(tmp_path: Path) -> None:
     assert generate.main(["--rows", "10", "--seed", "3", str(tmp_path)]) == 0
-    assert (tmp_path / "datapackage.json").is_file() and (tmp_path / "seeded.csv").read_text() == "file,line,field,code\n"
+    assert (tmp_path / "datapackage.json").is_file() and (
+        tmp_path / "seeded.csv"
+    ).read_text() == "file,line,field,code\n"
 
 
 def test_too_many_errors_for_the_size_is_refused(tmp_path: Path, capsys) -> None:
@@ -179,7 +221,9 @@ def test_too_many_errors_for_the_size_is_refused(tmp_path: Path, capsys) -> None
 
 def test_the_vectorised_path_really_runs_on_generated_tables(tmp_path: Path, monkeypatch) -> None:
     """Falling back to streaming gives the same findings, only slower: make sure it does not happen silently."""
-    from war_report_events import fastcheck, validation
+    from war_report_events.validator import fastcheck
+    from war_report_events.validator import package as validator_package
+    from war_report_events.validator import tables as validation
 
     out = tmp_path / "pkg"
     assert generate.main(["--rows", "3000", "--errors", "20", "--seed", "5", str(out)]) == 0
@@ -192,14 +236,19 @@ def test_the_vectorised_path_really_runs_on_generated_tables(tmp_path: Path, mon
 
     monkeypatch.setattr(fastcheck, "check", spy)
     monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
-    validation.validate_package(out, max_errors=100000)
-    assert {name: used[name] for name in ("events", "claims", "quantities")} == {"events": True, "claims": True, "quantities": True}
+    validator_package.validate_package(out, max_errors=100000)
+    assert {name: used[name] for name in ("events", "claims", "quantities")} == {
+        "events": True,
+        "claims": True,
+        "quantities": True,
+    }
 
 
 def test_valid_records_are_settled_in_bulk(tmp_path: Path, monkeypatch) -> None:
     """The screening flags (almost) nothing in a valid package: every flagged record costs a slow
     exact check, so a screening that flags whole classes of valid records is a performance bug."""
-    from war_report_events import validation
+    from war_report_events.validator import package as validator_package
+    from war_report_events.validator import tables as validation
 
     out = tmp_path / "pkg"
     assert generate.main(["--rows", "3000", "--errors", "0", "--seed", "11", str(out)]) == 0
@@ -213,16 +262,17 @@ def test_valid_records_are_settled_in_bulk(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(validation.RowChecker, "row", counting)
     monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
-    assert validation.validate_package(out).problems == []
+    assert validator_package.validate_package(out).problems == []
     assert checked == {}  # of about 4,500 screened records, none needs the exact check
 
 
 PANDAS_AFTER_VALIDATING = """
 import json, sys
 from pathlib import Path
-from war_report_events import validation
+from war_report_events.validator import package as validator_package
+from war_report_events.validator import tables as validation
 validation.FAST_MIN_BYTES = 0
-outcome = validation.validate_package(Path(sys.argv[1]), max_errors=100000)
+outcome = validator_package.validate_package(Path(sys.argv[1]), max_errors=100000)
 print(json.dumps({"pyarrow": "pyarrow" in sys.modules, "pandas": "pandas" in sys.modules, "problems": len(outcome.problems)}))
 """
 
@@ -230,20 +280,27 @@ print(json.dumps({"pyarrow": "pyarrow" in sys.modules, "pandas": "pandas" in sys
 def test_the_vectorised_path_never_imports_pandas(seeded_package: Path) -> None:
     """pyarrow imports pandas on the first pa.array, pa.scalar or to_numpy (0.15 s, a tenth of a
     300,000-row validation); fastcheck builds its arrays from buffers instead."""
-    done = subprocess.run([sys.executable, "-c", PANDAS_AFTER_VALIDATING, str(seeded_package)],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PANDAS_AFTER_VALIDATING, str(seeded_package)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(done.stdout) == {"pyarrow": True, "pandas": False, "problems": 40}
 
 
-def _run(tool: str, seconds: float, rss_mib: int) -> "bench.Run":
+def _run(tool: str, seconds: float, rss_mib: int) -> bench.Run:
     return bench.Run(tool, [], seconds, rss_mib << 20, "test", 0, seconds)
 
 
 def test_targets_are_judged_from_the_figures() -> None:
-    results = [bench.Result(100_000, _run("v", 0.7, 189), _run("f", 6.1, 102), True),
-               bench.Result(300_000, _run("v", 1.8, 248), _run("f", 17.4, 202), True),
-               bench.Result(1_000_000, _run("v", 4.4, 443), _run("f", 58.0, 596), True),
-               bench.Result(None, _run("v", 0.2, 33), _run("f", 0.5, 46), True)]
+    results = [
+        bench.Result(100_000, _run("v", 0.7, 189), _run("f", 6.1, 102), True),
+        bench.Result(300_000, _run("v", 1.8, 248), _run("f", 17.4, 202), True),
+        bench.Result(1_000_000, _run("v", 4.4, 443), _run("f", 58.0, 596), True),
+        bench.Result(None, _run("v", 0.2, 33), _run("f", 0.5, 46), True),
+    ]
     judged = bench.targets(results)
     assert [(what, met) for what, met, _ in judged] == [
         ("300,000 rows: validate.py >= 10x frictionless's rows/s", False),  # 9.7x
@@ -251,16 +308,26 @@ def test_targets_are_judged_from_the_figures() -> None:
         ("1,000,000 rows: peak RSS of validate.py <= frictionless's", True),
         ("peak RSS of validate.py grows no faster than rows (100,000 -> 1,000,000)", True),
         ("shipped package: validate.py wall time <= frictionless's", True),
-        ("zero differences in findings", True)]
+        ("zero differences in findings", True),
+    ]
     assert judged[0][2] == "9.7x"
-    worse = [bench.Result(100_000, _run("v", 0.5, 10), _run("f", 6.1, 102), True),
-             bench.Result(1_000_000, _run("v", 4.0, 700), _run("f", 58.0, 596), False),
-             bench.Result(None, _run("v", 0.6, 33), _run("f", 0.5, 46), True)]
+    worse = [
+        bench.Result(100_000, _run("v", 0.5, 10), _run("f", 6.1, 102), True),
+        bench.Result(1_000_000, _run("v", 4.0, 700), _run("f", 58.0, 596), False),
+        bench.Result(None, _run("v", 0.6, 33), _run("f", 0.5, 46), True),
+    ]
     assert [met for _, met, _ in bench.targets(worse)] == [True, False, False, False, False]
 
 
 def test_bench_runs_several_sizes_and_the_shipped_package(capsys) -> None:
-    assert bench.main(["--rows", "600", "1200", "--errors", "10", "--shipped"]) in (0, 1)  # timings may miss a target on a busy machine
+    assert bench.main(["--rows", "600", "1200", "--errors", "10", "--shipped"]) in (
+        0,
+        1,
+    )  # timings may miss a target on a busy machine
     out = capsys.readouterr().out
-    assert "| 600 | validate.py |" in out and "| 1,200 | frictionless 5 |" in out and "(shipped package) | validate.py |" in out
+    assert (
+        "| 600 | validate.py |" in out
+        and "| 1,200 | frictionless 5 |" in out
+        and "(shipped package) | validate.py |" in out
+    )
     assert "met      zero differences in findings" in out

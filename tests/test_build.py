@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from war_report_events import building, rules, schema
+from war_report_events.standard import schema
+from war_report_events.standard import tables as building
+from war_report_events.validator import rules
 
 REPORTS = sorted((ROOT / "data" / "reports").glob("*.json"))
 
@@ -23,7 +25,9 @@ def _read_tables(root: Path) -> dict[str, list[dict]]:
     out = {}
     for tb in schema.tables():
         with open(root / "data" / f"{tb.name}.csv", newline="", encoding="utf-8") as f:
-            out[tb.name] = [{k: rules.cell_value(tb.field(k), v)[0] for k, v in row.items()} for row in csv.DictReader(f)]
+            out[tb.name] = [
+                {k: rules.cell_value(tb.field(k), v)[0] for k, v in row.items()} for row in csv.DictReader(f)
+            ]
     return out
 
 
@@ -33,7 +37,9 @@ def test_shipped_files_are_what_build_writes() -> None:
 
 
 def test_build_check_command_agrees() -> None:
-    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", "--check"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -57,7 +63,9 @@ def test_build_writes_tables_into_an_empty_package(tmp_path: Path) -> None:
         (tmp_path / "data" / sub).mkdir()
         for p in (ROOT / "data" / sub).iterdir():
             (tmp_path / "data" / sub / p.name).write_bytes(p.read_bytes())
-    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     for rel in ["datapackage.json"] + [f"data/{t.name}.csv" for t in schema.tables()]:
         assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
@@ -68,11 +76,15 @@ def test_build_refuses_invalid_reports_and_writes_nothing(package: Path) -> None
     report.write_text(report.read_text().replace('"value": 62,', '"value": -62,'))
     before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
     (package / "data" / "claims.csv").unlink()
-    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 1
     assert "out-of-range" in done.stdout and "Nothing was written" in done.stderr
     assert not (package / "data" / "claims.csv").exists()
-    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == {p: b for p, b in before.items() if p.name != "claims.csv"}
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == {
+        p: b for p, b in before.items() if p.name != "claims.csv"
+    }
 
 
 def test_stock_frictionless_validates_the_package() -> None:
@@ -101,7 +113,9 @@ def test_build_fills_missing_quote_offsets_as_locate_prints_them(package: Path) 
         for claim in event["claims"]:
             del claim["quote_start"], claim["quote_end"]
     report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "filled the offsets of 16 quote(s)" in done.stdout
     assert report.read_text(encoding="utf-8") == original

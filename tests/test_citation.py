@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from war_report_events import versions
+from war_report_events.publish import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,9 @@ def test_citation_cff_is_valid_cff_1_2_0() -> None:
 def test_cff_validation_can_fail(tmp_path: Path) -> None:
     """'dataset' is not a CFF reference type ('data' is): the check must say so."""
     broken = tmp_path / "CITATION.cff"
-    broken.write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("  type: data\n", "  type: dataset\n"))
+    broken.write_text(
+        (ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("  type: data\n", "  type: dataset\n")
+    )
     result = validate_cff(broken)
     assert result.returncode == 1 and "dataset" in result.stdout
 
@@ -88,7 +90,12 @@ def test_release_dates_agree() -> None:
 def test_zenodo_points_to_the_schema() -> None:
     related = zenodo()["related_identifiers"]
     # Relation and resource type from Zenodo's deposit metadata vocabulary (DataCite relation types).
-    assert {"identifier": latest_schema_id(), "relation": "isDescribedBy", "resource_type": "other", "scheme": "url"} in related
+    assert {
+        "identifier": latest_schema_id(),
+        "relation": "isDescribedBy",
+        "resource_type": "other",
+        "scheme": "url",
+    } in related
 
 
 def test_licence_files_name_their_licences() -> None:

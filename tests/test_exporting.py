@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from war_report_events import exporting
-from war_report_events.schema import tables
+from war_report_events.peers import export as exporting
+from war_report_events.standard.schema import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERT = {"integer": int, "date": datetime.date.fromisoformat, "string": str}

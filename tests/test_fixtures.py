@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, case_args, expected_rows, materialize, order
-from war_report_events.cli import run
-from war_report_events.errors import ERROR_CODES
+from war_report_events.validator.cli import run
+from war_report_events.validator.errors import ERROR_CODES
 
 CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 START_CODES = {c for c, e in ERROR_CODES.items() if e.group.startswith("could not start")}
@@ -18,7 +18,7 @@ START_CODES = {c for c, e in ERROR_CODES.items() if e.group.startswith("could no
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_vectorised_path_finds_exactly_the_same(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every table screened with pyarrow (as large tables are) gives the same findings as streaming."""
-    from war_report_events import validation
+    from war_report_events.validator import tables as validation
 
     monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
     pkg = materialize(case, tmp_path)
@@ -51,7 +51,7 @@ def test_invalid_case(case: Path, tmp_path: Path) -> None:
         assert printed.endswith(f"[{code_}]")
 
     gh_code, gh = run(args + ["--format", "github"])
-    annotations = [l for l in gh.splitlines() if l.startswith("::error ")]
+    annotations = [line for line in gh.splitlines() if line.startswith("::error ")]
     assert gh_code == want_exit and len(annotations) == len(expected)
     assert sorted(a.split("title=")[1].split("::")[0] for a in annotations) == sorted(e[4] for e in expected)
 

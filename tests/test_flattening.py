@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from war_report_events import flattening
-from war_report_events.flattening import claim_figure, combine, flat_events, read_tables
+from war_report_events.peers import flat as flattening
+from war_report_events.peers.flat import claim_figure, combine, flat_events, read_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_V2 = ROOT / "tests" / "fixtures" / "base-0.2.0"
@@ -27,7 +27,12 @@ def test_shipped_data_one_row_per_event_with_the_seed_figures() -> None:
     attack = by_id(rows)["2024-10-30-ru-drone-missile-attack-ua"]
     # "62 drones and one missile": launched sums the claim's figures across subjects.
     assert (attack["launched_best"], attack["intercepted_best"], attack["jammed_best"]) == (63, 33, 25)
-    assert (attack["country"], attack["place_name"], attack["number_of_sources"], attack["claimants"]) == ("UA", "Ukraine", 1, "ua-air-force")
+    assert (attack["country"], attack["place_name"], attack["number_of_sources"], attack["claimants"]) == (
+        "UA",
+        "Ukraine",
+        1,
+        "ua-air-force",
+    )
     kyiv = by_id(rows)["2024-10-30-ru-drone-strike-ua-kyiv"]
     assert kyiv["injured_best"] == 9  # the child is part_of the nine people: not added again
     assert kyiv["subdivision"] == "UA-30"
@@ -35,13 +40,20 @@ def test_shipped_data_one_row_per_event_with_the_seed_figures() -> None:
     assert (other["killed_best"], other["killed_low"], other["killed_high"]) == ("", 4, "")  # "at least four"
     assert (other["injured_best"], other["injured_low"], other["injured_high"]) == (30, 30, 30)  # "about 30"
     exchange = by_id(rows)["2024-10-30-ru-ua-drone-strike-exchange"]
-    assert (exchange["launched_best"], exchange["launched_vague"], exchange["launched_claims"]) == ("", 1, 1)  # "scores of"
+    assert (exchange["launched_best"], exchange["launched_vague"], exchange["launched_claims"]) == (
+        "",
+        1,
+        1,
+    )  # "scores of"
 
 
 def test_two_sources_on_one_event_and_a_superseded_claim() -> None:
     rows = by_id(flat_events(read_tables(BASE_V2)))
     attack = rows["2024-10-30-ru-drone-missile-attack-ua"]
-    assert attack["number_of_sources"] == 2 and attack["source_ids"] == "2024-10-30-drone-strikes-north-korea;2024-10-30-fixture-air-force-post"
+    assert (
+        attack["number_of_sources"] == 2
+        and attack["source_ids"] == "2024-10-30-drone-strikes-north-korea;2024-10-30-fixture-air-force-post"
+    )
     assert (attack["intercepted_best"], attack["intercepted_claims"], attack["intercepted_distinct"]) == (33, 2, 1)
     assert (attack["not_reached_best"], attack["not_reached_claims"]) == (26, 1)  # 25 drones + 1 missile, one claim
     kyiv = rows["2024-10-30-ru-drone-strike-ua-kyiv"]
@@ -51,27 +63,60 @@ def test_two_sources_on_one_event_and_a_superseded_claim() -> None:
 
 def test_disagreeing_claims_are_not_merged_silently() -> None:
     q = lambda claim, qualifier, value=None, lower=None, upper=None, part_of="": {  # noqa: E731
-        "claim_id": claim, "measure": "killed", "qualifier": qualifier, "value": "" if value is None else str(value),
-        "lower": "" if lower is None else str(lower), "upper": "" if upper is None else str(upper), "part_of": part_of}
+        "claim_id": claim,
+        "measure": "killed",
+        "qualifier": qualifier,
+        "value": "" if value is None else str(value),
+        "lower": "" if lower is None else str(lower),
+        "upper": "" if upper is None else str(upper),
+        "part_of": part_of,
+    }
     tables = {
-        "places": [], "events": [{"event_id": "e", "date_precision": "unknown", "place_precision": "unknown", "event_type": "shelling"}],
-        "claims": [{"claim_id": c, "event_id": "e", "source_id": s, "claimant_actor_id": a, "status": st}
-                   for c, s, a, st in (("c1", "s1", "a", ""), ("c2", "s2", "b", ""), ("c3", "s3", "c", ""), ("c4", "s3", "c", "retracted"), ("c5", "s4", "d", ""))],
-        "quantities": [q("c1", "exact", 5), q("c1", "exact", 1, part_of="x"), q("c2", "about", 7), q("c3", "at_least", lower=3),
-                       q("c4", "exact", 100), q("c5", "vague")],
+        "places": [],
+        "events": [
+            {"event_id": "e", "date_precision": "unknown", "place_precision": "unknown", "event_type": "shelling"}
+        ],
+        "claims": [
+            {"claim_id": c, "event_id": "e", "source_id": s, "claimant_actor_id": a, "status": st}
+            for c, s, a, st in (
+                ("c1", "s1", "a", ""),
+                ("c2", "s2", "b", ""),
+                ("c3", "s3", "c", ""),
+                ("c4", "s3", "c", "retracted"),
+                ("c5", "s4", "d", ""),
+            )
+        ],
+        "quantities": [
+            q("c1", "exact", 5),
+            q("c1", "exact", 1, part_of="x"),
+            q("c2", "about", 7),
+            q("c3", "at_least", lower=3),
+            q("c4", "exact", 100),
+            q("c5", "vague"),
+        ],
     }
     row = flat_events(tables, ["killed"])[0]
-    assert (row["killed_best"], row["killed_low"], row["killed_high"]) == (5, 3, "")  # median_low(5, 7); at least 3 has no high
+    assert (row["killed_best"], row["killed_low"], row["killed_high"]) == (
+        5,
+        3,
+        "",
+    )  # median_low(5, 7); at least 3 has no high
     assert (row["killed_claims"], row["killed_distinct"], row["killed_vague"]) == (4, 3, 1)
     assert (row["number_of_sources"], row["claims_not_active"], row["claimants"]) == (4, 1, "a;b;c;d")
 
 
-@pytest.mark.parametrize("quantities,expected", [
-    ([{"qualifier": "exact", "value": "62"}, {"qualifier": "exact", "value": "1"}], ((63, 63, 63), 0)),
-    ([{"qualifier": "range", "lower": "2", "upper": "4"}, {"qualifier": "about", "value": "10"}], ((None, 12, 14), 0)),
-    ([{"qualifier": "at_most", "upper": "9"}, {"qualifier": "vague"}], ((None, None, 9), 1)),
-    ([{"qualifier": "vague"}], (None, 1)),
-])
+@pytest.mark.parametrize(
+    "quantities,expected",
+    [
+        ([{"qualifier": "exact", "value": "62"}, {"qualifier": "exact", "value": "1"}], ((63, 63, 63), 0)),
+        (
+            [{"qualifier": "range", "lower": "2", "upper": "4"}, {"qualifier": "about", "value": "10"}],
+            ((None, 12, 14), 0),
+        ),
+        ([{"qualifier": "at_most", "upper": "9"}, {"qualifier": "vague"}], ((None, None, 9), 1)),
+        ([{"qualifier": "vague"}], (None, 1)),
+    ],
+)
 def test_claim_figure_sums_bounds_and_counts_vague(quantities: list[dict], expected: tuple) -> None:
     assert claim_figure(quantities) == expected
 
@@ -91,12 +136,21 @@ def test_main_writes_a_csv_with_every_measure_column(tmp_path: Path, capsys) -> 
     assert "build the tables first" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (PEERS / "air-attacks-sample.csv").is_file(), reason="real peer sample ../shared/peers/air-attacks-sample.csv not present")
+@pytest.mark.skipif(
+    not (PEERS / "air-attacks-sample.csv").is_file(),
+    reason="real peer sample ../shared/peers/air-attacks-sample.csv not present",
+)
 def test_imported_real_sample_flattens_with_regions_as_subdivisions(tmp_path: Path) -> None:
-    from war_report_events import building, importing
+    from war_report_events.peers import air_attacks as importing
+    from war_report_events.tools import build as build_command
 
-    assert importing.main(["air-attacks", str(PEERS / "air-attacks-sample.csv"), str(tmp_path), "--published", "2026-04-08"]) == 0
-    assert building.main([str(tmp_path)]) == 0
+    assert (
+        importing.main(
+            ["air-attacks", str(PEERS / "air-attacks-sample.csv"), str(tmp_path), "--published", "2026-04-08"]
+        )
+        == 0
+    )
+    assert build_command.main([str(tmp_path)]) == 0
     rows = flat_events(read_tables(tmp_path))
     night = [r for r in rows if r["date_start"] == "2024-10-29" and r["time_of_day"] == "overnight"]
     main = next(r for r in night if r["place_name"] == "Ukraine")

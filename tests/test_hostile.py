@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from war_report_events.cli import run
+from war_report_events.validator.cli import run
 
 REPORT = "data/reports/2024-10-30-drone-strikes-north-korea.json"
 
@@ -49,7 +49,12 @@ def test_single_cell_of_10_mb_gives_a_short_message(package: Path) -> None:
 
 def test_long_value_is_cut_in_messages(package: Path) -> None:
     path = package / REPORT
-    path.write_text(path.read_text().replace('"measure": "launched",\n              "subject": "drone",\n              "value": 62', '"measure": "' + "z" * 5000 + '",\n              "subject": "drone",\n              "value": 62'))
+    path.write_text(
+        path.read_text().replace(
+            '"measure": "launched",\n              "subject": "drone",\n              "value": 62',
+            '"measure": "' + "z" * 5000 + '",\n              "subject": "drone",\n              "value": 62',
+        )
+    )
     code, result = _json([str(package)])
     assert code == 1 and _codes(result) == ["not-in-codelist"]
     assert len(result["errors"][0]["message"]) < 400 and "…" in result["errors"][0]["message"]
@@ -64,14 +69,18 @@ def test_unreadable_path_exits_2(monkeypatch: pytest.MonkeyPatch, package: Path)
     assert code == 2 and _codes(result) == ["path-unreadable"] and result["valid"] is False
 
 
-@pytest.mark.parametrize("name", ["jsonschema.py", "frictionless_evil.py", "json_source_map.py", "pycountry.py", "war_report_events.py"])
+@pytest.mark.parametrize(
+    "name", ["jsonschema.py", "frictionless_evil.py", "json_source_map.py", "pycountry.py", "war_report_events.py"]
+)
 def test_code_in_the_package_or_working_directory_is_never_imported(tmp_path: Path, package: Path, name: str) -> None:
     marker = tmp_path / "imported"
     payload = f"open({str(marker)!r}, 'w').write('x')\nraise SystemExit('imported {name}')\n"
     (package / name).write_text(payload)
     (package / "data" / name).write_text(payload)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, str(ROOT / "validate.py"), "."], cwd=package, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "validate.py"), "."], cwd=package, capture_output=True, text=True, env=env
+    )
     assert not marker.exists(), done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("valid: .")
@@ -82,7 +91,12 @@ def test_validation_writes_nothing(package: Path, tmp_path: Path) -> None:
         return {p: (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else None) for p in root.rglob("*")}
 
     before_pkg, before_code = snapshot(package), snapshot(ROOT / "war_report_events")
-    done = subprocess.run([sys.executable, str(ROOT / "validate.py"), str(package), "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "validate.py"), str(package), "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and json.loads(done.stdout)["valid"] is True
     assert snapshot(package) == before_pkg
     assert snapshot(ROOT / "war_report_events") == before_code
@@ -105,8 +119,11 @@ def test_empty_table_with_header_only_is_valid_unless_referenced(package: Path) 
     assert _codes(result) == ["table-out-of-date"] and result["errors"][0]["line"] == 2
 
 
-def test_a_bug_in_the_validator_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch, package: Path, capsys) -> None:
-    from war_report_events import cli, validation
+def test_a_bug_in_the_validator_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, package: Path, capsys
+) -> None:
+    from war_report_events.validator import cli
+    from war_report_events.validator import package as validation
 
     def broken(*args, **kwargs):
         raise KeyError("boom")
@@ -126,12 +143,17 @@ def test_non_list_arrays_in_a_report_are_schema_errors(package: Path) -> None:
     path.write_text(json.dumps(data, indent=2))
     code, result = _json([str(package)])
     assert code == 1
-    assert {(e["path"], e["code"]) for e in result["errors"]} >= {("$.events[0].claims", "wrong-type"), ("$.actors", "wrong-type")}
+    assert {(e["path"], e["code"]) for e in result["errors"]} >= {
+        ("$.events[0].claims", "wrong-type"),
+        ("$.actors", "wrong-type"),
+    }
 
 
-def test_paths_resolve_as_realpath_does_with_folders_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_resolve_as_realpath_does_with_folders_resolved_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """unsafe_reason resolves each folder once per validation; the verdicts must be realpath's."""
-    from war_report_events.loading import unsafe_reason
+    from war_report_events.files import unsafe_reason
 
     root, outside = tmp_path / "pkg", tmp_path / "outside"
     (root / "data" / "sources").mkdir(parents=True)
@@ -142,9 +164,14 @@ def test_paths_resolve_as_realpath_does_with_folders_resolved_once(tmp_path: Pat
     (root / "data" / "sources" / "out.txt").symlink_to(outside / "b.txt")
     (root / "data" / "linked").symlink_to(outside, target_is_directory=True)
     (root / "data" / "inner").symlink_to(root / "data" / "sources", target_is_directory=True)
-    cases = {"data/sources/a.txt": None, "data/sources/in.txt": None, "data/inner/a.txt": None, "data/sources/missing.txt": None,
-             "data/sources/out.txt": "is a symlink whose target is outside the package",
-             "data/linked/b.txt": "is a symlink whose target is outside the package"}
+    cases = {
+        "data/sources/a.txt": None,
+        "data/sources/in.txt": None,
+        "data/inner/a.txt": None,
+        "data/sources/missing.txt": None,
+        "data/sources/out.txt": "is a symlink whose target is outside the package",
+        "data/linked/b.txt": "is a symlink whose target is outside the package",
+    }
     dirs: dict[str, str] = {}
     for given_root in (root, Path(os.path.relpath(root))):
         for rel, why in cases.items():

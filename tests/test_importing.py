@@ -10,19 +10,30 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from war_report_events import cli, importing
-from war_report_events.importing import InputError, Record, import_air_attacks, read_records
+from war_report_events.failure import UserError as InputError
+from war_report_events.peers import air_attacks as importing
+from war_report_events.peers.air_attacks import Record, import_air_attacks, read_records
+from war_report_events.validator import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "peers"
 PEERS = ROOT.parent / "shared" / "peers"
 FIXTURE_FILES = {"air-attacks-2026-format.csv": "2025-02-01", "air-attacks-2024-format.csv": "2024-10-01"}
-REAL_FILES = {"air-attacks-sample.csv": "2026-04-08", "air-attacks-sample-2024-11.csv": "2024-11-03"}  # snapshot dates: peers README
+REAL_FILES = {
+    "air-attacks-sample.csv": "2026-04-08",
+    "air-attacks-sample-2024-11.csv": "2024-11-03",
+}  # snapshot dates: peers README
 
 CASES = [pytest.param(FIXTURES / name, date, id=f"fixture:{name}") for name, date in FIXTURE_FILES.items()] + [
-    pytest.param(PEERS / name, date, id=f"real:{name}",
-                 marks=pytest.mark.skipif(not (PEERS / name).is_file(),
-                                          reason=f"real peer sample {PEERS / name} not present (it lives outside the repository)"))
+    pytest.param(
+        PEERS / name,
+        date,
+        id=f"real:{name}",
+        marks=pytest.mark.skipif(
+            not (PEERS / name).is_file(),
+            reason=f"real peer sample {PEERS / name} not present (it lives outside the repository)",
+        ),
+    )
     for name, date in REAL_FILES.items()
 ]
 
@@ -30,7 +41,9 @@ CASES = [pytest.param(FIXTURES / name, date, id=f"fixture:{name}") for name, dat
 def run_import(csv_path: Path, published: str, out: Path) -> dict[str, dict]:
     """Imports through the command line; returns the written reports by file name."""
     assert importing.main(["air-attacks", str(csv_path), str(out), "--published", published]) == 0
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "data" / "reports").glob("*.json"))}
+    return {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "data" / "reports").glob("*.json"))
+    }
 
 
 def records_of(csv_path: Path) -> list[Record]:
@@ -39,11 +52,17 @@ def records_of(csv_path: Path) -> list[Record]:
 
 def claims_quoting(reports: dict[str, dict], rec: Record) -> list[tuple[dict, dict]]:
     """(event, claim) of every claim whose quote is the record, the row's own claim first."""
-    return [(e, c) for r in reports.values() for e in r["events"] for c in e["claims"]
-            if c["quote"] == rec.raw and rec.cells["source"].strip() in r["source"]["title"]]
+    return [
+        (e, c)
+        for r in reports.values()
+        for e in r["events"]
+        for c in e["claims"]
+        if c["quote"] == rec.raw and rec.cells["source"].strip() in r["source"]["title"]
+    ]
 
 
 # ---------------------------------------------------------------- valid, complete, deterministic
+
 
 @pytest.mark.parametrize("csv_path,published", CASES)
 def test_every_imported_report_is_valid(csv_path: Path, published: str, tmp_path: Path) -> None:
@@ -57,7 +76,12 @@ def test_every_imported_report_is_valid(csv_path: Path, published: str, tmp_path
 
 
 def _numbers(claims: list[dict], measure: str) -> list[tuple[object, str | None, str]]:
-    return [(q.get("value"), q.get("subject_detail"), q["wording"]) for c in claims for q in c.get("quantities", []) if q["measure"] == measure]
+    return [
+        (q.get("value"), q.get("subject_detail"), q["wording"])
+        for c in claims
+        for q in c.get("quantities", [])
+        if q["measure"] == measure
+    ]
 
 
 def _count(text: str) -> int | None:
@@ -72,34 +96,135 @@ def _dict(text: str) -> dict:
 # column -> (what the test checks, check(cell, row's event, row's claims, events of the row's claims, report)).
 Check = Callable[[str, dict, list, list, dict], bool]
 WHERE: dict[str, tuple[str, Check]] = {
-    "time_start": ("event time_wording (verbatim) and date_start", lambda v, e, c, es, r: e["time_wording"].startswith(v.strip() + ",") and e["date_start"] == v.strip()[:10]),
-    "time_end": ("event time_wording (verbatim) and date_end", lambda v, e, c, es, r: e["time_wording"].endswith("," + v.strip()) and e["date_end"] == v.strip()[:10]),
-    "model": ("subject_detail of the row's launched/destroyed quantities", lambda v, e, c, es, r: any(d == v.strip() for _, d, _ in _numbers(c[:1], "launched") + _numbers(c[:1], "destroyed"))),
+    "time_start": (
+        "event time_wording (verbatim) and date_start",
+        lambda v, e, c, es, r: e["time_wording"].startswith(v.strip() + ",") and e["date_start"] == v.strip()[:10],
+    ),
+    "time_end": (
+        "event time_wording (verbatim) and date_end",
+        lambda v, e, c, es, r: e["time_wording"].endswith("," + v.strip()) and e["date_end"] == v.strip()[:10],
+    ),
+    "model": (
+        "subject_detail of the row's launched/destroyed quantities",
+        lambda v, e, c, es, r: any(
+            d == v.strip() for _, d, _ in _numbers(c[:1], "launched") + _numbers(c[:1], "destroyed")
+        ),
+    ),
     "launch_place": ("claim statement", lambda v, e, c, es, r: f"launched from {v.strip()}" in c[0]["statement"]),
-    "target": ("event place name", lambda v, e, c, es, r: next(p["name"] for p in r["places"] if p["place_id"] == e["place_id"]) in (v.strip(), "Ukraine") or e["place_id"] == "ua" and v.strip() == "Ukraine"),
+    "target": (
+        "event place name",
+        lambda v, e, c, es, r: (
+            next(p["name"] for p in r["places"] if p["place_id"] == e["place_id"]) in (v.strip(), "Ukraine")
+            or e["place_id"] == "ua"
+            and v.strip() == "Ukraine"
+        ),
+    ),
     "target_main": ("claim statement", lambda v, e, c, es, r: f"main target {v.strip()}" in c[0]["statement"]),
-    "launched": ("quantity launched, value", lambda v, e, c, es, r: (_count(v), c[0]["quantities"][0]["subject_detail"]) in {(n, d) for n, d, _ in _numbers(c[:1], "launched")}),
-    "destroyed": ("quantity destroyed, value", lambda v, e, c, es, r: _count(v) in {n for n, d, _ in _numbers(c[:1], "destroyed") if d != "jet-powered"}),
-    "not_reach_goal": ("quantity not_reached, value", lambda v, e, c, es, r: _count(v) in {n for n, _, _ in _numbers(c[:1], "not_reached")}),
-    "still_attacking": ("quantity still_airborne, value", lambda v, e, c, es, r: _count(v) in {n for n, _, _ in _numbers(c[:1], "still_airborne")}),
-    "cross_border_belarus": ("quantity left_airspace, subject_detail belarus", lambda v, e, c, es, r: (_count(v), "belarus") in {(n, d) for n, d, _ in _numbers(c[:1], "left_airspace")}),
-    "back_russia": ("quantity left_airspace, subject_detail russia", lambda v, e, c, es, r: (_count(v), "russia") in {(n, d) for n, d, _ in _numbers(c[:1], "left_airspace")}),
-    "border_crossing": ("one left_airspace quantity per country, subject_detail = the key", lambda v, e, c, es, r: all(((None if n is None else int(n)), k) in {(x, d) for x, d, _ in _numbers(c[:1], "left_airspace")} for k, n in _dict(v).items())),
-    "is_shahed": ("quantity launched, subject_detail Shahed-type attack drones", lambda v, e, c, es, r: (_count(v), "Shahed-type attack drones") in {(n, d) for n, d, _ in _numbers(c[:1], "launched")}),
-    "num_hit_location": ("quantity hit, subject location", lambda v, e, c, es, r: _count(v) in {q.get("value") for q in c[0]["quantities"] if q["measure"] == "hit" and q["subject"] == "location"}),
-    "num_fall_fragment_location": ("quantity debris_fell, subject location", lambda v, e, c, es, r: _count(v) in {q.get("value") for q in c[0]["quantities"] if q["measure"] == "debris_fell" and q["subject"] == "location"}),
+    "launched": (
+        "quantity launched, value",
+        lambda v, e, c, es, r: (
+            (_count(v), c[0]["quantities"][0]["subject_detail"]) in {(n, d) for n, d, _ in _numbers(c[:1], "launched")}
+        ),
+    ),
+    "destroyed": (
+        "quantity destroyed, value",
+        lambda v, e, c, es, r: _count(v) in {n for n, d, _ in _numbers(c[:1], "destroyed") if d != "jet-powered"},
+    ),
+    "not_reach_goal": (
+        "quantity not_reached, value",
+        lambda v, e, c, es, r: _count(v) in {n for n, _, _ in _numbers(c[:1], "not_reached")},
+    ),
+    "still_attacking": (
+        "quantity still_airborne, value",
+        lambda v, e, c, es, r: _count(v) in {n for n, _, _ in _numbers(c[:1], "still_airborne")},
+    ),
+    "cross_border_belarus": (
+        "quantity left_airspace, subject_detail belarus",
+        lambda v, e, c, es, r: (_count(v), "belarus") in {(n, d) for n, d, _ in _numbers(c[:1], "left_airspace")},
+    ),
+    "back_russia": (
+        "quantity left_airspace, subject_detail russia",
+        lambda v, e, c, es, r: (_count(v), "russia") in {(n, d) for n, d, _ in _numbers(c[:1], "left_airspace")},
+    ),
+    "border_crossing": (
+        "one left_airspace quantity per country, subject_detail = the key",
+        lambda v, e, c, es, r: all(
+            ((None if n is None else int(n)), k) in {(x, d) for x, d, _ in _numbers(c[:1], "left_airspace")}
+            for k, n in _dict(v).items()
+        ),
+    ),
+    "is_shahed": (
+        "quantity launched, subject_detail Shahed-type attack drones",
+        lambda v, e, c, es, r: (
+            (_count(v), "Shahed-type attack drones") in {(n, d) for n, d, _ in _numbers(c[:1], "launched")}
+        ),
+    ),
+    "num_hit_location": (
+        "quantity hit, subject location",
+        lambda v, e, c, es, r: (
+            _count(v)
+            in {q.get("value") for q in c[0]["quantities"] if q["measure"] == "hit" and q["subject"] == "location"}
+        ),
+    ),
+    "num_fall_fragment_location": (
+        "quantity debris_fell, subject location",
+        lambda v, e, c, es, r: (
+            _count(v)
+            in {
+                q.get("value")
+                for q in c[0]["quantities"]
+                if q["measure"] == "debris_fell" and q["subject"] == "location"
+            }
+        ),
+    ),
     "carrier": ("claim statement", lambda v, e, c, es, r: f"carrier {v.strip()}" in c[0]["statement"]),
-    "turbojet": ("quantity launched, subject_detail jet-powered", lambda v, e, c, es, r: (_count(v), "jet-powered") in {(n, d) for n, d, _ in _numbers(c[:1], "launched")}),
-    "turbojet_destroyed": ("quantity destroyed, subject_detail jet-powered", lambda v, e, c, es, r: (_count(v), "jet-powered") in {(n, d) for n, d, _ in _numbers(c[:1], "destroyed")}),
-    "affected region": ("one sub-event per region, place name = the region", lambda v, e, c, es, r: set(_list(v)) <= {next(p["name"] for p in r["places"] if p["place_id"] == x["place_id"]) for x in es})
-    ,
-    "destroyed_details": ("one sub-event per key, place name = the key, quantity destroyed (vague for NaN)", lambda v, e, c, es, r: all(
-        any(next(p["name"] for p in r["places"] if p["place_id"] == x["place_id"]) in (k, "Ukraine") and
-            any(q["measure"] == "destroyed" and q.get("value") == (None if n is None else int(n)) and q["qualifier"] == ("vague" if n is None else "exact")
-                for cl in x["claims"] for q in cl.get("quantities", [])) for x in es) for k, n in _dict(v).items())),
-    "launched_details": ("one launched quantity per model, subject_detail = the model", lambda v, e, c, es, r: all((int(n), k) in {(x, d) for x, d, _ in _numbers(c[:1], "launched")} for k, n in _dict(v).items())),
-    "launch_place_details": ("claim statement", lambda v, e, c, es, r: all(f"{k}: {p}" in c[0]["statement"] for k, p in _dict(v).items())),
-    "source": ("source title (and url when the cell is a URL)", lambda v, e, c, es, r: r["source"]["title"].endswith(v.strip()) and (not v.startswith("http") or r["source"]["url"] == v.strip())),
+    "turbojet": (
+        "quantity launched, subject_detail jet-powered",
+        lambda v, e, c, es, r: (_count(v), "jet-powered") in {(n, d) for n, d, _ in _numbers(c[:1], "launched")},
+    ),
+    "turbojet_destroyed": (
+        "quantity destroyed, subject_detail jet-powered",
+        lambda v, e, c, es, r: (_count(v), "jet-powered") in {(n, d) for n, d, _ in _numbers(c[:1], "destroyed")},
+    ),
+    "affected region": (
+        "one sub-event per region, place name = the region",
+        lambda v, e, c, es, r: (
+            set(_list(v)) <= {next(p["name"] for p in r["places"] if p["place_id"] == x["place_id"]) for x in es}
+        ),
+    ),
+    "destroyed_details": (
+        "one sub-event per key, place name = the key, quantity destroyed (vague for NaN)",
+        lambda v, e, c, es, r: all(
+            any(
+                next(p["name"] for p in r["places"] if p["place_id"] == x["place_id"]) in (k, "Ukraine")
+                and any(
+                    q["measure"] == "destroyed"
+                    and q.get("value") == (None if n is None else int(n))
+                    and q["qualifier"] == ("vague" if n is None else "exact")
+                    for cl in x["claims"]
+                    for q in cl.get("quantities", [])
+                )
+                for x in es
+            )
+            for k, n in _dict(v).items()
+        ),
+    ),
+    "launched_details": (
+        "one launched quantity per model, subject_detail = the model",
+        lambda v, e, c, es, r: all(
+            (int(n), k) in {(x, d) for x, d, _ in _numbers(c[:1], "launched")} for k, n in _dict(v).items()
+        ),
+    ),
+    "launch_place_details": (
+        "claim statement",
+        lambda v, e, c, es, r: all(f"{k}: {p}" in c[0]["statement"] for k, p in _dict(v).items()),
+    ),
+    "source": (
+        "source title (and url when the cell is a URL)",
+        lambda v, e, c, es, r: (
+            r["source"]["title"].endswith(v.strip()) and (not v.startswith("http") or r["source"]["url"] == v.strip())
+        ),
+    ),
 }
 
 
@@ -127,7 +252,9 @@ def test_every_non_empty_cell_appears_in_the_result(csv_path: Path, published: s
             if not cell.strip() or cell.strip() in ("{}", "[]"):
                 continue
             what, check = WHERE[column]
-            assert check(cell, event, claims, sub_events, report), f"{csv_path.name}:{rec.line} {column}={cell!r} not found in {what}"
+            assert check(cell, event, claims, sub_events, report), (
+                f"{csv_path.name}:{rec.line} {column}={cell!r} not found in {what}"
+            )
             checked += 1
     assert checked > 0
 
@@ -142,28 +269,62 @@ def test_fixture_figures_dates_places_and_kinds(tmp_path: Path) -> None:
     reports = run_import(FIXTURES / "air-attacks-2026-format.csv", "2025-02-01", tmp_path)
     events = {e["event_id"]: e for r in reports.values() for e in r["events"]}
     places = {p["place_id"]: p for r in reports.values() for p in r["places"]}
-    shahed = next(e for e in events.values() if e["summary"].startswith("Aerial attack with Shahed-136/131 aimed at Ukraine"))
-    assert (shahed["date_start"], shahed["date_end"], shahed["date_precision"], shahed["time_of_day"]) == ("2025-01-10", "2025-01-11", "days", "overnight")
+    shahed = next(
+        e for e in events.values() if e["summary"].startswith("Aerial attack with Shahed-136/131 aimed at Ukraine")
+    )
+    assert (shahed["date_start"], shahed["date_end"], shahed["date_precision"], shahed["time_of_day"]) == (
+        "2025-01-10",
+        "2025-01-11",
+        "days",
+        "overnight",
+    )
     assert shahed["event_subtype"] == "drone_strike" and "actor_id" not in shahed  # the table names no attacker
     q = {(x["measure"], x.get("subject_detail")): x for x in shahed["claims"][0]["quantities"]}
-    assert q[("launched", "Shahed-136/131")]["value"] == 120 and q[("launched", "Shahed-136/131")]["qualifier"] == "exact"
+    assert (
+        q[("launched", "Shahed-136/131")]["value"] == 120 and q[("launched", "Shahed-136/131")]["qualifier"] == "exact"
+    )
     launched_id = q[("launched", "Shahed-136/131")]["quantity_id"]
     assert q[("launched", "Shahed-type attack drones")]["part_of"] == launched_id
     assert q[("launched", "jet-powered")]["part_of"] == launched_id
-    assert q[("left_airspace", "moldova")]["value"] == 1 and q[("left_airspace", "belarus")]["wording"] == "'belarus': 2.0"
+    assert (
+        q[("left_airspace", "moldova")]["value"] == 1
+        and q[("left_airspace", "belarus")]["wording"] == "'belarus': 2.0"
+    )
     assert q[("hit", None)]["subject"] == "location" and q[("debris_fell", None)]["value"] == 5
     # Regions: sector, joined key, a misspelt oblast (no code guessed) and NaN as vague.
     regional = [e for e in events.values() if e["event_id"].startswith(shahed["event_id"] + "-")]
-    assert {places[e["place_id"]]["name"] for e in regional} == {"south", "east", "north", "Odesa oblast and Mykolaiv oblast", "Cehrnihiv oblast", "Kyiv oblast", "Odesa oblast"}
+    assert {places[e["place_id"]]["name"] for e in regional} == {
+        "south",
+        "east",
+        "north",
+        "Odesa oblast and Mykolaiv oblast",
+        "Cehrnihiv oblast",
+        "Kyiv oblast",
+        "Odesa oblast",
+    }
     typo = next(e for e in regional if places[e["place_id"]]["name"] == "Cehrnihiv oblast")
     assert places[typo["place_id"]]["place_type"] == "area" and "subdivision" not in places[typo["place_id"]]
-    assert typo["claims"][0]["quantities"][0]["qualifier"] == "vague" and "value" not in typo["claims"][0]["quantities"][0]
+    assert (
+        typo["claims"][0]["quantities"][0]["qualifier"] == "vague"
+        and "value" not in typo["claims"][0]["quantities"][0]
+    )
     joined = next(e for e in regional if "mykolaiv" in e["place_id"])
     assert places[joined["place_id"]]["country"] == "UA" and joined["claims"][0]["quantities"][0]["value"] == 6
     # A bundle of two missiles, a guided bomb, a reconnaissance drone, a combined row.
-    kinds = {e["summary"].split(" aimed")[0].removeprefix("Aerial attack with "): e.get("event_subtype") for e in events.values() if e["summary"].startswith("Aerial")}
-    assert kinds == {"Shahed-136/131": "drone_strike", "X-101/X-555 and Kalibr": "missile_strike", "Orlan-10": None, "KAB": "guided_bomb_strike",
-                     "X-47 Kinzhal": "missile_strike", "Shahed-136/131 and Iskander-M": "combined_strike", "Reconnaissance UAV": None}
+    kinds = {
+        e["summary"].split(" aimed")[0].removeprefix("Aerial attack with "): e.get("event_subtype")
+        for e in events.values()
+        if e["summary"].startswith("Aerial")
+    }
+    assert kinds == {
+        "Shahed-136/131": "drone_strike",
+        "X-101/X-555 and Kalibr": "missile_strike",
+        "Orlan-10": None,
+        "KAB": "guided_bomb_strike",
+        "X-47 Kinzhal": "missile_strike",
+        "Shahed-136/131 and Iskander-M": "combined_strike",
+        "Reconnaissance UAV": None,
+    }
     combined = next(e for e in events.values() if e["summary"].startswith("Aerial attack with Shahed-136/131 and"))
     assert combined["date_precision"] == "days" and "time_of_day" not in combined
     assert [x["qualifier"] for x in combined["claims"][0]["quantities"]] == ["exact", "vague"]  # destroyed NaN
@@ -173,16 +334,35 @@ def test_fixture_figures_dates_places_and_kinds(tmp_path: Path) -> None:
     kinzhal = next(e for e in events.values() if "Kinzhal" in e["summary"])
     assert kinzhal["time_of_day"] == "evening" and places[kinzhal["place_id"]]["place_type"] == "area"
     kab = next(e for e in events.values() if e["summary"].startswith("Aerial attack with KAB"))
-    assert places[kab["place_id"]] == {"place_id": "ua-kherson", "name": "Kherson", "place_type": "settlement", "country": "UA", "parent_place_id": "ua"}
+    assert places[kab["place_id"]] == {
+        "place_id": "ua-kherson",
+        "name": "Kherson",
+        "place_type": "settlement",
+        "country": "UA",
+        "parent_place_id": "ua",
+    }
     # Claimants by account; a URL source becomes the url, a path never does.
     sources = {r["source"]["title"].rsplit(" ", 1)[1]: r for r in reports.values()}
     assert sources["https://t.me/kpszsu/99999"]["source"]["url"] == "https://t.me/kpszsu/99999"
     assert all("url" not in r["source"] for k, r in sources.items() if not k.startswith("http"))
-    claimants = {k.split("/")[0]: r["events"][0]["claims"][0]["claimant_actor_id"] for k, r in sources.items() if not k.startswith("http")}
-    assert claimants == {"kpszsu": "ua-air-force", "PvKPivden": "ua-air-command-south", "PvkZahid": "ua-air-command-west"}
-    bundle = next(e for e in events.values() if "X-101/X-555 and Kalibr" in e["summary"] and e["summary"].startswith("Aerial"))
+    claimants = {
+        k.split("/")[0]: r["events"][0]["claims"][0]["claimant_actor_id"]
+        for k, r in sources.items()
+        if not k.startswith("http")
+    }
+    assert claimants == {
+        "kpszsu": "ua-air-force",
+        "PvKPivden": "ua-air-command-south",
+        "PvkZahid": "ua-air-command-west",
+    }
+    bundle = next(
+        e for e in events.values() if "X-101/X-555 and Kalibr" in e["summary"] and e["summary"].startswith("Aerial")
+    )
     details = {x.get("subject_detail"): x for x in bundle["claims"][0]["quantities"] if x["measure"] == "launched"}
-    assert details["Kalibr"]["value"] == 5 and details["Kalibr"]["part_of"] == details["X-101/X-555 and Kalibr"]["quantity_id"]
+    assert (
+        details["Kalibr"]["value"] == 5
+        and details["Kalibr"]["part_of"] == details["X-101/X-555 and Kalibr"]["quantity_id"]
+    )
 
 
 def test_shipped_text_is_header_and_rows_and_quotes_point_into_it(tmp_path: Path) -> None:
@@ -194,13 +374,20 @@ def test_shipped_text_is_header_and_rows_and_quotes_point_into_it(tmp_path: Path
     assert "\n    'Sumy oblast'" in records[0].raw  # a record spanning two physical lines stays whole
     for event in report["events"]:
         for claim in event["claims"]:
-            assert text[claim["quote_start"]:claim["quote_end"]] == claim["quote"]
+            assert text[claim["quote_start"] : claim["quote_end"]] == claim["quote"]
     first = report["events"][0]["claims"][0]["quantities"]
-    assert {(q["measure"], q.get("subject_detail"), q["value"]) for q in first if q["measure"] == "left_airspace"} == {("left_airspace", "belarus", 3), ("left_airspace", "russia", 1)}
-    assert report["source"]["publisher"].startswith("Petro Ivaniuk (piterfm)") and "CC BY-NC-SA 4.0 (unconfirmed" in report["source"]["rights"]
+    assert {(q["measure"], q.get("subject_detail"), q["value"]) for q in first if q["measure"] == "left_airspace"} == {
+        ("left_airspace", "belarus", 3),
+        ("left_airspace", "russia", 1),
+    }
+    assert (
+        report["source"]["publisher"].startswith("Petro Ivaniuk (piterfm)")
+        and "CC BY-NC-SA 4.0 (unconfirmed" in report["source"]["rights"]
+    )
 
 
 # ---------------------------------------------------------------- refusals
+
 
 def test_refuses_to_overwrite_and_leaves_files_unchanged(tmp_path: Path, capsys) -> None:
     csv_path = FIXTURES / "air-attacks-2024-format.csv"
@@ -220,15 +407,21 @@ def _csv(tmp_path: Path, text: str) -> Path:
 HEADER = "time_start,time_end,model,launch_place,target,launched,destroyed,destroyed_details,source\n"
 
 
-@pytest.mark.parametrize("row,message", [
-    ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,unknownaccount/posts/x\n", "not one of kpszsu"),
-    ("2025-01-01,2025-01-01,Mystery-9,,south,1.0,1.0,,kpszsu/posts/x\n", "weapon model 'Mystery-9' is not known"),
-    ("2025-01-02,2025-01-01,Lancet,,south,1.0,1.0,,kpszsu/posts/x\n", "is before time_start"),
-    ("2025-01-01,2025-01-01,Lancet,,south,1.5,1.0,,kpszsu/posts/x\n", "not a whole, non-negative count"),
-    ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,\"__import__('os').system('true')\",kpszsu/posts/x\n", "not a Python literal"),
-    ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,\"['a']\",kpszsu/posts/x\n", "is not a dictionary"),
-    ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,\n", "has no source"),
-])
+@pytest.mark.parametrize(
+    "row,message",
+    [
+        ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,unknownaccount/posts/x\n", "not one of kpszsu"),
+        ("2025-01-01,2025-01-01,Mystery-9,,south,1.0,1.0,,kpszsu/posts/x\n", "weapon model 'Mystery-9' is not known"),
+        ("2025-01-02,2025-01-01,Lancet,,south,1.0,1.0,,kpszsu/posts/x\n", "is before time_start"),
+        ("2025-01-01,2025-01-01,Lancet,,south,1.5,1.0,,kpszsu/posts/x\n", "not a whole, non-negative count"),
+        (
+            "2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,\"__import__('os').system('true')\",kpszsu/posts/x\n",
+            "not a Python literal",
+        ),
+        ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,\"['a']\",kpszsu/posts/x\n", "is not a dictionary"),
+        ("2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,\n", "has no source"),
+    ],
+)
 def test_refuses_rows_it_cannot_import_faithfully(tmp_path: Path, capsys, row: str, message: str) -> None:
     path = _csv(tmp_path, HEADER + row)
     assert importing.main(["air-attacks", str(path), str(tmp_path / "out"), "--published", "2025-02-01"]) == 1
@@ -238,7 +431,9 @@ def test_refuses_rows_it_cannot_import_faithfully(tmp_path: Path, capsys, row: s
 
 
 def test_refuses_unknown_columns_rather_than_dropping_them(tmp_path: Path) -> None:
-    path = _csv(tmp_path, HEADER.rstrip("\n") + ",new_column\n2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,kpszsu/posts/x,5\n")
+    path = _csv(
+        tmp_path, HEADER.rstrip("\n") + ",new_column\n2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,kpszsu/posts/x,5\n"
+    )
     with pytest.raises(InputError, match="unknown column\\(s\\): new_column"):
         import_air_attacks(path.read_text(), "in.csv", "2025-02-01")
 
@@ -252,21 +447,37 @@ def test_published_must_be_a_date_not_before_the_newest_row(tmp_path: Path, caps
 
 
 def test_weapon_reference_table_gives_kinds_the_patterns_do_not_know(tmp_path: Path) -> None:
-    path = _csv(tmp_path, HEADER + "2025-01-01,2025-01-01,Fixture-Glider,,south,2.0,0.0,,kpszsu/posts/x\n"
-                "2025-01-01,2025-01-01,Fixture-Spotter,,south,1.0,1.0,,kpszsu/posts/x\n")
+    path = _csv(
+        tmp_path,
+        HEADER + "2025-01-01,2025-01-01,Fixture-Glider,,south,2.0,0.0,,kpszsu/posts/x\n"
+        "2025-01-01,2025-01-01,Fixture-Spotter,,south,1.0,1.0,,kpszsu/posts/x\n",
+    )
     with pytest.raises(InputError, match="Fixture-Glider"):
         import_air_attacks(path.read_text(), "in.csv", "2025-02-01")
     weapons = importing.read_weapons(FIXTURES / "weapons-format.csv")
     files = import_air_attacks(path.read_text(), "in.csv", "2025-02-01", weapons)
     report = json.loads(next(v for k, v in files.items() if k.endswith(".json")))
     assert [(e.get("event_subtype"), e["claims"][0]["quantities"][0]["subject"]) for e in report["events"]] == [
-        ("guided_bomb_strike", "guided_bomb"), (None, "drone")]
+        ("guided_bomb_strike", "guided_bomb"),
+        (None, "drone"),
+    ]
 
 
 def test_reuses_place_definitions_of_the_package_it_joins(tmp_path: Path) -> None:
     path = _csv(tmp_path, HEADER + "2025-01-01,2025-01-01,Lancet,,Kharkiv oblast,1.0,1.0,,kpszsu/posts/x\n")
-    known = {"places": {"ua-63": {"place_id": "ua-63", "name": "Kharkiv region", "place_type": "subdivision", "country": "UA",
-                                  "subdivision": "UA-63", "parent_place_id": "ua"}}, "actors": {}}
+    known = {
+        "places": {
+            "ua-63": {
+                "place_id": "ua-63",
+                "name": "Kharkiv region",
+                "place_type": "subdivision",
+                "country": "UA",
+                "subdivision": "UA-63",
+                "parent_place_id": "ua",
+            }
+        },
+        "actors": {},
+    }
     files = import_air_attacks(path.read_text(), "in.csv", "2025-02-01", known=known)
     report = json.loads(next(v for k, v in files.items() if k.endswith(".json")))
     assert {p["place_id"]: p["name"] for p in report["places"]} == {"ua": "Ukraine", "ua-63": "Kharkiv region"}
@@ -286,16 +497,31 @@ def test_subdivision_codes_exist_and_match_their_country() -> None:
         assert name[:3].lower() in sub.name.lower() or code in ("UA-43", "RU-ORL"), (name, sub.name)
 
 
-@pytest.mark.skipif(not (PEERS / "air-attacks-sample.csv").is_file(), reason="real peer sample ../shared/peers/air-attacks-sample.csv not present")
+@pytest.mark.skipif(
+    not (PEERS / "air-attacks-sample.csv").is_file(),
+    reason="real peer sample ../shared/peers/air-attacks-sample.csv not present",
+)
 def test_real_night_of_29_30_october_2024(tmp_path: Path) -> None:
     """The night the seed article reports: the table's Shahed row becomes launched/destroyed/not_reached."""
     reports = run_import(PEERS / "air-attacks-sample.csv", "2026-04-08", tmp_path)
-    rows = [r for r in records_of(PEERS / "air-attacks-sample.csv") if r.cells["time_start"] == "2024-10-29 20:00" and r.cells["model"] == "Shahed-136/131"]
+    rows = [
+        r
+        for r in records_of(PEERS / "air-attacks-sample.csv")
+        if r.cells["time_start"] == "2024-10-29 20:00" and r.cells["model"] == "Shahed-136/131"
+    ]
     assert len(rows) == 1
     event, claim = claims_quoting(reports, rows[0])[0]
     figures = {q["measure"]: q["value"] for q in claim["quantities"]}
-    assert figures == {m: int(float(rows[0].cells[c])) for m, c in (("launched", "launched"), ("destroyed", "destroyed"), ("not_reached", "not_reach_goal"))}
-    assert (event["date_start"], event["date_end"], event["time_of_day"], event["place_id"]) == ("2024-10-29", "2024-10-30", "overnight", "ua")
+    assert figures == {
+        m: int(float(rows[0].cells[c]))
+        for m, c in (("launched", "launched"), ("destroyed", "destroyed"), ("not_reached", "not_reach_goal"))
+    }
+    assert (event["date_start"], event["date_end"], event["time_of_day"], event["place_id"]) == (
+        "2024-10-29",
+        "2024-10-30",
+        "overnight",
+        "ua",
+    )
 
 
 def test_imports_build_into_a_valid_package_together(tmp_path: Path, capsys) -> None:
@@ -305,8 +531,8 @@ def test_imports_build_into_a_valid_package_together(tmp_path: Path, capsys) -> 
     for name, date in REAL_FILES.items():
         if (PEERS / name).is_file():
             run_import(PEERS / name, date, tmp_path)
-    from war_report_events import building
+    from war_report_events.tools import build as build_command
 
-    assert building.main([str(tmp_path)]) == 0, capsys.readouterr()
+    assert build_command.main([str(tmp_path)]) == 0, capsys.readouterr()
     code, output = cli.run([str(tmp_path)])
     assert code == 0, output

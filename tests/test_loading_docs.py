@@ -56,7 +56,7 @@ def workspace(tmp_path_factory) -> Path:
     """A package root whose data/ is the checkout's and whose dist/ is freshly exported."""
     if not (ROOT / "data" / "quantities.csv").is_file():
         pytest.fail("data/*.csv are missing: run `make build` first")
-    from war_report_events.exporting import export
+    from war_report_events.peers.export import export
 
     root = tmp_path_factory.mktemp("package")
     shutil.copytree(ROOT / "data", root / "data")

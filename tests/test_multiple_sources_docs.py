@@ -26,8 +26,14 @@ def snippets() -> list[tuple[int, str, str, str | None]]:
         language = fence.info.split()[0] if fence.info.strip() else ""
         if language in ("python", "sql"):
             after = fences[i + 1] if i + 1 < len(fences) else None
-            found.append((fence.map[0] + 1, language, fence.content,
-                          after.content if after is not None and after.info.strip() == "text" else None))
+            found.append(
+                (
+                    fence.map[0] + 1,
+                    language,
+                    fence.content,
+                    after.content if after is not None and after.info.strip() == "text" else None,
+                )
+            )
     return found
 
 
@@ -37,7 +43,7 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    from war_report_events import flattening
+    from war_report_events.peers import flat as flattening
 
     root = tmp_path_factory.mktemp("package")
     shutil.copytree(PACKAGE / "data", root / "data")

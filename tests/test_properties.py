@@ -10,12 +10,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE
-from war_report_events.cli import run
+from war_report_events.validator.cli import run
 
 REPORT_REL = "data/reports/2024-10-30-drone-strikes-north-korea.json"
 SEED = json.loads((BASE / REPORT_REL).read_text(encoding="utf-8"))
 TEXT = (BASE / "data" / "sources" / "2024-10-30-drone-strikes-north-korea.txt").read_bytes()
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def _check(report_bytes: bytes, tmp: Path) -> tuple[int, dict]:
@@ -99,8 +101,11 @@ def broken(draw) -> tuple[dict, str]:
     if kind == "codelist":
         q = _get(doc, draw(st.sampled_from(QUANTITIES)))
         field = draw(st.sampled_from(["measure", "subject", "qualifier"]))
-        q[field] = draw(st.text(min_size=1, max_size=12).filter(lambda s: s not in {"launched", "drone", "exact"} and len(s) < 12))
-        from war_report_events import schema
+        q[field] = draw(
+            st.text(min_size=1, max_size=12).filter(lambda s: s not in {"launched", "drone", "exact"} and len(s) < 12)
+        )
+        from war_report_events.standard import schema
+
         if q[field] in schema.table("quantities").field(field).enum:
             q[field] += "_x"
         return doc, "not-in-codelist"
@@ -123,8 +128,19 @@ def broken(draw) -> tuple[dict, str]:
         return doc, "range-order"
     if kind == "qualifier":
         q = _get(doc, draw(st.sampled_from(QUANTITIES)))
-        q["qualifier"] = draw(st.sampled_from(["exact", "about", "at_least", "more_than", "at_most", "less_than", "range", "vague"]))
-        fields = {"exact": ["value"], "about": ["value"], "at_least": ["lower"], "more_than": ["lower"], "at_most": ["upper"], "less_than": ["upper"], "range": ["lower", "upper"], "vague": []}[q["qualifier"]]
+        q["qualifier"] = draw(
+            st.sampled_from(["exact", "about", "at_least", "more_than", "at_most", "less_than", "range", "vague"])
+        )
+        fields = {
+            "exact": ["value"],
+            "about": ["value"],
+            "at_least": ["lower"],
+            "more_than": ["lower"],
+            "at_most": ["upper"],
+            "less_than": ["upper"],
+            "range": ["lower", "upper"],
+            "vague": [],
+        }[q["qualifier"]]
         for k in ("value", "lower", "upper"):
             q.pop(k, None)
         wrong = draw(st.sampled_from([k for k in ("value", "lower", "upper") if k not in fields]))
@@ -169,8 +185,12 @@ def _package_with_cell(tmp: Path, table: str, line: int, cell: int, value: str) 
 
 
 @SETTINGS
-@given(table=st.sampled_from(["sources", "actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
-       cell=st.integers(0, 12), value=st.text(max_size=40))
+@given(
+    table=st.sampled_from(["sources", "actors", "places", "events", "claims", "quantities"]),
+    line=st.integers(0, 20),
+    cell=st.integers(0, 12),
+    value=st.text(max_size=40),
+)
 def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
     root = _package_with_cell(tmp_path_factory.mktemp("t"), table, line, cell, value)
     code, out = run([str(root), "--format", "json"])
@@ -182,10 +202,16 @@ def test_any_cell_replaced_never_crashes(tmp_path_factory, table: str, line: int
 # A flagged quantity (its claim unknown) whose part_of names another claim's quantity: its whole
 # must still be looked up (a regression of the column-wise part screening).
 @example(table="quantities", line=11, cell=1, value="0")
-@given(table=st.sampled_from(["actors", "places", "events", "claims", "quantities"]), line=st.integers(0, 20),
-       cell=st.integers(0, 12), value=st.one_of(st.text(max_size=40), st.sampled_from(["", "x\ny", "-1", "12", "about", "\t", "TODO", "2024-02-30", "e\u0301"])))
+@given(
+    table=st.sampled_from(["actors", "places", "events", "claims", "quantities"]),
+    line=st.integers(0, 20),
+    cell=st.integers(0, 12),
+    value=st.one_of(
+        st.text(max_size=40), st.sampled_from(["", "x\ny", "-1", "12", "about", "\t", "TODO", "2024-02-30", "e\u0301"])
+    ),
+)
 def test_vectorised_and_streaming_paths_agree(tmp_path_factory, table: str, line: int, cell: int, value: str) -> None:
-    from war_report_events import validation
+    from war_report_events.validator import tables as validation
 
     root = _package_with_cell(tmp_path_factory.mktemp("v"), table, line, cell, value)
     streamed = run([str(root), "--format", "json"])

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from war_report_events import releasing, versions
+from war_report_events.publish import release as releasing
+from war_report_events.publish import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,8 +102,11 @@ def test_zip_holds_the_tracked_release_files_with_fixed_metadata(
         tracked = set(git(repo, "ls-files").splitlines())
         assert set(names) <= tracked
         for required in [
-            *releasing.REQUIRED_FILES, "war_report_events/__init__.py", "war_report_events/cli.py",
-            f"schema/{version}/war-report.schema.json", f"schema/released/{version}.sha256",
+            *releasing.REQUIRED_FILES,
+            "war_report_events/__init__.py",
+            "war_report_events/cli.py",
+            f"schema/{version}/war-report.schema.json",
+            f"schema/released/{version}.sha256",
         ]:
             assert required in names, required
         assert any(n.startswith("data/reports/") for n in names) and any(n.startswith("data/sources/") for n in names)
@@ -165,7 +169,12 @@ def test_refuses_a_modified_released_schema(repo: Path, tmp_path: Path, capsys: 
     codelist = repo / "schema" / version / "codelists" / "modality.csv"
     codelist.write_text(codelist.read_text(encoding="utf-8") + "new_code,New,A new code\n", encoding="utf-8")
     commit_all(repo, "edit a released codelist in place")
-    assert_refused(repo, tmp_path, capsys, f"released schema {version} was modified: changed: schema/{version}/codelists/modality.csv")
+    assert_refused(
+        repo,
+        tmp_path,
+        capsys,
+        f"released schema {version} was modified: changed: schema/{version}/codelists/modality.csv",
+    )
 
 
 def test_refuses_an_unfrozen_schema(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -200,11 +209,24 @@ def test_refuses_outside_a_git_checkout(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_release_members_are_chosen_and_sorted() -> None:
     tracked = [
-        "war_report_events/z.py", "war_report_events/data.bin", "tests/test_x.py", "README.md", "data/b.csv",
-        "data/a.csv", ".github/workflows/validate.yml", "Makefile", "docs/index.md", "schema/0.1.0/x.json",
+        "war_report_events/z.py",
+        "war_report_events/data.bin",
+        "tests/test_x.py",
+        "README.md",
+        "data/b.csv",
+        "data/a.csv",
+        ".github/workflows/validate.yml",
+        "Makefile",
+        "docs/index.md",
+        "schema/0.1.0/x.json",
     ]
     assert releasing.release_members(tracked) == [
-        "README.md", "data/a.csv", "data/b.csv", "docs/index.md", "schema/0.1.0/x.json", "war_report_events/z.py",
+        "README.md",
+        "data/a.csv",
+        "data/b.csv",
+        "docs/index.md",
+        "schema/0.1.0/x.json",
+        "war_report_events/z.py",
     ]
 
 
@@ -216,7 +238,7 @@ def test_zip_timestamp_is_utc_and_clamped_to_1980() -> None:
 
 def test_the_ids_of_a_release_are_recorded_as_its_tables_hold_them() -> None:
     """tests/fixtures/base is the package as released in 0.1.0: its ids are the 0.1.0 manifest."""
-    from war_report_events import releasing
+    from war_report_events.publish import release as releasing
 
     base = ROOT / "tests" / "fixtures" / "base"
     text = releasing.ids_manifest_text(base, "0.1.0")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from war_report_events import rules, schema
+from war_report_events.standard import schema
+from war_report_events.validator import rules
 
 
-@pytest.mark.parametrize("row,codes", [
-    ({"qualifier": "estimate", "value": 9, "lower": 9, "upper": 11}, []),
-    ({"qualifier": "estimate", "value": 12, "lower": 9, "upper": 11}, ["range-order"]),
-    ({"qualifier": "estimate", "value": 9, "lower": 12, "upper": 11}, ["range-order"]),
-    ({"qualifier": "estimate", "value": 9, "upper": 11}, ["qualifier-mismatch"]),
-    ({"qualifier": "about", "value": 30}, []),
-    ({"qualifier": "about", "value": 30, "lower": 20}, ["qualifier-mismatch"]),
-    ({"qualifier": "vague"}, []),
-    ({"qualifier": "range", "lower": 5, "upper": 8}, []),
-])
+@pytest.mark.parametrize(
+    "row,codes",
+    [
+        ({"qualifier": "estimate", "value": 9, "lower": 9, "upper": 11}, []),
+        ({"qualifier": "estimate", "value": 12, "lower": 9, "upper": 11}, ["range-order"]),
+        ({"qualifier": "estimate", "value": 9, "lower": 12, "upper": 11}, ["range-order"]),
+        ({"qualifier": "estimate", "value": 9, "upper": 11}, ["qualifier-mismatch"]),
+        ({"qualifier": "about", "value": 30}, []),
+        ({"qualifier": "about", "value": 30, "lower": 20}, ["qualifier-mismatch"]),
+        ({"qualifier": "vague"}, []),
+        ({"qualifier": "range", "lower": 5, "upper": 8}, []),
+    ],
+)
 def test_quantity_rules(row: dict, codes: list[str]) -> None:
     assert [f.code for f in rules.quantity_rules(row)] == codes
 

@@ -8,7 +8,8 @@ import re
 import jsonschema
 import pytest
 
-from war_report_events import SCHEMA_VERSION, schema
+from war_report_events import SCHEMA_VERSION
+from war_report_events.standard import schema
 
 SCH = schema.load_schema()
 CODELISTS = schema.load_codelists()
@@ -80,6 +81,16 @@ def test_required_codes_of_the_contract_exist() -> None:
 def test_table_columns_follow_the_contract() -> None:
     names = {t.name: t.names for t in schema.tables()}
     assert list(names) == ["sources", "actors", "places", "events", "claims", "quantities"]
-    assert names["sources"] == ("source_id", "publisher", "title", "published", "language", "url", "text_path", "text_sha256", "rights")
+    assert names["sources"] == (
+        "source_id",
+        "publisher",
+        "title",
+        "published",
+        "language",
+        "url",
+        "text_path",
+        "text_sha256",
+        "rights",
+    )
     assert names["quantities"][:2] == ("quantity_id", "claim_id")
     assert {"claim_date", "claim_date_precision", "quote", "quote_start", "quote_end"} <= set(names["claims"])

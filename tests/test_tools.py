@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from war_report_events import locating, scaffolding, suggesting, textfiles
-from war_report_events.locating import fill_offsets, locate
+from war_report_events import files as textfiles
+from war_report_events.tools import locate as locating
+from war_report_events.tools import new as scaffolding
+from war_report_events.tools import suggest as suggesting
+from war_report_events.tools.locate import fill_offsets, locate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "tools"
@@ -71,8 +74,8 @@ def test_locate_near_miss_says_which_quotes_differ(capsys):
         "Closest match, 92% alike: line 21, column 72 (offsets 1915 1940): "
         "…ary, said Tuesday that a [“relatively small number”] of North Korean troops a…\n"
         "What differs:\n"
-        "  - quotes: the text has «“» where the phrase has «\"» (column 72)\n"
-        "  - quotes: the text has «”» where the phrase has «\"» (column 96)\n"
+        '  - quotes: the text has «“» where the phrase has «"» (column 72)\n'
+        '  - quotes: the text has «”» where the phrase has «"» (column 96)\n'
         "Copy the words from the text as they are: quotes, dashes, spaces and case all count.\n"
     )
 
@@ -97,7 +100,10 @@ def test_locate_near_miss_case_dash_and_whitespace():
 def test_locate_absent_phrase_with_nothing_close(capsys):
     code, _, err = run(capsys, locating.main, [str(SEED_TEXT), "no such words anywhere"])
     assert code == 1
-    assert err == f"«no such words anywhere» does not occur in {SEED_TEXT}. Nothing in it is close; check the file and the phrase.\n"
+    assert (
+        err
+        == f"«no such words anywhere» does not occur in {SEED_TEXT}. Nothing in it is close; check the file and the phrase.\n"
+    )
 
 
 def test_locate_missing_file_and_empty_phrase(capsys, tmp_path):
@@ -111,7 +117,7 @@ def test_locate_missing_file_and_empty_phrase(capsys, tmp_path):
 def test_locate_keeps_carriage_returns_in_offsets(tmp_path, capsys):
     # A CRLF text must not be read with newline translation, or offsets shift.
     path = tmp_path / "crlf.txt"
-    path.write_bytes("one\r\ntwo “three”\r\n".encode("utf-8"))
+    path.write_bytes("one\r\ntwo “three”\r\n".encode())
     code, out, _ = run(capsys, locating.main, [str(path), "“three”"])
     assert (code, out) == (0, "9 16\n")
 
@@ -171,7 +177,10 @@ def test_fill_offsets_stops_on_a_repeated_or_absent_quote(tmp_path, capsys):
     code, out, err = run(capsys, locating.main_fill_offsets, [str(report_path), "--root", str(tmp_path)])
     assert (code, out) == (1, "")
     assert err.startswith(f"{report_path}: $.events[0].claims[0].quote: «people» occurs 4 times in data/sources/")
-    assert f"{report_path}: $.events[0].claims[2].quote: «A relatively small number of troops stayed in the city» does not occur" in err
+    assert (
+        f"{report_path}: $.events[0].claims[2].quote: «A relatively small number of troops stayed in the city» does not occur"
+        in err
+    )
     assert "the text has «town» where the phrase has «city»" in err
     assert err.endswith(f"Nothing was written to {report_path}; fix the quotes above and run again.\n")
     assert report_path.read_bytes() == before
@@ -180,7 +189,11 @@ def test_fill_offsets_stops_on_a_repeated_or_absent_quote(tmp_path, capsys):
 def test_fill_offsets_keeps_or_questions_a_present_offset():
     text = "On Wednesday, once."
     filled, problems = fill_offsets({"events": [{"claims": [{"quote": "Wednesday", "quote_start": 3}]}]}, text)
-    assert problems == [] and filled["events"][0]["claims"][0] == {"quote": "Wednesday", "quote_start": 3, "quote_end": 12}
+    assert problems == [] and filled["events"][0]["claims"][0] == {
+        "quote": "Wednesday",
+        "quote_start": 3,
+        "quote_end": 12,
+    }
     _, problems = fill_offsets({"events": [{"claims": [{"quote": "Wednesday", "quote_start": 4}]}]}, text)
     assert problems == [
         "$.events[0].claims[0].quote: the quote occurs once, at offsets 3 12, but the report says "
@@ -206,7 +219,7 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     target = tmp_path / "x.json"
     target.write_text("old\n", encoding="utf-8")
     textfiles.atomic_write(target, "new “text”\n")
-    assert target.read_bytes() == "new “text”\n".encode("utf-8")
+    assert target.read_bytes() == "new “text”\n".encode()
     assert os.listdir(tmp_path) == ["x.json"]
 
 
@@ -215,7 +228,9 @@ def test_atomic_write_replaces_whole_file(tmp_path):
 
 def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
     code, out, err = run(
-        capsys, scaffolding.main, [str(SEED_TEXT), "--published", "2024-10-30", "--language", "en", "--root", str(tmp_path)]
+        capsys,
+        scaffolding.main,
+        [str(SEED_TEXT), "--published", "2024-10-30", "--language", "en", "--root", str(tmp_path)],
     )
     assert (code, err) == (0, "")
     source_id = "2024-10-30-date-your-support-helps-us"  # from the first line: the banner
@@ -241,7 +256,17 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
 
 
 def test_new_refuses_to_overwrite(tmp_path, capsys):
-    args = [str(SEED_TEXT), "--published", "2024-10-30", "--language", "en", "--source-id", SEED_ID, "--root", str(tmp_path)]
+    args = [
+        str(SEED_TEXT),
+        "--published",
+        "2024-10-30",
+        "--language",
+        "en",
+        "--source-id",
+        SEED_ID,
+        "--root",
+        str(tmp_path),
+    ]
     assert scaffolding.main(args) == 0
     report_out = tmp_path / "data" / "reports" / f"{SEED_ID}.json"
     report_out.write_text('{"edited": true}\n', encoding="utf-8")
@@ -267,23 +292,45 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
 )
 def test_new_rejects_bad_date_and_language(tmp_path, capsys, flag, value, message):
     args = {"--published": "2024-10-30", "--language": "en", flag: value}
-    code, _, err = run(capsys, scaffolding.main, [str(SEED_TEXT), *[x for kv in args.items() for x in kv], "--root", str(tmp_path)])
+    code, _, err = run(
+        capsys, scaffolding.main, [str(SEED_TEXT), *[x for kv in args.items() for x in kv], "--root", str(tmp_path)]
+    )
     assert code == 2 and err.startswith(message)
     assert not (tmp_path / "data").exists()
 
 
 def test_new_standardises_language_and_checks_id(tmp_path, capsys):
     code, out, _ = run(
-        capsys, scaffolding.main,
-        [str(FIXTURES / "article-de.txt"), "--published", "2024-10-30", "--language", "de-de", "--root", str(tmp_path)],
+        capsys,
+        scaffolding.main,
+        [
+            str(FIXTURES / "article-de.txt"),
+            "--published",
+            "2024-10-30",
+            "--language",
+            "de-de",
+            "--root",
+            str(tmp_path),
+        ],
     )
     assert code == 0 and "standard form 'de-DE'" in out
     report = json.loads(next((tmp_path / "data" / "reports").glob("*.json")).read_text(encoding="utf-8"))
     assert report["source"]["source_id"] == "2024-10-30-testdaten-fur-tests-test-tools"
     assert report["source"]["language"] == "de-DE"
     code, _, err = run(
-        capsys, scaffolding.main,
-        [str(SEED_TEXT), "--published", "2024-10-30", "--language", "en", "--source-id", "Bad_ID!", "--root", str(tmp_path)],
+        capsys,
+        scaffolding.main,
+        [
+            str(SEED_TEXT),
+            "--published",
+            "2024-10-30",
+            "--language",
+            "en",
+            "--source-id",
+            "Bad_ID!",
+            "--root",
+            str(tmp_path),
+        ],
     )
     assert code == 1 and "source id 'Bad_ID!' is not allowed" in err
 
@@ -295,7 +342,11 @@ def summary(candidates) -> list[tuple]:
     """(text, number, qualifier) per candidate; number is value, lower, upper or (lower, upper)."""
     out = []
     for c in candidates:
-        number = (c.lower, c.upper) if c.qualifier == "range" else next((v for v in (c.value, c.lower, c.upper) if v is not None), None)
+        number = (
+            (c.lower, c.upper)
+            if c.qualifier == "range"
+            else next((v for v in (c.value, c.lower, c.upper) if v is not None), None)
+        )
         out.append((c.text, number, c.qualifier))
     return out
 
@@ -333,7 +384,11 @@ def test_suggest_seed_article_finds_every_figure_and_all_are_coded():
     # Without articles, the three "a ..." figures are the coded ones no candidate covers.
     plain = suggesting.suggest(text, "en", WEDNESDAY, articles=False)
     assert len(plain) == 12
-    assert [u.wording for u in suggesting.mark_coded(plain, coded)] == ["a residential building", "a kindergarten", "a child"]
+    assert [u.wording for u in suggesting.mark_coded(plain, coded)] == [
+        "a residential building",
+        "a kindergarten",
+        "a child",
+    ]
     # The banner's date is a time expression, not a figure; "24 hours" likewise.
     assert all(c.start > 330 for c in candidates)
 
@@ -349,10 +404,18 @@ def test_suggest_seed_dates_and_cues():
     assert (scores.text, scores.date_start, scores.date_end) == ("Wednesday", "2024-10-30", "2024-10-30")
     drones = by_text["62"].date
     assert (drones.text, drones.date_start, drones.date_end, drones.precision, drones.time_of_day) == (
-        "overnight", "2024-10-29", "2024-10-30", "days", "overnight"
+        "overnight",
+        "2024-10-29",
+        "2024-10-30",
+        "days",
+        "overnight",
     )
     four = by_text["at least four"]
-    assert (four.date.text, four.date.date_start, four.date.date_end) == ("over the past 24 hours", "2024-10-29", "2024-10-30")
+    assert (four.date.text, four.date.date_start, four.date.date_end) == (
+        "over the past 24 hours",
+        "2024-10-29",
+        "2024-10-30",
+    )
     assert by_text["nine"].cue.attribution == "according_to"
 
 
@@ -400,7 +463,14 @@ def test_suggest_german_fixture():
         ("Mindestens einundzwanzig", 21, "at_least", None, None),
     ]
     assert found[0].date.time_of_day == "overnight" and found[0].date.text == "In der Nacht zum Mittwoch"
-    assert [c.cue.attribution for c in found if c.cue] == ["said", "said", "according_to", "according_to", "said", "said"]
+    assert [c.cue.attribution for c in found if c.cue] == [
+        "said",
+        "said",
+        "according_to",
+        "according_to",
+        "said",
+        "said",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -425,23 +495,40 @@ def test_relative_dates_resolve_against_publication(sentence, expected):
 
 def test_times_and_durations_are_not_figures():
     text = "At 10:30 a.m. on Oct. 29, 2024, after a 24-hour lull, three drones and 1.5 million rounds arrived in 2023 terms."
-    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [("three", 3, "exact"), ("1.5 million", 1500000, "exact")]
+    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [
+        ("three", 3, "exact"),
+        ("1.5 million", 1500000, "exact"),
+    ]
 
 
 def test_suggest_json_output_without_report(capsys):
     code, out, _ = run(
-        capsys, suggesting.main,
+        capsys,
+        suggesting.main,
         [str(FIXTURES / "article-en.txt"), "--published", "2024-10-30", "--language", "en", "--format", "json"],
     )
     assert code == 0
     items = json.loads(out)
     assert len(items) == 12
     assert items[4] == {
-        "start": 301, "end": 317, "text": "Between 5 and 10", "kind": "number", "qualifier": "range", "lower": 5, "upper": 10,
+        "start": 301,
+        "end": 317,
+        "text": "Between 5 and 10",
+        "kind": "number",
+        "qualifier": "range",
+        "lower": 5,
+        "upper": 10,
         "after": "people were injured",
         "cue": {"start": 368, "end": 377, "text": "announced", "attribution": "announced"},
-        "date": {"start": 338, "end": 344, "text": "Monday", "date_start": "2024-10-28", "date_end": "2024-10-28",
-                 "precision": "day", "time_of_day": None},
+        "date": {
+            "start": 338,
+            "end": 344,
+            "text": "Monday",
+            "date_start": "2024-10-28",
+            "date_end": "2024-10-28",
+            "precision": "day",
+            "time_of_day": None,
+        },
         "coded": None,
     }
 
@@ -453,14 +540,15 @@ def test_suggest_checklist_on_a_report(tmp_path, capsys):
     code, out, _ = run(capsys, suggesting.main, [str(report_path), "--format", "json"])
     assert code == 0
     items = json.loads(out)
-    assert [(i["text"], i["coded"]) for i in items if i["coded"]] == [
-        ("Twenty-six", True), ("about 7,000", True)
-    ]
+    assert [(i["text"], i["coded"]) for i in items if i["coded"]] == [("Twenty-six", True), ("about 7,000", True)]
     assert sum(1 for i in items if i["coded"] is False) == 10
     code, out, _ = run(capsys, suggesting.main, [str(SEED_REPORT)])
     assert code == 0
     assert out.splitlines()[0] == f"{SEED_REPORT}: 15 candidate figures, 15 coded, 0 not coded"
-    assert "[x]   791-798   «a child» , according to                   1 exact     cue: according to (according_to) date: -" in out
+    assert (
+        "[x]   791-798   «a child» , according to                   1 exact     cue: according to (according_to) date: -"
+        in out
+    )
     assert "not a candidate" not in out
     code, out, _ = run(capsys, suggesting.main, [str(SEED_REPORT), "--no-articles"])
     assert out.splitlines()[0] == f"{SEED_REPORT}: 12 candidate figures, 12 coded, 0 not coded"
@@ -482,7 +570,7 @@ def test_only_suggest_loads_text2num_and_dateparser():
     import sys
 
     code = (
-        "import sys, war_report_events.locating, war_report_events.scaffolding, war_report_events.textfiles; "
+        "import sys, war_report_events.tools.locate, war_report_events.tools.new, war_report_events.files; "
         "print(sorted(m for m in ('text_to_num', 'dateparser') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -503,7 +591,10 @@ def test_articles_count_only_nouns_of_the_subject_codelist():
 
 def test_hyphen_ranges_and_weapon_designations():
     text = "Between 5-10 people were hurt as S-300 missiles and Shahed-136 drones flew 3–4 hours; 20–30 fled."
-    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [("5-10", (5, 10), "range"), ("20–30", (20, 30), "range")]
+    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [
+        ("5-10", (5, 10), "range"),
+        ("20–30", (20, 30), "range"),
+    ]
 
 
 def test_durations_are_masked_but_their_qualifiers_do_not_swallow_figures():

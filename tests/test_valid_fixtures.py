@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from war_report_events.cli import run
+from war_report_events.validator.cli import run
 
 REPORTS = sorted((FIXTURES / "valid").glob("*/data/reports/*.json"))
 
@@ -25,7 +25,9 @@ def test_valid_reports_build_into_a_valid_package(tmp_path: Path) -> None:
     pkg = tmp_path / "pkg"
     for case in sorted((FIXTURES / "valid").iterdir()):
         shutil.copytree(case, pkg, dirs_exist_ok=True)
-    done = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(pkg)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(pkg)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     code, out = run([str(pkg)])
     assert code == 0, out
@@ -48,7 +50,9 @@ def test_schema_0_2_0_package_with_several_sources_on_one_event_is_valid() -> No
     superseded = next(c for c in claims if c["claim_id"].endswith("north-korea.c05"))
     assert (superseded["status"], superseded["status_source_id"]) == ("superseded", "2024-10-31-fixture-korrektur")
     correction = next(c for c in claims if c["supersedes_claim_id"])
-    assert correction["quote"].startswith("Die Stadtverwaltung") and correction["quote_translation"].startswith("The city")
+    assert correction["quote"].startswith("Die Stadtverwaltung") and correction["quote_translation"].startswith(
+        "The city"
+    )
 
 
 def test_a_withdrawn_id_may_be_gone(package: Path) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from war_report_events.cli import run
+from war_report_events.validator.cli import run
 
 REPORT = "data/reports/2024-10-30-drone-strikes-north-korea.json"
 
@@ -36,7 +36,9 @@ def test_several_paths_in_one_run_prefix_their_files(package: Path) -> None:
     report.write_text(report.read_text().replace('"value": 62,', '"value": -62,'))
     code, out = run([str(ROOT), str(package), "--format", "json"])
     errors = json.loads(out)["errors"]
-    assert code == 1 and [(e["file"], e["code"]) for e in errors] == [(f"{os.path.relpath(package)}/{REPORT}", "out-of-range")]
+    assert code == 1 and [(e["file"], e["code"]) for e in errors] == [
+        (f"{os.path.relpath(package)}/{REPORT}", "out-of-range")
+    ]
 
 
 def test_github_annotations_name_files_from_the_working_directory(package: Path, monkeypatch) -> None:
@@ -49,7 +51,9 @@ def test_github_annotations_name_files_from_the_working_directory(package: Path,
 
 def test_max_errors_truncates_in_every_format(package: Path) -> None:
     report = package / REPORT
-    report.write_text(report.read_text().replace('"value": 62,', '"value": -62,').replace('"value": 9,', '"value": -9,'))
+    report.write_text(
+        report.read_text().replace('"value": 62,', '"value": -62,').replace('"value": 9,', '"value": -9,')
+    )
     code, out = run([str(package), "--max-errors", "1", "--format", "json"])
     result = json.loads(out)
     assert code == 1 and result["truncated"] is True and len(result["errors"]) == 1
@@ -60,8 +64,8 @@ def test_max_errors_truncates_in_every_format(package: Path) -> None:
 
 
 def test_github_annotations_escape_newlines_and_commas() -> None:
-    from war_report_events.errors import Problem
-    from war_report_events.reporting import render_github
+    from war_report_events.validator.errors import Problem
+    from war_report_events.validator.reporting import render_github
 
     out = render_github([Problem("a,b.csv", 3, None, "f", "row-width", "50% bad\nline")], False)
     assert out.splitlines()[0] == "::error file=a%2Cb.csv,line=3,title=row-width::f: 50%25 bad%0Aline"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from war_report_events import versions
+from war_report_events.publish import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -99,10 +99,7 @@ def test_every_make_call_is_a_makefile_target() -> None:
     targets = makefile_targets()
     assert {"test", "validate", "build", "release"} <= targets, targets
     called = {
-        (path.name, target)
-        for path in YAML_FILES
-        for text in strings(load(path))
-        for target in make_targets(text)
+        (path.name, target) for path in YAML_FILES for text in strings(load(path)) for target in make_targets(text)
     }
     assert ("validate.yml", "test") in called  # the workflow runs the tests through make
     missing = sorted((name, target) for name, target in called if target not in targets)
@@ -145,8 +142,10 @@ def test_workflow_runs_tests_then_validates_with_annotations() -> None:
 def test_action_inputs_are_documented_defaulted_and_used() -> None:
     action = load(ACTION)
     inputs = action["inputs"]
-    assert {"path": ".", "schema-version": "0.1.0", "format": "github"} == {
-        name: str(spec.get("default")) for name, spec in inputs.items()
+    assert {name: str(spec.get("default")) for name, spec in inputs.items()} == {
+        "path": ".",
+        "schema-version": "0.1.0",
+        "format": "github",
     }
     steps_text = json.dumps(action["runs"]["steps"])
     header = ACTION.read_text(encoding="utf-8").split("\nname:")[0]
@@ -164,9 +163,11 @@ def test_action_and_workflow_never_paste_inputs_into_shell() -> None:
     """`${{ inputs.x }}` inside `run:` is shell injection; inputs must go through env."""
     for path in [*WORKFLOWS, ACTION]:
         document = load(path)
-        steps = document["runs"]["steps"] if path == ACTION else [
-            step for job in document["jobs"].values() for step in job["steps"]
-        ]
+        steps = (
+            document["runs"]["steps"]
+            if path == ACTION
+            else [step for job in document["jobs"].values() for step in job["steps"]]
+        )
         for step in steps:
             assert "${{" not in step.get("run", "").replace("${{ !cancelled() }}", ""), (path.name, step.get("name"))
 
@@ -259,7 +260,9 @@ def test_metaschema_check_can_fail() -> None:
 # --- the action's own shell steps, run here as GitHub would run them ---
 
 
-def run_action_step(name: str, inputs: dict[str, str], runner_temp: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_action_step(
+    name: str, inputs: dict[str, str], runner_temp: Path, cwd: Path
+) -> subprocess.CompletedProcess[str]:
     """Run one `run:` step of action.yml with bash as GitHub does, its `${{ }}` env values resolved."""
     action = load(ACTION)
     step = next(step for step in action["runs"]["steps"] if step.get("name") == name)
@@ -273,7 +276,11 @@ def run_action_step(name: str, inputs: dict[str, str], runner_temp: Path, cwd: P
     env = {**os.environ, "RUNNER_TEMP": str(runner_temp)} | {k: resolve(v) for k, v in step.get("env", {}).items()}
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

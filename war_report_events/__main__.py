@@ -1,7 +1,7 @@
 """One command line for every tool: ``python -m war_report_events <command> [args]``.
 
-Each command lives in its own module with a ``main(argv: list[str]) -> int``;
-modules are imported only when their command runs, so one tool's heavy
+Commands are dispatched from one explicit table, ``name -> module:function``;
+a module is imported only when its command runs, so one tool's heavy
 dependencies never slow down another.
 """
 
@@ -11,18 +11,24 @@ import importlib
 import os
 import sys
 
+from war_report_events.failure import UserError
+
+#: name -> (module:function, one line of help). Roles: validator, tools (the coder's), peers, publish.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("war_report_events.cli", "check a package, datapackage.json or report (same as validate.py)"),
-    "build": ("war_report_events.building", "rebuild data/*.csv and datapackage.json from data/reports/"),
-    "new": ("war_report_events.scaffolding", "start a report from a text file"),
-    "locate": ("war_report_events.locating", "print the code-point offsets of a phrase in a text"),
-    "suggest": ("war_report_events.suggesting", "list candidate figures in a text or report"),
-    "fill-offsets": ("war_report_events.locating", "fill missing quote offsets in reports"),
-    "docs": ("war_report_events.documenting", "generate the data dictionary and error-code pages"),
-    "export": ("war_report_events.exporting", "write Parquet and JSON Lines to dist/"),
-    "release": ("war_report_events.releasing", "build the reproducible release zip in dist/"),
-    "import": ("war_report_events.importing", "import a peer dataset as war reports"),
-    "flat": ("war_report_events.flattening", "write one peer-style row per event to dist/events-flat.csv"),
+    "validate": (
+        "war_report_events.validator.cli:main",
+        "check a package, datapackage.json or report (same as validate.py)",
+    ),
+    "build": ("war_report_events.tools.build:main", "rebuild data/*.csv and datapackage.json from data/reports/"),
+    "new": ("war_report_events.tools.new:main", "start a report from a text file"),
+    "locate": ("war_report_events.tools.locate:main", "print the code-point offsets of a phrase in a text"),
+    "suggest": ("war_report_events.tools.suggest:main", "list candidate figures in a text or report"),
+    "fill-offsets": ("war_report_events.tools.locate:main_fill_offsets", "fill missing quote offsets in reports"),
+    "docs": ("war_report_events.publish.docs:main", "generate the data dictionary and error-code pages"),
+    "export": ("war_report_events.peers.export:main", "write Parquet and JSON Lines to dist/"),
+    "release": ("war_report_events.publish.release:main", "build the reproducible release zip in dist/"),
+    "import": ("war_report_events.peers.air_attacks:main", "import a peer dataset as war reports"),
+    "flat": ("war_report_events.peers.flat:main", "write one peer-style row per event to dist/events-flat.csv"),
 }
 
 
@@ -31,6 +37,12 @@ def usage() -> str:
     lines += [f"  {name:<13} {help_}" for name, (_, help_) in COMMANDS.items()]
     lines += ["", "Run a command with --help for its arguments."]
     return "\n".join(lines)
+
+
+def entry(name: str):
+    """The function that runs command ``name`` (its module imported now)."""
+    module, function = COMMANDS[name][0].split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,10 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"unknown command {name!r}\n\n{usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    entry = getattr(module, "main_" + name.replace("-", "_"), None) or module.main
     try:
-        return int(entry(rest) or 0)
+        return int(entry(name)(rest) or 0)
+    except UserError as exc:  # a command that let one escape: the message is for the person, not a traceback
+        print(f"{name}: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:  # output piped into `head`: stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

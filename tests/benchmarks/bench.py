@@ -25,8 +25,8 @@ Exit 0 when every target is met, 1 when one is not or a tool fails to run, 2 on 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import csv
+import dataclasses
 import json
 import os
 import shlex
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from war_report_events import schema  # noqa: E402
+from war_report_events.standard import schema  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 BIG = 1_000_000_000  # an error limit no run reaches: both tools must report everything
@@ -51,6 +51,7 @@ Finding = tuple[str, int | None, str | None, str]  # file, line, field, code
 
 
 # ---------------------------------------------------------------- running and measuring
+
 
 @dataclass
 class Run:
@@ -129,6 +130,7 @@ def measure(tool: str, command: list[str], stdout: Path, cwd: Path | None = None
 
 # ---------------------------------------------------------------- findings
 
+
 def ours(path: Path) -> tuple[set[Finding], bool]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return {(e["file"], e["line"], e["field"], e["code"]) for e in data["errors"]}, bool(data.get("truncated"))
@@ -140,8 +142,14 @@ def seeded(path: Path) -> set[Finding]:
 
 
 CONSTRAINT_CODES = {
-    "required": "required", "enum": "not-in-codelist", "pattern": "pattern-mismatch", "minimum": "out-of-range",
-    "maximum": "out-of-range", "minLength": "too-long", "maxLength": "too-long", "unique": "duplicate-id",
+    "required": "required",
+    "enum": "not-in-codelist",
+    "pattern": "pattern-mismatch",
+    "minimum": "out-of-range",
+    "maximum": "out-of-range",
+    "minLength": "too-long",
+    "maxLength": "too-long",
+    "unique": "duplicate-id",
 }
 LABEL_ERRORS = {"blank-label", "duplicate-label", "extra-label", "missing-label", "incorrect-label", "blank-header"}
 
@@ -214,6 +222,7 @@ def theirs(data: dict, package: Path) -> tuple[set[Finding], list[dict]]:
 
 # ---------------------------------------------------------------- report
 
+
 @dataclass
 class Result:
     """One package timed with both tools. ``rows`` is None for the repository's own package."""
@@ -235,7 +244,9 @@ def table(results: list[Result], shipped_rows: int = 0) -> str:
         label = f"{rows:,}" if result.rows is not None else f"{rows:,} (shipped package)"
         for run in (result.ours, result.theirs):
             ratio = result.theirs.seconds / run.seconds
-            lines.append(f"| {label} | {run.tool} | {run.seconds:,.2f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |")
+            lines.append(
+                f"| {label} | {run.tool} | {run.seconds:,.2f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |"
+            )
     return "\n".join(lines)
 
 
@@ -250,22 +261,50 @@ def targets(results: list[Result]) -> list[tuple[str, bool, str]]:
     for r in sized:
         if r.rows >= SPEED_FROM_ROWS:
             ratio = r.theirs.seconds / r.ours.seconds
-            out.append((f"{r.rows:,} rows: validate.py >= {SPEED_TARGET:g}x frictionless's rows/s", ratio >= SPEED_TARGET, f"{ratio:.1f}x"))
+            out.append(
+                (
+                    f"{r.rows:,} rows: validate.py >= {SPEED_TARGET:g}x frictionless's rows/s",
+                    ratio >= SPEED_TARGET,
+                    f"{ratio:.1f}x",
+                )
+            )
     if sized:
         big = sized[-1]
-        out.append((f"{big.rows:,} rows: peak RSS of validate.py <= frictionless's", big.ours.peak_rss <= big.theirs.peak_rss,
-                    f"{mib(big.ours.peak_rss)} vs {mib(big.theirs.peak_rss)} MiB"))
+        out.append(
+            (
+                f"{big.rows:,} rows: peak RSS of validate.py <= frictionless's",
+                big.ours.peak_rss <= big.theirs.peak_rss,
+                f"{mib(big.ours.peak_rss)} vs {mib(big.theirs.peak_rss)} MiB",
+            )
+        )
     if len(sized) > 1:
         small, big = sized[0], sized[-1]
         growth, rows = big.ours.peak_rss / small.ours.peak_rss, big.rows / small.rows
-        out.append((f"peak RSS of validate.py grows no faster than rows ({small.rows:,} -> {big.rows:,})", growth <= rows,
-                    f"x{growth:.1f} for x{rows:g} rows"))
+        out.append(
+            (
+                f"peak RSS of validate.py grows no faster than rows ({small.rows:,} -> {big.rows:,})",
+                growth <= rows,
+                f"x{growth:.1f} for x{rows:g} rows",
+            )
+        )
     for r in results:
         if r.rows is None:
-            out.append(("shipped package: validate.py wall time <= frictionless's", r.ours.seconds <= r.theirs.seconds,
-                        f"{r.ours.seconds:.2f} vs {r.theirs.seconds:.2f} s"))
-    out.append(("zero differences in findings", all(r.findings_agree for r in results),
-                "every seeded and every frictionless finding reported" if all(r.findings_agree for r in results) else "see MISSED above"))
+            out.append(
+                (
+                    "shipped package: validate.py wall time <= frictionless's",
+                    r.ours.seconds <= r.theirs.seconds,
+                    f"{r.ours.seconds:.2f} vs {r.theirs.seconds:.2f} s",
+                )
+            )
+    out.append(
+        (
+            "zero differences in findings",
+            all(r.findings_agree for r in results),
+            "every seeded and every frictionless finding reported"
+            if all(r.findings_agree for r in results)
+            else "see MISSED above",
+        )
+    )
     return out
 
 
@@ -281,7 +320,10 @@ def timed(tool: str, command: list[str], out: Path, repeat: int, cwd: Path | Non
     tries = []
     for _ in range(max(1, repeat)):
         run = measure(tool, command, out, cwd)
-        print(f"  exit {run.exit_code}, {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s CPU, peak RSS {mib(run.peak_rss)} MiB ({run.rss_source})", flush=True)
+        print(
+            f"  exit {run.exit_code}, {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s CPU, peak RSS {mib(run.peak_rss)} MiB ({run.rss_source})",
+            flush=True,
+        )
         tries.append(run)
     by_time = sorted(tries, key=lambda r: r.seconds)
     return dataclasses.replace(by_time[len(by_time) // 2], peak_rss=max(r.peak_rss for r in tries))
@@ -313,19 +355,33 @@ def compare(work: Path, package: Path, ours_run: Run, their_run: Run, planted: s
             print(f"MISSED: {len(missed)} {what} validate.py does not report:\n{show(missed)}")
             agree = False
     if mine - planted:
-        print(f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}")
+        print(
+            f"validate.py reports {len(mine - planted)} finding(s) that were not seeded (a false alarm, or a seeded error that cascades):\n{show(mine - planted)}"
+        )
         agree = False
     if planted - found:
         kinds = sorted({f[3] for f in planted - found})
-        print(f"frictionless does not report {len(planted - found)} seeded error(s) (codes: {', '.join(kinds)}): rules beyond Table Schema.")
+        print(
+            f"frictionless does not report {len(planted - found)} seeded error(s) (codes: {', '.join(kinds)}): rules beyond Table Schema."
+        )
     if other:
-        print(f"frictionless errors not tied to a row ({len(other)}): " + "; ".join(f"{e.get('type')}: {e.get('message', '')[:120]}" for e in other[:10]))
+        print(
+            f"frictionless errors not tied to a row ({len(other)}): "
+            + "; ".join(f"{e.get('type')}: {e.get('message', '')[:120]}" for e in other[:10])
+        )
     return agree
 
 
 def bench_package(rows: int | None, package: Path, work: Path, args: argparse.Namespace, frictionless: Path) -> Result:
     ours_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
-    their_cmd = [str(frictionless), "validate", str(package / "datapackage.json"), "--json", "--limit-errors", str(BIG)]
+    their_cmd = [
+        str(frictionless),
+        "validate",
+        str(package / "datapackage.json"),
+        "--json",
+        "--limit-errors",
+        str(BIG),
+    ]
     ours_run = timed("validate.py", ours_cmd, work / "validate.json", args.repeat)
     their_run = timed("frictionless 5", their_cmd, work / "frictionless.json", args.repeat)
     planted = seeded(package / "seeded.csv") if rows is not None else None
@@ -343,20 +399,44 @@ def quantity_rows(package: Path) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", required=True, metavar="N", help="quantity rows to generate; several sizes run one after the other")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        required=True,
+        metavar="N",
+        help="quantity rows to generate; several sizes run one after the other",
+    )
     parser.add_argument("--errors", type=int, default=100, metavar="K", help="errors to seed (default: 100)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
-    parser.add_argument("--validator", type=Path, default=ROOT / "validate.py", metavar="PATH",
-                        help="the validate.py to time (default: this checkout's); e.g. an older release's, to compare versions")
-    parser.add_argument("--repeat", type=int, default=1, metavar="R",
-                        help="time each tool R times and report the median time and the largest peak RSS (default: 1)")
+    parser.add_argument(
+        "--validator",
+        type=Path,
+        default=ROOT / "validate.py",
+        metavar="PATH",
+        help="the validate.py to time (default: this checkout's); e.g. an older release's, to compare versions",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="R",
+        help="time each tool R times and report the median time and the largest peak RSS (default: 1)",
+    )
     parser.add_argument("--shipped", action="store_true", help="also time both tools on this repository's own package")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="generate into DIR (new or empty; DIR/N for each size when there are several) and keep it; default: a temporary folder, removed")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="generate into DIR (new or empty; DIR/N for each size when there are several) and keep it; default: a temporary folder, removed",
+    )
     args = parser.parse_args(argv)
     frictionless = Path(sys.executable).parent / "frictionless"
     if not frictionless.exists():
-        print(f"bench.py: no frictionless next to {sys.executable}; run it with the project's .venv/bin/python (make bench).", file=sys.stderr)
+        print(
+            f"bench.py: no frictionless next to {sys.executable}; run it with the project's .venv/bin/python (make bench).",
+            file=sys.stderr,
+        )
         return 2
     work = Path(tempfile.mkdtemp(prefix="wre-bench-"))
     results: list[Result] = []
@@ -366,7 +446,17 @@ def main(argv: list[str]) -> int:
                 package = args.keep if len(args.rows) == 1 else args.keep / str(rows)
             else:
                 package = work / f"pkg-{rows}"
-            gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--errors", str(args.errors), "--seed", str(args.seed), str(package)]
+            gen = [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--rows",
+                str(rows),
+                "--errors",
+                str(args.errors),
+                "--seed",
+                str(args.seed),
+                str(package),
+            ]
             print("$ " + shlex.join(gen), flush=True)
             started = time.perf_counter()
             if subprocess.run(gen).returncode != 0:
@@ -382,8 +472,10 @@ def main(argv: list[str]) -> int:
             results.append(bench_package(None, ROOT, work, args, frictionless))
             print()
         print(table(results, quantity_rows(ROOT)))
-        print("\nratio = frictionless seconds / tool seconds; seconds are the median of "
-              f"{max(1, args.repeat)} run(s), peak RSS the largest (VmRSS of the process tree, polled every {POLL_SECONDS * 1000:.0f} ms, or wait4's ru_maxrss)")
+        print(
+            "\nratio = frictionless seconds / tool seconds; seconds are the median of "
+            f"{max(1, args.repeat)} run(s), peak RSS the largest (VmRSS of the process tree, polled every {POLL_SECONDS * 1000:.0f} ms, or wait4's ru_maxrss)"
+        )
         print("\ntargets:")
         checked = targets(results)
         for what, met, figures in checked:

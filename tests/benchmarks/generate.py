@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the package lives at the repo root
 
-from war_report_events import building, schema  # noqa: E402
+from war_report_events.standard import schema
+from war_report_events.standard import tables as building  # noqa: E402
 
 Row = dict[str, object]
 DAY = dt.timedelta(days=1)
@@ -43,46 +44,163 @@ N_ACTORS, N_PLACES, N_SPARE = 300, 250, 24  # spare: defined, referenced by noth
 # ---------------------------------------------------------------- vocabulary
 
 STATES = (  # id, name, ISO country
-    ("russia", "Russia", "RU"), ("ukraine", "Ukraine", "UA"), ("belarus", "Belarus", "BY"),
-    ("north-korea", "North Korea", "KP"), ("united-states", "United States", "US"), ("poland", "Poland", "PL"),
-    ("moldova", "Moldova", "MD"), ("romania", "Romania", "RO"), ("south-korea", "South Korea", "KR"),
-    ("iran", "Iran", "IR"), ("germany", "Germany", "DE"), ("france", "France", "FR"),
-    ("united-kingdom", "United Kingdom", "GB"), ("china", "China", "CN"), ("turkey", "Türkiye", "TR"),
+    ("russia", "Russia", "RU"),
+    ("ukraine", "Ukraine", "UA"),
+    ("belarus", "Belarus", "BY"),
+    ("north-korea", "North Korea", "KP"),
+    ("united-states", "United States", "US"),
+    ("poland", "Poland", "PL"),
+    ("moldova", "Moldova", "MD"),
+    ("romania", "Romania", "RO"),
+    ("south-korea", "South Korea", "KR"),
+    ("iran", "Iran", "IR"),
+    ("germany", "Germany", "DE"),
+    ("france", "France", "FR"),
+    ("united-kingdom", "United Kingdom", "GB"),
+    ("china", "China", "CN"),
+    ("turkey", "Türkiye", "TR"),
 )
 BELLIGERENTS = ("russia", "ukraine")
 BODIES = (  # id suffix, name, actor_type
-    ("armed-forces", "armed forces", "armed_forces"), ("air-force", "air force", "armed_forces"),
-    ("general-staff", "General Staff", "government_body"), ("defence-ministry", "Ministry of Defence", "government_body"),
-    ("foreign-ministry", "Ministry of Foreign Affairs", "government_body"), ("emergency-service", "State Emergency Service", "government_body"),
+    ("armed-forces", "armed forces", "armed_forces"),
+    ("air-force", "air force", "armed_forces"),
+    ("general-staff", "General Staff", "government_body"),
+    ("defence-ministry", "Ministry of Defence", "government_body"),
+    ("foreign-ministry", "Ministry of Foreign Affairs", "government_body"),
+    ("emergency-service", "State Emergency Service", "government_body"),
 )
-ORGANISATIONS = (("un", "United Nations"), ("nato", "NATO"), ("iaea", "International Atomic Energy Agency"),
-                 ("osce", "OSCE"), ("icrc", "International Committee of the Red Cross"))
-GIVEN = ("Olena", "Andriy", "Iryna", "Serhiy", "Natalia", "Dmytro", "Oksana", "Yuriy", "Maria", "Pavlo",
-         "Sergei", "Anna", "Mikhail", "Tetiana", "Vitaliy", "Halyna", "Bohdan", "Lesia", "Ihor", "Zoriana")
-FAMILY = ("Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Kravchenko", "Oliynyk", "Melnyk", "Petrenko",
-          "Ivanov", "Smirnova", "Hnatiuk", "Lysenko", "Moroz", "Savchenko", "Rudenko", "Zhuk", "Dovzhenko", "Fedorov")
-SETTLEMENT_STEMS = ("Novo", "Stara", "Velyka", "Mala", "Zeleno", "Krasno", "Vyshnevo", "Dobro", "Bilo", "Chorno", "Sosnovo", "Kamianko")
-SETTLEMENT_TAILS = ("selivka", "pillia", "dolyna", "hirka", "polie", "yarske", "ivka", "rich", "mykhailivka", "bereznyi")
-SITE_KINDS = ("power plant", "oil depot", "railway station", "airfield", "grain terminal", "substation", "bridge", "port")
+ORGANISATIONS = (
+    ("un", "United Nations"),
+    ("nato", "NATO"),
+    ("iaea", "International Atomic Energy Agency"),
+    ("osce", "OSCE"),
+    ("icrc", "International Committee of the Red Cross"),
+)
+GIVEN = (
+    "Olena",
+    "Andriy",
+    "Iryna",
+    "Serhiy",
+    "Natalia",
+    "Dmytro",
+    "Oksana",
+    "Yuriy",
+    "Maria",
+    "Pavlo",
+    "Sergei",
+    "Anna",
+    "Mikhail",
+    "Tetiana",
+    "Vitaliy",
+    "Halyna",
+    "Bohdan",
+    "Lesia",
+    "Ihor",
+    "Zoriana",
+)
+FAMILY = (
+    "Kovalenko",
+    "Shevchenko",
+    "Bondarenko",
+    "Tkachenko",
+    "Kravchenko",
+    "Oliynyk",
+    "Melnyk",
+    "Petrenko",
+    "Ivanov",
+    "Smirnova",
+    "Hnatiuk",
+    "Lysenko",
+    "Moroz",
+    "Savchenko",
+    "Rudenko",
+    "Zhuk",
+    "Dovzhenko",
+    "Fedorov",
+)
+SETTLEMENT_STEMS = (
+    "Novo",
+    "Stara",
+    "Velyka",
+    "Mala",
+    "Zeleno",
+    "Krasno",
+    "Vyshnevo",
+    "Dobro",
+    "Bilo",
+    "Chorno",
+    "Sosnovo",
+    "Kamianko",
+)
+SETTLEMENT_TAILS = (
+    "selivka",
+    "pillia",
+    "dolyna",
+    "hirka",
+    "polie",
+    "yarske",
+    "ivka",
+    "rich",
+    "mykhailivka",
+    "bereznyi",
+)
+SITE_KINDS = (
+    "power plant",
+    "oil depot",
+    "railway station",
+    "airfield",
+    "grain terminal",
+    "substation",
+    "bridge",
+    "port",
+)
 AREA_KINDS = ("front line", "border area", "southern coast", "eastern regions", "northern border regions")
 
 EVENT_KINDS = (  # event_type, event_subtype, summary verb
-    ("aerial_attack", "drone_strike", "attacked with drones"), ("aerial_attack", "missile_strike", "struck with missiles"),
-    ("aerial_attack", "combined_strike", "attacked with drones and missiles"), ("ground_fighting", "offensive", "advanced against"),
-    ("ground_fighting", "armed_clash", "clashed with"), ("ground_fighting", "incursion", "crossed the border of"),
-    ("ground_fighting", "capture_of_territory", "claimed ground from"), ("troop_deployment", "foreign_deployment", "sent troops to support"),
-    ("diplomacy", "official_visit", "held talks with"), ("aerial_attack", None, "attacked"), ("ground_fighting", None, "fought"),
+    ("aerial_attack", "drone_strike", "attacked with drones"),
+    ("aerial_attack", "missile_strike", "struck with missiles"),
+    ("aerial_attack", "combined_strike", "attacked with drones and missiles"),
+    ("ground_fighting", "offensive", "advanced against"),
+    ("ground_fighting", "armed_clash", "clashed with"),
+    ("ground_fighting", "incursion", "crossed the border of"),
+    ("ground_fighting", "capture_of_territory", "claimed ground from"),
+    ("troop_deployment", "foreign_deployment", "sent troops to support"),
+    ("diplomacy", "official_visit", "held talks with"),
+    ("aerial_attack", None, "attacked"),
+    ("ground_fighting", None, "fought"),
 )
-TIMES = (("overnight", "overnight"), ("morning", "on the morning of the attack"), ("afternoon", "in the afternoon"),
-         ("evening", "in the evening"), ("night", "late at night"))
+TIMES = (
+    ("overnight", "overnight"),
+    ("morning", "on the morning of the attack"),
+    ("afternoon", "in the afternoon"),
+    ("evening", "in the evening"),
+    ("night", "late at night"),
+)
 MEASURES = (  # measure, subject, verb in the quote
-    ("launched", "drone", "launched"), ("launched", "missile", "fired"), ("intercepted", "drone", "shot down"),
-    ("intercepted", "missile", "intercepted"), ("intercepted", "drone_or_missile", "destroyed"), ("jammed", "drone", "jammed"),
-    ("hit", "residential_building", "damaged"), ("hit", "educational_building", "damaged"), ("killed", "person", "killed"),
-    ("killed", "soldier", "killed"), ("injured", "person", "injured"), ("injured", "child", "injured"), ("deployed", "soldier", "deployed"),
+    ("launched", "drone", "launched"),
+    ("launched", "missile", "fired"),
+    ("intercepted", "drone", "shot down"),
+    ("intercepted", "missile", "intercepted"),
+    ("intercepted", "drone_or_missile", "destroyed"),
+    ("jammed", "drone", "jammed"),
+    ("hit", "residential_building", "damaged"),
+    ("hit", "educational_building", "damaged"),
+    ("killed", "person", "killed"),
+    ("killed", "soldier", "killed"),
+    ("injured", "person", "injured"),
+    ("injured", "child", "injured"),
+    ("deployed", "soldier", "deployed"),
 )
-NOUNS = {"drone": "drones", "missile": "missiles", "drone_or_missile": "aerial targets", "person": "people", "child": "children",
-         "soldier": "soldiers", "residential_building": "apartment buildings", "educational_building": "schools"}
+NOUNS = {
+    "drone": "drones",
+    "missile": "missiles",
+    "drone_or_missile": "aerial targets",
+    "person": "people",
+    "child": "children",
+    "soldier": "soldiers",
+    "residential_building": "apartment buildings",
+    "educational_building": "schools",
+}
 VAGUE = ("dozens of", "scores of", "several", "hundreds of", "a number of", "many")
 QUALIFIERS = ("exact", "exact", "exact", "about", "at_least", "more_than", "at_most", "less_than", "range", "vague")
 ATTRIBUTIONS = ("said", "announced", "according_to", "reportedly", "outlet_voice")
@@ -100,6 +218,7 @@ INTROS = ("In a statement on Telegram,", "Speaking to reporters,", "In its daily
 RIGHTS = "Synthetic benchmark text written by tests/benchmarks/generate.py; no rights reserved."
 
 # ---------------------------------------------------------------- seeded errors
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -159,7 +278,9 @@ class Plan:
     claims: dict[int, Kind] = field(default_factory=dict)  # claim index -> a claims or quantities kind
 
 
-def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes: array, places_with_subdivision: list[int]) -> Plan:
+def plan_errors(
+    k: int, rng: random.Random, counts: dict[str, int], claim_sizes: array, places_with_subdivision: list[int]
+) -> Plan:
     plan = Plan()
     order = list(KINDS)
     rng.shuffle(order)
@@ -176,6 +297,7 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
         return None
 
     placed, attempts = 0, 0
+
     def pick_duplicate(spare: list[int], used: set[int]) -> int | None:
         """A spare row whose id can repeat the row before it, neither used by another error."""
         free = [i for i in spare if i not in used and i - 1 not in used]
@@ -186,7 +308,9 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
 
     while placed < k:
         if attempts > len(order) * 4:
-            raise PlanError(f"cannot place {k} errors in a package of this size (placed {placed}); use more --rows or fewer --errors.")
+            raise PlanError(
+                f"cannot place {k} errors in a package of this size (placed {placed}); use more --rows or fewer --errors."
+            )
         kind = order[(placed + attempts) % len(order)]
         target: int | None = None
         if kind.table == "sources":
@@ -204,7 +328,11 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
             target = pick_duplicate(spare_places, used_place)
             where = plan.places
         elif kind.table == "places":
-            ok = (lambda i: i in places_with_subdivision and i not in used_place) if kind.name == "place-sub" else (lambda i: i not in used_place)
+            ok = (
+                (lambda i: i in places_with_subdivision and i not in used_place)
+                if kind.name == "place-sub"
+                else (lambda i: i not in used_place)
+            )
             target = pick(N_PLACES, plan.places, ok)
             if target is not None:
                 used_place.add(target)
@@ -226,6 +354,7 @@ def plan_errors(k: int, rng: random.Random, counts: dict[str, int], claim_sizes:
 
 # ---------------------------------------------------------------- sizes
 
+
 def group_sizes(rng: random.Random, total: int, base: int, spread: int) -> array:
     """Split ``total`` items into total // base groups of base ± spread (pairs balance), summing exactly to total."""
     groups = max(1, total // base)
@@ -239,14 +368,51 @@ def group_sizes(rng: random.Random, total: int, base: int, spread: int) -> array
 
 # ---------------------------------------------------------------- actors and places
 
+
 def make_actors(rng: random.Random) -> list[Row]:
-    actors: list[Row] = [{"actor_id": sid, "name": name, "actor_type": "state", "country": cc, "parent_actor_id": None} for sid, name, cc in STATES]
+    actors: list[Row] = [
+        {"actor_id": sid, "name": name, "actor_type": "state", "country": cc, "parent_actor_id": None}
+        for sid, name, cc in STATES
+    ]
     for sid, name, cc in STATES[:4]:
         for suffix, body, kind in BODIES:
-            actors.append({"actor_id": f"{sid}-{suffix}", "name": f"{name}'s {body}", "actor_type": kind, "country": cc, "parent_actor_id": sid})
-    actors += [{"actor_id": oid, "name": name, "actor_type": "international_organization", "country": None, "parent_actor_id": None} for oid, name in ORGANISATIONS]
-    actors.append({"actor_id": "unattributed", "name": "Unattributed", "actor_type": "unattributed", "country": None, "parent_actor_id": None})
-    actors.append({"actor_id": "unnamed-authorities-ua", "name": "Ukrainian authorities (not named)", "actor_type": "unnamed_authorities", "country": "UA", "parent_actor_id": "ukraine"})
+            actors.append(
+                {
+                    "actor_id": f"{sid}-{suffix}",
+                    "name": f"{name}'s {body}",
+                    "actor_type": kind,
+                    "country": cc,
+                    "parent_actor_id": sid,
+                }
+            )
+    actors += [
+        {
+            "actor_id": oid,
+            "name": name,
+            "actor_type": "international_organization",
+            "country": None,
+            "parent_actor_id": None,
+        }
+        for oid, name in ORGANISATIONS
+    ]
+    actors.append(
+        {
+            "actor_id": "unattributed",
+            "name": "Unattributed",
+            "actor_type": "unattributed",
+            "country": None,
+            "parent_actor_id": None,
+        }
+    )
+    actors.append(
+        {
+            "actor_id": "unnamed-authorities-ua",
+            "name": "Ukrainian authorities (not named)",
+            "actor_type": "unnamed_authorities",
+            "country": "UA",
+            "parent_actor_id": "ukraine",
+        }
+    )
     n = 0
     while len(actors) < N_ACTORS:
         n += 1
@@ -254,51 +420,143 @@ def make_actors(rng: random.Random) -> list[Row]:
         sid, sname, cc = STATES[rng.randrange(len(STATES))]
         if roll < 0.55:
             person = f"{GIVEN[rng.randrange(len(GIVEN))]} {FAMILY[rng.randrange(len(FAMILY))]}"
-            actors.append({"actor_id": f"person-{n:04d}", "name": f"{person}, official of {sname}", "actor_type": "person", "country": cc, "parent_actor_id": sid})
+            actors.append(
+                {
+                    "actor_id": f"person-{n:04d}",
+                    "name": f"{person}, official of {sname}",
+                    "actor_type": "person",
+                    "country": cc,
+                    "parent_actor_id": sid,
+                }
+            )
         elif roll < 0.75:
-            actors.append({"actor_id": f"outlet-{n:04d}", "name": f"{sname} News Service {n}", "actor_type": "media_outlet", "country": cc, "parent_actor_id": None})
+            actors.append(
+                {
+                    "actor_id": f"outlet-{n:04d}",
+                    "name": f"{sname} News Service {n}",
+                    "actor_type": "media_outlet",
+                    "country": cc,
+                    "parent_actor_id": None,
+                }
+            )
         elif roll < 0.9:
-            actors.append({"actor_id": f"admin-{n:04d}", "name": f"Regional military administration no. {n}", "actor_type": "government_body", "country": "UA", "parent_actor_id": "ukraine"})
+            actors.append(
+                {
+                    "actor_id": f"admin-{n:04d}",
+                    "name": f"Regional military administration no. {n}",
+                    "actor_type": "government_body",
+                    "country": "UA",
+                    "parent_actor_id": "ukraine",
+                }
+            )
         else:
-            actors.append({"actor_id": f"group-{n:04d}", "name": f"Volunteer battalion no. {n}", "actor_type": "armed_group", "country": None, "parent_actor_id": None})
+            actors.append(
+                {
+                    "actor_id": f"group-{n:04d}",
+                    "name": f"Volunteer battalion no. {n}",
+                    "actor_type": "armed_group",
+                    "country": None,
+                    "parent_actor_id": None,
+                }
+            )
     return actors
 
 
-PRECISION_OF = {"country": "country", "subdivision": "subdivision", "settlement": "settlement", "site": "site", "area": "area"}
+PRECISION_OF = {
+    "country": "country",
+    "subdivision": "subdivision",
+    "settlement": "settlement",
+    "site": "site",
+    "area": "area",
+}
 
 
 def make_places(rng: random.Random) -> list[Row]:
     import pycountry  # real ISO 3166-2 codes, in code order: deterministic for the pinned version
 
     places: list[Row] = []
-    countries = (("ua", "Ukraine", "UA"), ("ru", "Russia", "RU"), ("by", "Belarus", "BY"), ("md", "Moldova", "MD"), ("pl", "Poland", "PL"))
+    countries = (
+        ("ua", "Ukraine", "UA"),
+        ("ru", "Russia", "RU"),
+        ("by", "Belarus", "BY"),
+        ("md", "Moldova", "MD"),
+        ("pl", "Poland", "PL"),
+    )
     for pid, name, cc in countries:
-        places.append({"place_id": pid, "name": name, "place_type": "country", "country": cc, "subdivision": None, "parent_place_id": None})
+        places.append(
+            {
+                "place_id": pid,
+                "name": name,
+                "place_type": "country",
+                "country": cc,
+                "subdivision": None,
+                "parent_place_id": None,
+            }
+        )
     subdivisions: list[tuple[str, str, str]] = []
     for cc, limit in (("UA", 27), ("RU", 20), ("BY", 7)):
         for sub in sorted(pycountry.subdivisions.get(country_code=cc), key=lambda s: s.code)[:limit]:
             pid = sub.code.lower()
             subdivisions.append((pid, cc, sub.code))
-            places.append({"place_id": pid, "name": f"{sub.name} ({sub.type})", "place_type": "subdivision", "country": cc,
-                           "subdivision": sub.code, "parent_place_id": cc.lower()})
+            places.append(
+                {
+                    "place_id": pid,
+                    "name": f"{sub.name} ({sub.type})",
+                    "place_type": "subdivision",
+                    "country": cc,
+                    "subdivision": sub.code,
+                    "parent_place_id": cc.lower(),
+                }
+            )
     n = 0
     while len(places) < N_PLACES:
         n += 1
         roll = rng.random()
         parent, cc, code = subdivisions[rng.randrange(len(subdivisions))]
         if roll < 0.7:
-            name = SETTLEMENT_STEMS[rng.randrange(len(SETTLEMENT_STEMS))] + SETTLEMENT_TAILS[rng.randrange(len(SETTLEMENT_TAILS))]
-            places.append({"place_id": f"{parent}-settlement-{n:03d}", "name": name, "place_type": "settlement", "country": cc, "subdivision": code, "parent_place_id": parent})
+            name = (
+                SETTLEMENT_STEMS[rng.randrange(len(SETTLEMENT_STEMS))]
+                + SETTLEMENT_TAILS[rng.randrange(len(SETTLEMENT_TAILS))]
+            )
+            places.append(
+                {
+                    "place_id": f"{parent}-settlement-{n:03d}",
+                    "name": name,
+                    "place_type": "settlement",
+                    "country": cc,
+                    "subdivision": code,
+                    "parent_place_id": parent,
+                }
+            )
         elif roll < 0.85:
             kind = SITE_KINDS[rng.randrange(len(SITE_KINDS))]
-            places.append({"place_id": f"{parent}-site-{n:03d}", "name": f"{kind} no. {n}", "place_type": "site", "country": cc, "subdivision": code, "parent_place_id": parent})
+            places.append(
+                {
+                    "place_id": f"{parent}-site-{n:03d}",
+                    "name": f"{kind} no. {n}",
+                    "place_type": "site",
+                    "country": cc,
+                    "subdivision": code,
+                    "parent_place_id": parent,
+                }
+            )
         else:
             kind = AREA_KINDS[rng.randrange(len(AREA_KINDS))]
-            places.append({"place_id": f"{cc.lower()}-area-{n:03d}", "name": f"the {kind} ({n})", "place_type": "area", "country": cc, "subdivision": None, "parent_place_id": cc.lower()})
+            places.append(
+                {
+                    "place_id": f"{cc.lower()}-area-{n:03d}",
+                    "name": f"the {kind} ({n})",
+                    "place_type": "area",
+                    "country": cc,
+                    "subdivision": None,
+                    "parent_place_id": cc.lower(),
+                }
+            )
     return places
 
 
 # ---------------------------------------------------------------- writing
+
 
 class TableWriter:
     """One CSV table, written as ``make build`` writes it, that knows the physical line of each record."""
@@ -306,7 +564,7 @@ class TableWriter:
     def __init__(self, root: Path, table: schema.Table) -> None:
         self.table = table
         self.rel = f"data/{table.name}.csv"
-        self.handle = open(root / self.rel, "w", encoding="utf-8", newline="")
+        self.handle = open(root / self.rel, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(table.names)
         self.line = 2  # where the next record starts
@@ -393,6 +651,7 @@ def fit_event_for_error(row: Row, kind: Kind) -> None:
 
 # ---------------------------------------------------------------- one claim's quantities and quote
 
+
 def number(rng: random.Random) -> int:
     return rng.choice((rng.randint(2, 20), rng.randint(10, 150), rng.randint(100, 5000)))
 
@@ -416,8 +675,17 @@ def make_quantity(rng: random.Random) -> Row:
         wording = f"between {lower:,} and {upper:,} {noun}"
     else:
         wording = f"{VAGUE[rng.randrange(len(VAGUE))]} {noun}"
-    return {"measure": measure, "subject": subject, "value": value, "lower": lower, "upper": upper,
-            "qualifier": qualifier, "wording": wording, "part_of": None, "_verb": verb}
+    return {
+        "measure": measure,
+        "subject": subject,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
+        "qualifier": qualifier,
+        "wording": wording,
+        "part_of": None,
+        "_verb": verb,
+    }
 
 
 def make_quantities(rng: random.Random, size: int) -> list[Row]:
@@ -429,10 +697,27 @@ def make_quantities(rng: random.Random, size: int) -> list[Row]:
 
 def make_part_pair(qs: list[Row], whole: int, share: float, over: int = 0) -> None:
     part = max(1, int(whole * share)) + over
-    qs[0].update(measure="launched", subject="drone", value=whole, lower=None, upper=None, qualifier="exact",
-                 wording=f"{whole:,} drones", _verb="launched")
-    qs[1].update(measure="intercepted", subject="drone", value=part, lower=None, upper=None, qualifier="exact",
-                 wording=f"{part:,} of them", _verb="shot down", part_of=0)
+    qs[0].update(
+        measure="launched",
+        subject="drone",
+        value=whole,
+        lower=None,
+        upper=None,
+        qualifier="exact",
+        wording=f"{whole:,} drones",
+        _verb="launched",
+    )
+    qs[1].update(
+        measure="intercepted",
+        subject="drone",
+        value=part,
+        lower=None,
+        upper=None,
+        qualifier="exact",
+        wording=f"{part:,} of them",
+        _verb="shot down",
+        part_of=0,
+    )
 
 
 def sentence(claimant: str, qs: list[Row]) -> str:
@@ -470,17 +755,25 @@ def make_event(rng: random.Random, published: dt.date, index: int, fighters: lis
     start, end, precision = event_dates(rng, published)
     time = TIMES[rng.randrange(len(TIMES))] if rng.random() < 0.4 else None
     return {
-        "event_id": f"{published.isoformat()}-ev-{index:07d}", "event_type": etype, "event_subtype": subtype,
-        "summary": f"{actor.replace('-', ' ').title()} {verb} {target.title()}" + (f" near {place['name']}." if place else "."),
-        "date_start": start.isoformat() if start else None, "date_end": end.isoformat() if end else None,
-        "date_precision": precision, "time_of_day": time[0] if time else None, "time_wording": time[1] if time else None,
+        "event_id": f"{published.isoformat()}-ev-{index:07d}",
+        "event_type": etype,
+        "event_subtype": subtype,
+        "summary": f"{actor.replace('-', ' ').title()} {verb} {target.title()}"
+        + (f" near {place['name']}." if place else "."),
+        "date_start": start.isoformat() if start else None,
+        "date_end": end.isoformat() if end else None,
+        "date_precision": precision,
+        "time_of_day": time[0] if time else None,
+        "time_wording": time[1] if time else None,
         "place_id": place["place_id"] if place else None,
         "place_precision": PRECISION_OF[place["place_type"]] if place else "unknown",  # type: ignore[index]
-        "actor_id": actor, "target_actor_id": target,
+        "actor_id": actor,
+        "target_actor_id": target,
     }
 
 
 # ---------------------------------------------------------------- the package
+
 
 @dataclass
 class Counts:
@@ -490,7 +783,12 @@ class Counts:
     source_sizes: array  # events per source
 
     def as_dict(self) -> dict[str, int]:
-        return {"quantities": self.quantities, "claims": len(self.claim_sizes), "events": len(self.event_sizes), "sources": len(self.source_sizes)}
+        return {
+            "quantities": self.quantities,
+            "claims": len(self.claim_sizes),
+            "events": len(self.event_sizes),
+            "sources": len(self.source_sizes),
+        }
 
 
 def counts_for(rows: int, rng: random.Random) -> Counts:
@@ -508,14 +806,20 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
     actors = make_actors(rng)
     places = make_places(rng)
     with_sub = [i for i, p in enumerate(places) if p["subdivision"] is not None]
-    plan = plan_errors(errors, err, counts.as_dict(), counts.claim_sizes, with_sub)  # before writing: a refusal leaves nothing
+    plan = plan_errors(
+        errors, err, counts.as_dict(), counts.claim_sizes, with_sub
+    )  # before writing: a refusal leaves nothing
     seeded = Seeded()
     (out / "data" / "sources").mkdir(parents=True)
     (out / "datapackage.json").write_text(building.descriptor_text(), encoding="utf-8", newline="")
 
-    referable_actors = [a["actor_id"] for a in actors[:N_ACTORS - N_SPARE]]
-    fighters = [a["actor_id"] for a in actors[:N_ACTORS - N_SPARE] if a["actor_type"] in ("state", "armed_forces", "armed_group")]
-    referable_places = places[:N_PLACES - N_SPARE]
+    referable_actors = [a["actor_id"] for a in actors[: N_ACTORS - N_SPARE]]
+    fighters = [
+        a["actor_id"]
+        for a in actors[: N_ACTORS - N_SPARE]
+        if a["actor_type"] in ("state", "armed_forces", "armed_group")
+    ]
+    referable_places = places[: N_PLACES - N_SPARE]
     actor_names = {a["actor_id"]: str(a["name"]) for a in actors}
 
     for name, records, targets in (("actors", actors, plan.actors), ("places", places, plan.places)):
@@ -570,12 +874,18 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                 claim_id = f"{source_id}.c{n_claim_in_source:03d}"
                 n_claim_in_source += 1
                 claim: Row = {
-                    "claim_id": claim_id, "event_id": event_id, "source_id": source_id, "claimant_actor_id": claimant_id,
-                    "attribution": attribution, "modality": modality,
+                    "claim_id": claim_id,
+                    "event_id": event_id,
+                    "source_id": source_id,
+                    "claimant_actor_id": claimant_id,
+                    "attribution": attribution,
+                    "modality": modality,
                     "claim_date": published.isoformat() if dated else None,
                     "claim_date_precision": dated_precision if dated else "unknown",
                     "statement": f"{claimant} said the attackers {qs[0]['_verb']} {qs[0]['wording']}.",
-                    "quote": quote, "quote_start": quote_start, "quote_end": quote_start + len(quote),
+                    "quote": quote,
+                    "quote_start": quote_start,
+                    "quote_end": quote_start + len(quote),
                 }
                 claim_kind = kind if kind is not None and kind.table == "claims" else None
                 if claim_kind is not None:
@@ -587,7 +897,13 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                     q_row["claim_id"] = claim_id
                     if q_row["part_of"] is not None:
                         q_row["part_of"] = f"{claim_id}.q{int(q_row['part_of']) + 1}"  # type: ignore[call-overload]
-                    q_kind = kind if kind is not None and kind.table == "quantities" and k == (1 if kind.name in NEEDS_TWO else 0) else None
+                    q_kind = (
+                        kind
+                        if kind is not None
+                        and kind.table == "quantities"
+                        and k == (1 if kind.name in NEEDS_TWO else 0)
+                        else None
+                    )
                     if q_kind is not None:
                         apply_quantity_error(q_row, q_kind, claim_index, quote)
                     seeded.write(writers["quantities"], q_row, q_kind)
@@ -598,9 +914,15 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
         (out / text_path).write_bytes(raw)
         digest = hashlib.sha256(raw).hexdigest()
         source: Row = {
-            "source_id": source_id, "publisher": f"Example Wire {s % 7}" if s % 3 else None, "title": title,
-            "published": published.isoformat(), "language": "en", "url": f"https://news.example.org/{source_id}",
-            "text_path": text_path, "text_sha256": digest, "rights": RIGHTS,
+            "source_id": source_id,
+            "publisher": f"Example Wire {s % 7}" if s % 3 else None,
+            "title": title,
+            "published": published.isoformat(),
+            "language": "en",
+            "url": f"https://news.example.org/{source_id}",
+            "text_path": text_path,
+            "text_sha256": digest,
+            "rights": RIGHTS,
         }
         kind = plan.sources.get(s)
         if kind is not None:
@@ -624,7 +946,16 @@ def force_quantities(qs: list[Row], kind: Kind, err: random.Random) -> None:
         make_part_pair(qs, err.randint(20, 400), 1.0, over=err.randint(1, 9))
         return
     v = err.randint(2, 500)
-    qs[0].update(measure="killed", subject="person", value=v, lower=None, upper=None, qualifier="exact", wording=f"{v:,} people", _verb="killed")
+    qs[0].update(
+        measure="killed",
+        subject="person",
+        value=v,
+        lower=None,
+        upper=None,
+        qualifier="exact",
+        wording=f"{v:,} people",
+        _verb="killed",
+    )
 
 
 def apply_quantity_error(row: Row, kind: Kind, index: int, quote: str) -> None:
@@ -662,7 +993,7 @@ def apply_claim_error(row: Row, kind: Kind, index: int, text: str) -> None:
         # the text so far holds the whole quote and what follows it
         start, end = int(row["quote_start"]), int(row["quote_end"])  # type: ignore[call-overload]
         shift = 1
-        while text[start + shift:end + shift] == row["quote"]:
+        while text[start + shift : end + shift] == row["quote"]:
             shift += 1
         row["quote_start"], row["quote_end"] = start + shift, end + shift
     elif name == "cl-claimant":
@@ -676,6 +1007,7 @@ def apply_claim_error(row: Row, kind: Kind, index: int, text: str) -> None:
 
 
 # ---------------------------------------------------------------- command
+
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="generate.py", description=__doc__.splitlines()[0])

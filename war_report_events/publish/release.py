@@ -28,8 +28,9 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from war_report_events import versions
-from war_report_events.textfiles import atomic_write
+from war_report_events.failure import UserError
+from war_report_events.files import atomic_write
+from war_report_events.publish import versions
 
 NAME = "war-report-events"
 # What a release carries: single files, and folders whose tracked files all ship
@@ -62,10 +63,6 @@ RELEASED_DIR = Path("schema") / "released"
 FILE_MODE = 0o644
 DEFLATE_LEVEL = 9
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
-
-
-class ReleaseError(Exception):
-    """A reason to refuse the release, worded for the person running it."""
 
 
 # --- pure functions: data in, data out ---
@@ -144,9 +141,9 @@ def git(root: Path, *args: str) -> str:
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise ReleaseError("git is not installed; a release is built from a git checkout") from None
+        raise UserError("git is not installed; a release is built from a git checkout") from None
     if result.returncode != 0:
-        raise ReleaseError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
+        raise UserError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
     return result.stdout
 
 
@@ -158,9 +155,7 @@ def schema_hashes(root: Path, version: str) -> dict[str, str]:
     """{repo-relative path: sha256} of every file under schema/<version>/ on disk (tracked or not)."""
     folder = root / "schema" / version
     return {
-        path.relative_to(root).as_posix(): sha256_file(path)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        path.relative_to(root).as_posix(): sha256_file(path) for path in sorted(folder.rglob("*")) if path.is_file()
     }
 
 
@@ -192,14 +187,14 @@ def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:
     """
     folder = root / "schema" / version
     if not folder.is_dir():
-        raise ReleaseError(f"schema/{version}/ does not exist; nothing to freeze")
+        raise UserError(f"schema/{version}/ does not exist; nothing to freeze")
     text = manifest_text(schema_hashes(root, version))
     target = manifest_path(root, version)
     if target.exists():
         if target.read_text(encoding="utf-8") == text:
             return target, False
         problems = schema_immutability_problems(root, version)
-        raise ReleaseError(
+        raise UserError(
             f"schema {version} is already frozen and its files differ from {target.relative_to(root)}:\n  "
             + "\n  ".join(problems)
             + "\nA released schema never changes: put the change into a new folder schema/<next version>/ "
@@ -214,7 +209,7 @@ def ids_manifest_text(root: Path, version: str) -> str:
     import csv
     import io
 
-    from . import schema
+    from war_report_events.standard import schema
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -235,9 +230,7 @@ def run_validator(root: Path) -> tuple[int, str]:
     """Run the package's own validate.py on the package; (exit code, what it printed)."""
     if not (root / "validate.py").is_file():
         return 2, "validate.py not found"
-    result = subprocess.run(
-        [sys.executable, "validate.py"], cwd=root, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "validate.py"], cwd=root, capture_output=True, text=True, check=False)
     return result.returncode, (result.stdout + result.stderr).strip()
 
 
@@ -260,7 +253,9 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
     problems += [f"version: {p}" for p in version_problems]
     version = None if version_problems else versions.agreed_version(found)
     for released in released_schema_versions(root):
-        problems += [f"released schema {released} was modified: {p}" for p in schema_immutability_problems(root, released)]
+        problems += [
+            f"released schema {released} was modified: {p}" for p in schema_immutability_problems(root, released)
+        ]
     if version is not None and not manifest_path(root, version).exists():
         problems.append(
             f"schema {version} is not frozen: run `python -m war_report_events release --freeze-schema {version}` "
@@ -306,9 +301,15 @@ def main(argv: list[str]) -> int:
         if args.freeze_schema:
             target, written = write_schema_manifest(root, args.freeze_schema)
             relative = target.relative_to(root).as_posix()
-            print(f"wrote {relative}; commit it" if written else f"{relative} already matches schema/{args.freeze_schema}/")
+            print(
+                f"wrote {relative}; commit it"
+                if written
+                else f"{relative} already matches schema/{args.freeze_schema}/"
+            )
             ids = write_ids_manifest(root, args.freeze_schema)
-            print(f"wrote {ids.relative_to(root).as_posix()} (the ids of this release: never to be removed); commit it")
+            print(
+                f"wrote {ids.relative_to(root).as_posix()} (the ids of this release: never to be removed); commit it"
+            )
             return 0
         version, problems = release_problems(root)
         if not problems:
@@ -320,7 +321,7 @@ def main(argv: list[str]) -> int:
             return 1
         out = (args.out or root / "dist").resolve()
         zip_path, digest, count = build_release(root, out, version)
-    except ReleaseError as error:
+    except UserError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
     print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files")

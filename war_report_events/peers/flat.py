@@ -28,24 +28,44 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from . import schema
-from .textfiles import atomic_write
+from war_report_events.failure import UserError
+from war_report_events.files import atomic_write
+from war_report_events.standard import schema
 
 TABLES = ("sources", "actors", "places", "events", "claims", "quantities")
 INACTIVE = ("retracted", "superseded")
-EVENT_COLUMNS = ("event_id", "date_start", "date_end", "date_precision", "time_of_day", "country", "subdivision",
-                 "place_name", "place_precision", "event_type", "event_subtype", "actor", "target",
-                 "number_of_sources", "number_of_claims", "claims_not_active", "source_ids", "claimants")
+EVENT_COLUMNS = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "time_of_day",
+    "country",
+    "subdivision",
+    "place_name",
+    "place_precision",
+    "event_type",
+    "event_subtype",
+    "actor",
+    "target",
+    "number_of_sources",
+    "number_of_claims",
+    "claims_not_active",
+    "source_ids",
+    "claimants",
+)
 FIGURE_COLUMNS = ("best", "low", "high", "vague", "claims", "distinct")
 BOUNDS = {  # qualifier -> (gives best, gives low, gives high) from value (v), lower (l), upper (u)
-    "exact": ("v", "v", "v"), "about": ("v", "v", "v"), "at_least": (None, "l", None), "more_than": (None, "l", None),
-    "at_most": (None, None, "u"), "less_than": (None, None, "u"), "range": (None, "l", "u"), "vague": (None, None, None),
+    "exact": ("v", "v", "v"),
+    "about": ("v", "v", "v"),
+    "at_least": (None, "l", None),
+    "more_than": (None, "l", None),
+    "at_most": (None, None, "u"),
+    "less_than": (None, None, "u"),
+    "range": (None, "l", "u"),
+    "vague": (None, None, None),
 }
 Figure = tuple[int | None, int | None, int | None]  # best, low, high
-
-
-class FlatError(Exception):
-    """A problem a person can fix; the message says how."""
 
 
 def measures(version: str | None = None) -> list[str]:
@@ -82,9 +102,11 @@ def combine(figures: list[Figure]) -> Figure:
     """Several claims' figures for one event and measure: median best, smallest low, largest high."""
     bests = sorted(f[0] for f in figures if f[0] is not None)
     lows, highs = [f[1] for f in figures], [f[2] for f in figures]
-    return (statistics.median_low(bests) if bests else None,
-            None if None in lows else min(lows),  # type: ignore[type-var]
-            None if None in highs else max(highs))  # type: ignore[type-var]
+    return (
+        statistics.median_low(bests) if bests else None,
+        None if None in lows else min(lows),  # type: ignore[type-var]
+        None if None in highs else max(highs),
+    )  # type: ignore[type-var]
 
 
 def _place_chain(places: dict[str, dict], place_id: str | None) -> list[dict]:
@@ -112,14 +134,21 @@ def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None =
         active = [c for c in claims if (c.get("status") or "active") not in INACTIVE]
         chain = _place_chain(places, event.get("place_id"))
         row: dict = {
-            "event_id": event["event_id"], "date_start": event.get("date_start") or "", "date_end": event.get("date_end") or "",
-            "date_precision": event["date_precision"], "time_of_day": event.get("time_of_day") or "",
+            "event_id": event["event_id"],
+            "date_start": event.get("date_start") or "",
+            "date_end": event.get("date_end") or "",
+            "date_precision": event["date_precision"],
+            "time_of_day": event.get("time_of_day") or "",
             "country": next((p["country"] for p in chain if p.get("country")), ""),
             "subdivision": next((p["subdivision"] for p in chain if p.get("subdivision")), ""),
-            "place_name": chain[0]["name"] if chain else "", "place_precision": event["place_precision"],
-            "event_type": event["event_type"], "event_subtype": event.get("event_subtype") or "",
-            "actor": event.get("actor_id") or "", "target": event.get("target_actor_id") or "",
-            "number_of_sources": len({c["source_id"] for c in active}), "number_of_claims": len(active),
+            "place_name": chain[0]["name"] if chain else "",
+            "place_precision": event["place_precision"],
+            "event_type": event["event_type"],
+            "event_subtype": event.get("event_subtype") or "",
+            "actor": event.get("actor_id") or "",
+            "target": event.get("target_actor_id") or "",
+            "number_of_sources": len({c["source_id"] for c in active}),
+            "number_of_claims": len(active),
             "claims_not_active": len(claims) - len(active),
             "source_ids": ";".join(dict.fromkeys(c["source_id"] for c in active)),
             "claimants": ";".join(dict.fromkeys(c["claimant_actor_id"] for c in active)),
@@ -136,9 +165,16 @@ def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None =
                 if figure is not None:
                     figures.append(figure)
             best, low, high = combine(figures) if figures else (None, None, None)
-            row.update({f"{m}_best": "" if best is None else best, f"{m}_low": "" if low is None else low,
-                        f"{m}_high": "" if high is None else high, f"{m}_vague": vague or "",
-                        f"{m}_claims": giving or "", f"{m}_distinct": len(set(figures)) or ""})
+            row.update(
+                {
+                    f"{m}_best": "" if best is None else best,
+                    f"{m}_low": "" if low is None else low,
+                    f"{m}_high": "" if high is None else high,
+                    f"{m}_vague": vague or "",
+                    f"{m}_claims": giving or "",
+                    f"{m}_distinct": len(set(figures)) or "",
+                }
+            )
         rows.append(row)
     return rows
 
@@ -148,7 +184,9 @@ def read_tables(root: Path) -> dict[str, list[dict]]:
     for name in TABLES:
         path = root / "data" / f"{name}.csv"
         if not path.is_file():
-            raise FlatError(f"{path}: missing; build the tables first with `python -m war_report_events build {root}`.")
+            raise UserError(
+                f"{path}: missing; build the tables first with `python -m war_report_events build {root}`."
+            )
         with path.open(encoding="utf-8", newline="") as f:
             tables[name] = list(csv.DictReader(f))
     return tables
@@ -163,11 +201,17 @@ def csv_text(rows: list[dict], header: list[str]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m war_report_events flat",
-                                     description="Write one row per event, peer-style (UCDP/ACLED shape), to a CSV file.")
+    parser = argparse.ArgumentParser(
+        prog="python -m war_report_events flat",
+        description="Write one row per event, peer-style (UCDP/ACLED shape), to a CSV file.",
+    )
     parser.add_argument("root", nargs="?", default=".", type=Path, help="package root (default: .)")
-    parser.add_argument("--out", default=Path("dist/events-flat.csv"), type=Path,
-                        help="output CSV (default: dist/events-flat.csv; - for standard output)")
+    parser.add_argument(
+        "--out",
+        default=Path("dist/events-flat.csv"),
+        type=Path,
+        help="output CSV (default: dist/events-flat.csv; - for standard output)",
+    )
     args = parser.parse_args(argv)
     try:
         codes = measures()
@@ -176,14 +220,19 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(text)
             return 0
         atomic_write(args.out, text)
-    except FlatError as exc:
+    except UserError as exc:
         print(f"flat: {exc}", file=sys.stderr)
         return 1
     except (KeyError, ValueError) as exc:
-        print(f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", file=sys.stderr)
+        print(
+            f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", file=sys.stderr
+        )
         return 1
     except OSError as exc:
-        print(f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.", file=sys.stderr)
+        print(
+            f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
+            file=sys.stderr,
+        )
         return 1
     print(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
     return 0

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from war_report_events.failure import UserError
 
-class ToolError(Exception):
-    """A problem a person can fix; the message says what is wrong and how to fix it."""
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def read_text(path: Path) -> str:
@@ -24,15 +25,14 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ToolError(f"{path}: no such file") from None
+        raise UserError(f"{path}: no such file") from None
     except OSError as exc:
-        raise ToolError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise UserError(f"{path}: cannot read it ({exc.strerror})") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ToolError(
-            f"{path}: not UTF-8 (byte {exc.start} cannot be decoded); "
-            "save the text as UTF-8 before coding it"
+        raise UserError(
+            f"{path}: not UTF-8 (byte {exc.start} cannot be decoded); save the text as UTF-8 before coding it"
         ) from None
 
 
@@ -44,7 +44,7 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise ToolError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise UserError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
 
 
 def dump_report(report: Any) -> str:
@@ -84,3 +84,38 @@ def package_root_of(report_path: Path, default: Path) -> Path:
     if resolved.parent.name == "reports" and resolved.parent.parent.name == "data":
         return resolved.parent.parent.parent
     return default
+
+
+# ---------------------------------------------------------------- paths inside a package
+
+
+def _resolved(path: str, dirs: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once: a package keeps thousands of
+    source texts in one folder, and resolving every component of every path dominated."""
+    head, tail = os.path.split(path)
+    if tail in ("", ".", ".."):
+        return os.path.realpath(path)
+    if head not in dirs:
+        dirs[head] = os.path.realpath(head)
+    full = os.path.join(dirs[head], tail)
+    return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def unsafe_reason(root: Path, rel: str, allow_outside: bool = False, dirs: dict[str, str] | None = None) -> str | None:
+    """Why ``rel`` may not be read as a path inside ``root``, or None when it may.
+
+    ``dirs`` caches resolved folders for one validation; without it nothing is cached."""
+    if URL.match(rel) and not re.match(r"^[A-Za-z]:[\\/]", rel):
+        return "is a URL; the validator never fetches anything"
+    if allow_outside:
+        return None
+    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", rel):
+        return "is an absolute path"
+    if ".." in re.split(r"[\\/]", rel):
+        return "leaves the package with '..'"
+    dirs = {} if dirs is None else dirs
+    real_root = _resolved(str(root), dirs)
+    real = _resolved(str(root / rel), dirs)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return "is a symlink whose target is outside the package"
+    return None

@@ -21,18 +21,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..standard.schema import Field, Table
 from . import rules
 from .errors import Problem
 from .loading import MAX_CELL
-from .schema import Field, Table
 
 ORDINARY_BYTES = b"\t\n" + bytes(range(32, 127)) + bytes(range(128, 256))
-FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
 # Arrays and scalars are built from buffers, never with pa.array or pa.scalar: their first call
 # imports pandas (0.15 s, a tenth of a 300,000-row validation) only to ask whether the input
 # is a pandas object. A test checks that validating a large package never imports pandas.
+
 
 def _strings(values: list[str]) -> pa.Array:
     encoded = [v.encode("utf-8") for v in values]
@@ -40,11 +40,15 @@ def _strings(values: list[str]) -> pa.Array:
     np.cumsum([len(b) for b in encoded], out=offsets[1:])
     if offsets[-1] >= 2**31:
         raise ValueError("strings too long for one Arrow array")  # the caller streams the table
-    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded)))
+    return pa.StringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded))
+    )
 
 
 def _bools(mask: np.ndarray) -> pa.Array:
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask.astype(bool), bitorder="little"))])
+    return pa.Array.from_buffers(
+        pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask.astype(bool), bitorder="little"))]
+    )
 
 
 def _ints(values: np.ndarray) -> pa.Array:
@@ -102,9 +106,15 @@ def _reader(path: Path, table: Table):
         return None
     return pacsv.open_csv(
         pa.OSFile(str(path)),
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=list(table.names), block_size=BLOCK, use_threads=False),
+        read_options=pacsv.ReadOptions(
+            skip_rows=1, column_names=list(table.names), block_size=BLOCK, use_threads=False
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in table.names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in table.names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
 
 
@@ -112,7 +122,9 @@ def _or(a: pa.Array | None, b: pa.Array) -> pa.Array:
     return b if a is None else pc.or_(a, b)
 
 
-def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, referenced: bool = False) -> pa.ChunkedArray:
+def _cell_suspects(
+    f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, referenced: bool = False
+) -> pa.ChunkedArray:
     """Cells that might fail cell_value or text_findings. ``referenced``: the caller flags every
     value that is not an id of the referenced table, whose ids were all checked, so the
     pattern needs no second check here."""
@@ -141,12 +153,12 @@ def _cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, breaks: bool, ref
         if not f.free_text and breaks:
             bad = _or(bad, pc.match_substring(col, "\n"))
         if f.enum is None and not f.pattern:
-            for start in FORMULA_STARTS:
+            for start in rules.FORMULA:
                 bad = _or(bad, pc.starts_with(col, start))
         if not f.verbatim:
             bad = _or(bad, pc.not_equal(pc.utf8_normalize(col, form="NFC"), col))
         bad = _or(bad, pc.starts_with(col, "TODO"))
-    return bad if bad is not None else pc.equal(col, col)  # noqa: never None in practice
+    return bad if bad is not None else pc.equal(col, col)  # never None in practice
 
 
 def _digits(col: pa.Array) -> pa.Array:
@@ -162,9 +174,16 @@ def _shape_mismatch(key: pa.Array, cells: list[pa.Array], shapes: dict[str, tupl
     """Records whose key (a date precision, a qualifier) does not take the cells that are given,
     or whose key has no shape at all. Keys are few: each is looked up once per batch."""
     encoded = pc.dictionary_encode(key)
-    given = sum((_to_numpy(_given(c)).astype(np.int64) << k for k, c in enumerate(cells)), np.zeros(len(key), dtype=np.int64))
-    wanted = np.array([sum(int(b) << k for k, b in enumerate(shapes[v])) if v in shapes else -1
-                       for v in encoded.dictionary.to_pylist()], dtype=np.int64)
+    given = sum(
+        (_to_numpy(_given(c)).astype(np.int64) << k for k, c in enumerate(cells)), np.zeros(len(key), dtype=np.int64)
+    )
+    wanted = np.array(
+        [
+            sum(int(b) << k for k, b in enumerate(shapes[v])) if v in shapes else -1
+            for v in encoded.dictionary.to_pylist()
+        ],
+        dtype=np.int64,
+    )
     return wanted[_numbered(encoded.indices)] != given
 
 
@@ -179,7 +198,12 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("day")), pc.not_equal(start, end)))
         bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("days")), pc.equal(start, end)))
         same_month = pc.equal(pc.utf8_slice_codeunits(start, 0, 7), pc.utf8_slice_codeunits(end, 0, 7))
-        end_day = pc.cast(pc.strptime(pc.if_else(_given(end), end, _lit("2000-01-01")), format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        end_day = pc.cast(
+            pc.strptime(
+                pc.if_else(_given(end), end, _lit("2000-01-01")), format="%Y-%m-%d", unit="s", error_is_null=True
+            ),
+            pa.date32(),
+        )
         next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), pc.cast(_lit(1), pa.int32())), pa.date32())
         month_end = pc.not_equal(pc.month(end_day), pc.month(next_day))
         month_ok = pc.and_(pc.and_(pc.ends_with(start, "-01"), same_month), month_end)
@@ -187,7 +211,9 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         same_year = pc.equal(pc.utf8_slice_codeunits(start, 0, 4), pc.utf8_slice_codeunits(end, 0, 4))
         year_ok = pc.and_(pc.and_(pc.ends_with(start, "-01-01"), pc.ends_with(end, "-12-31")), same_year)
         bad = pc.or_(bad, pc.and_(pc.equal(precision, _lit("year")), pc.invert(year_ok)))
-        bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], _lit("")), pc.equal(t["place_precision"], _lit("unknown"))))
+        bad = pc.or_(
+            bad, pc.not_equal(pc.equal(t["place_id"], _lit("")), pc.equal(t["place_precision"], _lit("unknown")))
+        )
         pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], _lit("|"))
         valid = _strings([f"{s}|{k}" for s, k in subtypes.items()])
         return pc.or_(bad, pc.and_(_given(t["event_subtype"]), pc.invert(pc.is_in(pairs, value_set=valid))))
@@ -207,6 +233,7 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
 
 # Arrow arrays become numpy arrays through their buffers: to_numpy, too, imports pandas.
 
+
 def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Booleans as a numpy array, null as False."""
     if isinstance(mask, pa.ChunkedArray):
@@ -216,7 +243,7 @@ def _to_numpy(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     if mask.null_count:
         mask = pc.fill_null(mask, _lit(False))
     bits = np.frombuffer(mask.buffers()[1], dtype=np.uint8)
-    return np.unpackbits(bits, bitorder="little", count=mask.offset + len(mask))[mask.offset:].astype(bool)
+    return np.unpackbits(bits, bitorder="little", count=mask.offset + len(mask))[mask.offset :].astype(bool)
 
 
 def _numbered(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -228,7 +255,7 @@ def _numbered(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if values.null_count:
         values = pc.fill_null(values, _lit(-1))
-    return np.frombuffer(values.buffers()[1], dtype=np.int64, count=values.offset + len(values))[values.offset:]
+    return np.frombuffer(values.buffers()[1], dtype=np.int64, count=values.offset + len(values))[values.offset :]
 
 
 def _free_text_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
@@ -310,7 +337,7 @@ class Quotes:
             table = ([None] if not known[0] else []) + texts  # -1 (no quote), if any, sorts first
             found = [table[k] for k in which.tolist()]
         first = bisect.bisect_left(self.others, (lo, ""))
-        for i, quote in self.others[first:bisect.bisect_left(self.others, (lo + n, ""))]:
+        for i, quote in self.others[first : bisect.bisect_left(self.others, (lo + n, ""))]:
             found[i - lo] = quote
         return found
 
@@ -322,7 +349,9 @@ def _known_ids(target) -> pa.Array:
     return target if isinstance(target, pa.Array) else _strings(sorted(target))
 
 
-def _screen(batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool, referenced: set[str]) -> np.ndarray:
+def _screen(
+    batch: pa.RecordBatch, table: Table, ctx, subtypes: dict[str, str], tabs: bool, referenced: set[str]
+) -> np.ndarray:
     """Records of one batch whose cells or rules need the exact checks (a superset)."""
     suspect = np.zeros(batch.num_rows, dtype=bool)
     for f in table.fields:
@@ -343,13 +372,15 @@ def _screen_quotes(batch: pa.RecordBatch, suspect: np.ndarray, ctx) -> None:
     taken = _ints(rows)
     sources, quotes = (batch[n].take(taken).to_pylist() for n in ("source_id", "quote"))
     # Offsets of records screened clean are integers; a stray one read as 0 is flagged, never missed.
-    starts, ends = (_numbered(pc.cast(pc.if_else(_digits(c), c, _lit("0")), pa.int64())).tolist()
-                    for c in (batch["quote_start"].take(taken), batch["quote_end"].take(taken)))
+    starts, ends = (
+        _numbered(pc.cast(pc.if_else(_digits(c), c, _lit("0")), pa.int64())).tolist()
+        for c in (batch["quote_start"].take(taken), batch["quote_end"].take(taken))
+    )
     wrong: list[int] = []
     for source, run in itertools.groupby(range(len(rows)), key=sources.__getitem__):
         text = ctx.text(source)
         if text is not None:
-            wrong.extend(k for k in run if text[starts[k]:ends[k]] != quotes[k])
+            wrong.extend(k for k in run if text[starts[k] : ends[k]] != quotes[k])
     suspect[rows[wrong]] = True
 
 
@@ -380,7 +411,11 @@ def check(path: Path, checker) -> bool:
     if reader is None:
         return False
     ctx = checker.ctx
-    outward = [f for f in table.fields if f.references and f.references != table.name and ctx.keys.get(f.references) is not None]
+    outward = [
+        f
+        for f in table.fields
+        if f.references and f.references != table.name and ctx.keys.get(f.references) is not None
+    ]
     known = {f.name: _known_ids(ctx.keys[f.references]) for f in outward}
     self_fields = [f for f in table.fields if f.references == table.name]
     kept: dict[str, list] = {name: [] for name in {table.primary_key, *(f.name for f in self_fields)}}
@@ -403,8 +438,12 @@ def check(path: Path, checker) -> bool:
             if table.name == "quantities" and ctx.quote_index is not None and "claim_id" in known:
                 # one hash of the claim ids answers both "does the claim exist" and "what is its quote"
                 positions["claim_id"] = _positions(batch["claim_id"], ctx.quote_index[0])
-            exists = {name: _to_numpy(pc.or_(pc.equal(batch[name], _lit("")), _exists(batch[name], ids, positions.get(name))))
-                      for name, ids in known.items()}
+            exists = {
+                name: _to_numpy(
+                    pc.or_(pc.equal(batch[name], _lit("")), _exists(batch[name], ids, positions.get(name)))
+                )
+                for name, ids in known.items()
+            }
             for ok in exists.values():
                 suspect |= ~ok  # dangling, or malformed: RowChecker tells which
             quotes = Quotes(batch["claim_id"], ctx, positions.get("claim_id")) if table.name == "quantities" else None
@@ -419,7 +458,11 @@ def check(path: Path, checker) -> bool:
                 checker.row(int(lines[i]), [batch[name][i].as_py() for name in table.names], facts=facts)
             for name, chunks in kept.items():
                 column = batch[name]
-                chunks.append(pc.dictionary_encode(column) if table.name == "quantities" and name in ("claim_id", "qualifier") else column)
+                chunks.append(
+                    pc.dictionary_encode(column)
+                    if table.name == "quantities" and name in ("claim_id", "qualifier")
+                    else column
+                )
             if table.name == "claims":  # quotes of claims screened clean, null for the others
                 quote_texts.append(pc.if_else(_bools(clean), batch["quote"], _null(pa.string())))
             masks.append(clean)
@@ -469,19 +512,30 @@ def _check_wordings(wordings: pa.Array, quotes: Quotes, clean: np.ndarray, lines
     """Each clean quantity's wording occurs in its claim's quote (flagged records are checked by RowChecker)."""
     for lo in range(0, len(wordings), BATCH):
         ws, qs = wordings.slice(lo, BATCH).to_pylist(), quotes.slice(lo, BATCH)
-        wrong = [j for j in np.flatnonzero(clean[lo:lo + BATCH]).tolist() if qs[j] is not None and ws[j] not in qs[j]]
+        wrong = [
+            j for j in np.flatnonzero(clean[lo : lo + BATCH]).tolist() if qs[j] is not None and ws[j] not in qs[j]
+        ]
         for j in wrong:
             for x in rules.wording_findings({"wording": ws[j]}, qs[j]):
                 checker.out.add(Problem(checker.rel, int(lines[lo + j]), None, x.field, x.code, x.message))
 
 
-def _part_suspects(columns: dict[str, pa.Array], has_part: np.ndarray, clean: np.ndarray, later: np.ndarray) -> np.ndarray:
+def _part_suspects(
+    columns: dict[str, pa.Array], has_part: np.ndarray, clean: np.ndarray, later: np.ndarray
+) -> np.ndarray:
     """Parts (records with part_of, screened clean) that might break a part rule: a superset.
 
     Settled here: the whole does not exist (no rule applies), or it is a clean record with a
     unique id, of the same claim, that the part does not exceed. Anything else is checked exactly."""
-    ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
-    duplicated = _to_numpy(pc.is_in(ids, value_set=ids.take(_ints(later)))) if len(later) else np.zeros(len(ids), dtype=bool)
+    ids, claims, qualifiers, values = (
+        columns["quantity_id"],
+        columns["claim_id"],
+        columns["qualifier"],
+        columns["value"],
+    )
+    duplicated = (
+        _to_numpy(pc.is_in(ids, value_set=ids.take(_ints(later)))) if len(later) else np.zeros(len(ids), dtype=bool)
+    )
     at = np.flatnonzero(has_part)
     whole = _numbered(_positions(columns["part_of"].take(_ints(at)), ids))
     exists = whole >= 0
@@ -489,13 +543,21 @@ def _part_suspects(columns: dict[str, pa.Array], has_part: np.ndarray, clean: np
     claim = _numbered(claims.indices)  # one dictionary for the whole column: equal codes, equal ids
     exact = _to_numpy(pc.is_in(qualifiers.dictionary, value_set=_strings(["exact"])))[_numbered(qualifiers.indices)]
     number = _numbered(pc.cast(pc.if_else(_digits(values), values, _lit("0")), pa.int64()))
-    unsure = ~clean[w] | duplicated[w] | (w == at) | (claim[w] != claim[at]) | (exact[at] & exact[w] & (number[at] > number[w]))
+    unsure = (
+        ~clean[w]
+        | duplicated[w]
+        | (w == at)
+        | (claim[w] != claim[at])
+        | (exact[at] & exact[w] & (number[at] > number[w]))
+    )
     suspect = np.zeros(len(has_part), dtype=bool)
     suspect[at[exists & unsure]] = True
     return suspect
 
 
-def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker, later: np.ndarray) -> None:
+def _check_parts(
+    columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndarray, checker, later: np.ndarray
+) -> None:
     """Parts against their wholes, for clean records (the flagged ones went through RowChecker).
     ``later``: records whose id repeats an earlier one (from _later_duplicates)."""
     part_of = columns["part_of"]
@@ -505,7 +567,12 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
     pending = [str(row["part_of"]) for _, row in checker.parts_pending]
     if not suspect.any() and not pending:
         return
-    ids, claims, qualifiers, values = columns["quantity_id"], columns["claim_id"], columns["qualifier"], columns["value"]
+    ids, claims, qualifiers, values = (
+        columns["quantity_id"],
+        columns["claim_id"],
+        columns["qualifier"],
+        columns["value"],
+    )
     wanted = pc.unique(pa.concat_arrays([pc.filter(part_of, _bools(suspect)), _strings(pending)]))
     wholes = checker.ctx.wholes
 
@@ -523,6 +590,12 @@ def _check_parts(columns: dict[str, pa.Array], clean: np.ndarray, lines: np.ndar
     at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(suspect)
     for k, i in enumerate(at):
         i = int(i)
-        row = {"quantity_id": i_ids[k], "claim_id": i_claims[k], "qualifier": i_quals[k], "value": as_int(i_values[k]), "part_of": i_parts[k]}
+        row = {
+            "quantity_id": i_ids[k],
+            "claim_id": i_claims[k],
+            "qualifier": i_quals[k],
+            "value": as_int(i_values[k]),
+            "part_of": i_parts[k],
+        }
         for x in rules.part_findings(row, wholes.get(row["part_of"])):
             checker.out.add(Problem(checker.rel, int(lines[i]), None, x.field, x.code, x.message))

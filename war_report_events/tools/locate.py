@@ -21,8 +21,8 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from war_report_events.textfiles import (
-    ToolError,
+from war_report_events.failure import UserError
+from war_report_events.files import (
     atomic_write,
     dump_report,
     package_root_of,
@@ -290,7 +290,7 @@ def main(argv: list[str]) -> int:
         parser.error("the phrase is empty; give the words to find")
     try:
         text = read_text(args.text_file)
-    except ToolError as exc:
+    except UserError as exc:
         print(exc, file=sys.stderr)
         return 1
     found = locate(text, args.phrase, str(args.text_file))
@@ -308,30 +308,38 @@ def main_fill_offsets(argv: list[str]) -> int:
         description="Fill each missing quote_start/quote_end of the reports with what `locate` prints "
         "for the quote. Stops at the first quote that is absent from the text or occurs more than once.",
     )
-    parser.add_argument("reports", nargs="*", type=Path, help="report files (default: every data/reports/*.json under --root)")
+    parser.add_argument(
+        "reports", nargs="*", type=Path, help="report files (default: every data/reports/*.json under --root)"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="package root (default: the current directory)")
     args = parser.parse_args(argv)
     reports = args.reports or sorted((args.root / "data" / "reports").glob("*.json"))
     if not reports:
-        print(f"no reports found under {args.root / 'data' / 'reports'}; give report files as arguments", file=sys.stderr)
+        print(
+            f"no reports found under {args.root / 'data' / 'reports'}; give report files as arguments", file=sys.stderr
+        )
         return 1
     for report_path in reports:
         try:
             filled = fill_file(report_path, args.root)
-        except ToolError as exc:
+        except UserError as exc:
             print(exc, file=sys.stderr)
             return 1
-        print(f"{report_path}: filled the offsets of {filled} quote(s)" if filled else f"{report_path}: every quote has its offsets")
+        print(
+            f"{report_path}: filled the offsets of {filled} quote(s)"
+            if filled
+            else f"{report_path}: every quote has its offsets"
+        )
     return 0
 
 
 def fill_file(report_path: Path, default_root: Path) -> int:
-    """Fill one report file in place; the number of quotes filled. Raises ToolError to stop."""
+    """Fill one report file in place; the number of quotes filled. Raises UserError to stop."""
     report = read_json(report_path)
     source = report.get("source") if isinstance(report, dict) else None
     text_path = source.get("text_path") if isinstance(source, dict) else None
     if not isinstance(text_path, str):
-        raise ToolError(f"{report_path}: $.source.text_path: missing; set it to data/sources/<source_id>.txt")
+        raise UserError(f"{report_path}: $.source.text_path: missing; set it to data/sources/<source_id>.txt")
     missing = count_missing(report)
     if not missing:
         return 0
@@ -339,6 +347,8 @@ def fill_file(report_path: Path, default_root: Path) -> int:
     filled, problems = fill_offsets(report, read_text(text_file), text_path)
     if problems:
         lines = [f"{report_path}: {problem}" for problem in problems]
-        raise ToolError("\n".join(lines) + f"\nNothing was written to {report_path}; fix the quotes above and run again.")
+        raise UserError(
+            "\n".join(lines) + f"\nNothing was written to {report_path}; fix the quotes above and run again."
+        )
     atomic_write(report_path, dump_report(filled))
     return missing - count_missing(filled)

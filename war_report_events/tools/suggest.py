@@ -28,46 +28,85 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import dateparser
 import langcodes
 from dateparser.languages.loader import default_loader
 from text_to_num import text2num
 
-from war_report_events.locating import locate
-from war_report_events.schema import load_codelists
-from war_report_events.textfiles import ToolError, package_root_of, read_json, read_text
+from war_report_events.failure import UserError
+from war_report_events.files import package_root_of, read_json, read_text
+from war_report_events.standard.schema import load_codelists
+from war_report_events.tools.locate import locate
 
 # --- language resources ------------------------------------------------------
 
 # Words before a number and the qualifier they imply (qualifier.csv).
 QUALIFIERS_BEFORE: dict[str, list[tuple[str, str]]] = {
     "en": [
-        ("at least", "at_least"), ("no fewer than", "at_least"), ("no less than", "at_least"),
-        ("not less than", "at_least"), ("a minimum of", "at_least"),
-        ("more than", "more_than"), ("over", "more_than"), ("upwards of", "more_than"),
-        ("in excess of", "more_than"), ("above", "more_than"),
-        ("up to", "at_most"), ("at most", "at_most"), ("no more than", "at_most"),
-        ("a maximum of", "at_most"), ("as many as", "at_most"),
-        ("fewer than", "less_than"), ("less than", "less_than"), ("just under", "less_than"),
-        ("under", "less_than"), ("nearly", "less_than"), ("almost", "less_than"), ("below", "less_than"),
-        ("about", "about"), ("around", "about"), ("some", "about"), ("roughly", "about"),
-        ("approximately", "about"), ("an estimated", "about"), ("estimated", "about"),
-        ("all", "exact"), ("exactly", "exact"), ("precisely", "exact"),
+        ("at least", "at_least"),
+        ("no fewer than", "at_least"),
+        ("no less than", "at_least"),
+        ("not less than", "at_least"),
+        ("a minimum of", "at_least"),
+        ("more than", "more_than"),
+        ("over", "more_than"),
+        ("upwards of", "more_than"),
+        ("in excess of", "more_than"),
+        ("above", "more_than"),
+        ("up to", "at_most"),
+        ("at most", "at_most"),
+        ("no more than", "at_most"),
+        ("a maximum of", "at_most"),
+        ("as many as", "at_most"),
+        ("fewer than", "less_than"),
+        ("less than", "less_than"),
+        ("just under", "less_than"),
+        ("under", "less_than"),
+        ("nearly", "less_than"),
+        ("almost", "less_than"),
+        ("below", "less_than"),
+        ("about", "about"),
+        ("around", "about"),
+        ("some", "about"),
+        ("roughly", "about"),
+        ("approximately", "about"),
+        ("an estimated", "about"),
+        ("estimated", "about"),
+        ("all", "exact"),
+        ("exactly", "exact"),
+        ("precisely", "exact"),
     ],
     "de": [
-        ("mindestens", "at_least"), ("wenigstens", "at_least"), ("zumindest", "at_least"),
-        ("mehr als", "more_than"), ("über", "more_than"),
-        ("bis zu", "at_most"), ("höchstens", "at_most"), ("maximal", "at_most"),
-        ("weniger als", "less_than"), ("fast", "less_than"), ("beinahe", "less_than"),
-        ("knapp", "less_than"), ("nahezu", "less_than"), ("unter", "less_than"),
-        ("etwa", "about"), ("rund", "about"), ("ungefähr", "about"), ("circa", "about"),
-        ("ca.", "about"), ("zirka", "about"), ("schätzungsweise", "about"),
-        ("alle", "exact"), ("genau", "exact"), ("exakt", "exact"),
+        ("mindestens", "at_least"),
+        ("wenigstens", "at_least"),
+        ("zumindest", "at_least"),
+        ("mehr als", "more_than"),
+        ("über", "more_than"),
+        ("bis zu", "at_most"),
+        ("höchstens", "at_most"),
+        ("maximal", "at_most"),
+        ("weniger als", "less_than"),
+        ("fast", "less_than"),
+        ("beinahe", "less_than"),
+        ("knapp", "less_than"),
+        ("nahezu", "less_than"),
+        ("unter", "less_than"),
+        ("etwa", "about"),
+        ("rund", "about"),
+        ("ungefähr", "about"),
+        ("circa", "about"),
+        ("ca.", "about"),
+        ("zirka", "about"),
+        ("schätzungsweise", "about"),
+        ("alle", "exact"),
+        ("genau", "exact"),
+        ("exakt", "exact"),
     ],
 }
 QUALIFIERS_AFTER: dict[str, list[tuple[str, str]]] = {
@@ -129,7 +168,13 @@ PAST_SPAN: dict[str, str] = {
 }
 PART_OF_DAY: dict[str, dict[str, str]] = {
     "en": {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"},
-    "de": {"morgen": "morning", "vormittag": "morning", "nachmittag": "afternoon", "abend": "evening", "nacht": "night"},
+    "de": {
+        "morgen": "morning",
+        "vormittag": "morning",
+        "nachmittag": "afternoon",
+        "abend": "evening",
+        "nacht": "night",
+    },
 }
 YEAR_BEFORE: dict[str, str] = {"en": r"in|since|of|by", "de": r"im\s+Jahr|im|seit|bis"}
 CLOCK = r"\d{1,2}[:.]\d{2}(?!\d)(?:\s*(?:a\.m\.|p\.m\.|am|pm|Uhr|h)\b)?|\d{1,2}\s*(?:a\.m\.|p\.m\.|Uhr\b|o['’]clock)"
@@ -181,7 +226,11 @@ class Candidate:
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "start": self.start, "end": self.end, "text": self.text, "kind": self.kind, "qualifier": self.qualifier,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind,
+            "qualifier": self.qualifier,
         }
         for key in ("value", "lower", "upper"):
             if getattr(self, key) is not None:
@@ -224,7 +273,7 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> dict[str, Any]:
     return default_loader.get_locale(lang).info
 
@@ -238,8 +287,20 @@ def _weekday_names(lang: str) -> list[str]:
 
 def _month_names(lang: str) -> list[str]:
     info = _locale(lang)
-    months = ("january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december")
+    months = (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    )
     return [name for m in months for name in info[m] if len(name) >= 3 and name.isalpha()]
 
 
@@ -353,7 +414,15 @@ def time_expressions(text: str, lang: str, published: dt.date | None) -> list[Ti
         if lang == "en"
         else rf"\b\d{{1,2}}\.\s*(?:{months_re})\b\.?(?:\s+\d{{4}}\b)?"
     )
-    for m in re.finditer(day_month + (rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months_re})\b\.?(?:,?\s+\d{{4}}\b)?" if lang == "en" else ""), text):
+    for m in re.finditer(
+        day_month
+        + (
+            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months_re})\b\.?(?:,?\s+\d{{4}}\b)?"
+            if lang == "en"
+            else ""
+        ),
+        text,
+    ):
         add(m, **day_kw(resolve(m.group(), "current_period")))
     # Nights: "overnight", "in der Nacht zum Mittwoch".
     for m in re.finditer(rf"\b(?:{OVERNIGHT[lang].format(weekday=weekday_re)})\b", text, re.IGNORECASE):
@@ -372,7 +441,11 @@ def time_expressions(text: str, lang: str, published: dt.date | None) -> list[Ti
         kw: dict[str, Any] = {}
         if published and count is not None and days is not None:
             days = max(1, int(days))
-            kw = {"date_start": _iso(published - dt.timedelta(days=days)), "date_end": _iso(published), "precision": "days"}
+            kw = {
+                "date_start": _iso(published - dt.timedelta(days=days)),
+                "date_end": _iso(published),
+                "precision": "days",
+            }
         add(m, **kw)
     # Weekdays: "Tuesday", "last Tuesday", "Dienstagabend", "Tuesday night".
     if lang == "en":
@@ -383,7 +456,11 @@ def time_expressions(text: str, lang: str, published: dt.date | None) -> list[Ti
         rel = m.groupdict().get("rel")
         day = None
         if published:
-            day = resolve(f"{rel} {m.group('wd')}", "current_period") if rel else _weekday_date(m.group("wd"), lang, published)
+            day = (
+                resolve(f"{rel} {m.group('wd')}", "current_period")
+                if rel
+                else _weekday_date(m.group("wd"), lang, published)
+            )
         part = m.group("part")
         add(m, **day_kw(day, **({"time_of_day": PART_OF_DAY[lang][part.lower()]} if part else {})))
     # Relative days from dateparser's locale: today, yesterday, heute, gestern, vorgestern.
@@ -495,7 +572,7 @@ def counted_nouns() -> tuple[str, ...]:
 
 
 def _article_spans(text: str, lang: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """"a child", "an Iranian drone": the article, at most two words, then a counted noun."""
+    """ "a child", "an Iranian drone": the article, at most two words, then a counted noun."""
     if lang != "en":
         return []
     nouns = r"|".join(r"\s+".join(map(re.escape, n.split())) for n in counted_nouns())
@@ -609,11 +686,12 @@ def primary_language(tag: str) -> str:
     try:
         lang = langcodes.get(tag).language
     except (ValueError, LookupError):
-        raise ToolError(f"language {tag!r} is not a BCP 47 tag; use e.g. en or de") from None
+        raise UserError(f"language {tag!r} is not a BCP 47 tag; use e.g. en or de", exit_code=2) from None
     if lang not in LANGUAGES:
-        raise ToolError(
+        raise UserError(
             f"suggest knows the qualifier and attribution words of {', '.join(LANGUAGES)} only, not {tag!r}; "
-            "code this text without it, or add the words for the language to war_report_events/suggesting.py"
+            "code this text without it, or add the words for the language to war_report_events/suggesting.py",
+            exit_code=2,
         )
     return lang
 
@@ -641,7 +719,11 @@ def coded_spans(report: dict[str, Any], text: str) -> tuple[list[CodedSpan], lis
                 start = locate(text, quote).span[0] if locate(text, quote).span else None
             for k, quantity in enumerate(claim.get("quantities") or []):
                 wording = quantity.get("wording") if isinstance(quantity, dict) else None
-                qid = quantity.get("quantity_id", f"$.events[{i}].claims[{j}].quantities[{k}]") if isinstance(quantity, dict) else "?"
+                qid = (
+                    quantity.get("quantity_id", f"$.events[{i}].claims[{j}].quantities[{k}]")
+                    if isinstance(quantity, dict)
+                    else "?"
+                )
                 at = quote.find(wording) if isinstance(wording, str) and wording else -1
                 if start is None or at == -1:
                     problems.append(f"{qid}: its wording {wording!r} is not found in its claim's quote in the text")
@@ -691,7 +773,13 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
         lines.append(f"{name}: {len(candidates)} candidate figures")
     for c in candidates:
         mark = ("[x]" if c.coded else "[ ]") if with_report else " - "
-        cue = "-" if c.cue is None else c.cue.text if c.cue.text == c.cue.attribution else f"{c.cue.text} ({c.cue.attribution})"
+        cue = (
+            "-"
+            if c.cue is None
+            else c.cue.text
+            if c.cue.text == c.cue.attribution
+            else f"{c.cue.text} ({c.cue.attribution})"
+        )
         words = f"«{c.text}» {c.after}".rstrip()
         lines.append(
             f"{mark} {c.start:>5}-{c.end:<5} {words[:36]:<36} {_number_text(c):>7} {c.qualifier:<9} "
@@ -702,8 +790,12 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
         lines += [f"    {u.start:>5}-{u.end:<5} {u.wording}  ({u.quantity_id})" for u in uncovered]
     lines += [f"warning: {p}" for p in problems]
     if with_report:
-        lines.append("[x] coded: a quantity's wording overlaps it; [ ] not coded: code it or decide it is no figure of the war.")
-    lines.append("These are suggestions: the qualifier, cue and date are what the words imply; you decide what to code.")
+        lines.append(
+            "[x] coded: a quantity's wording overlaps it; [ ] not coded: code it or decide it is no figure of the war."
+        )
+    lines.append(
+        "These are suggestions: the qualifier, cue and date are what the words imply; you decide what to code."
+    )
     return "\n".join(lines)
 
 
@@ -713,20 +805,29 @@ def main(argv: list[str]) -> int:
         description="List every candidate figure in a text with its qualifier, attribution cue and date; "
         "given a report, mark which ones it codes.",
     )
-    parser.add_argument("path", type=Path, help="a text file (data/sources/<id>.txt) or a report (data/reports/<id>.json)")
+    parser.add_argument(
+        "path", type=Path, help="a text file (data/sources/<id>.txt) or a report (data/reports/<id>.json)"
+    )
     parser.add_argument("--published", help="publication date YYYY-MM-DD (a text file; a report gives its own)")
     parser.add_argument("--language", help="BCP 47 tag of the text: en or de (a text file; a report gives its own)")
-    parser.add_argument("--root", type=Path, default=Path("."), help="package root for a report's text_path (default: found from the report's path, else .)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="package root for a report's text_path (default: found from the report's path, else .)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--no-articles", action="store_true", help='leave out "a"/"an" before a counted noun ("a child")')
+    parser.add_argument(
+        "--no-articles", action="store_true", help='leave out "a"/"an" before a counted noun ("a child")'
+    )
     args = parser.parse_args(argv)
     try:
         text, language, published, report, name = _inputs(args)
         published_day = dt.date.fromisoformat(published) if published else None
         candidates = suggest(text, language, published_day, articles=not args.no_articles)
-    except ToolError as exc:
+    except UserError as exc:
         print(exc, file=sys.stderr)
-        return 2 if "language" in str(exc) or "--published" in str(exc) else 1
+        return exc.exit_code
     uncovered, problems = None, []
     if report is not None:
         coded, problems = coded_spans(report, text)
@@ -746,18 +847,20 @@ def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, A
         report = read_json(args.path)
         source = report.get("source") if isinstance(report, dict) else None
         if not isinstance(source, dict) or not isinstance(source.get("text_path"), str):
-            raise ToolError(f"{args.path}: $.source.text_path is missing; suggest needs the report's text")
+            raise UserError(f"{args.path}: $.source.text_path is missing; suggest needs the report's text")
         for flag, key in (("published", "published"), ("language", "language")):
             given = getattr(args, flag)
             if given is not None and given != source.get(key):
-                raise ToolError(f"{args.path}: the report says {key} {source.get(key)!r}; drop --{flag} {given}")
+                raise UserError(
+                    f"{args.path}: the report says {key} {source.get(key)!r}; drop --{flag} {given}", exit_code=2
+                )
         root = package_root_of(args.path, args.root)
         text = read_text(root / source["text_path"])
         published = source.get("published")
         _check_date(published)
         return text, str(source.get("language") or ""), published, report, str(args.path)
     if not args.language:
-        raise ToolError("give the text's language with --language (en or de)")
+        raise UserError("give the text's language with --language (en or de)", exit_code=2)
     _check_date(args.published)
     return read_text(args.path), args.language, args.published, None, str(args.path)
 
@@ -770,4 +873,4 @@ def _check_date(value: str | None) -> None:
             raise ValueError
         dt.date.fromisoformat(value)
     except (ValueError, TypeError):
-        raise ToolError(f"--published {value!r}: not a date in the form YYYY-MM-DD") from None
+        raise UserError(f"--published {value!r}: not a date in the form YYYY-MM-DD", exit_code=2) from None

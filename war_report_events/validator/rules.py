@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
+from ..standard.schema import Field
 from .errors import show_value
-from .schema import Field
 
 Row = dict[str, object]
 
@@ -27,7 +27,8 @@ class Finding(NamedTuple):
 
 # ---------------------------------------------------------------- single values
 
-@lru_cache(maxsize=None)
+
+@cache
 def _pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
@@ -54,7 +55,13 @@ def constraint_findings(f: Field, value: object) -> list[Finding]:
         if isinstance(value, bool) or not isinstance(value, int):
             return [Finding("wrong-type", f.name, f"{show_value(value)} is not a whole number.")]
         if f.minimum is not None and value < f.minimum:
-            return [Finding("out-of-range", f.name, f"{value} is below the minimum {f.minimum}; counts and offsets are never negative.")]
+            return [
+                Finding(
+                    "out-of-range",
+                    f.name,
+                    f"{value} is below the minimum {f.minimum}; counts and offsets are never negative.",
+                )
+            ]
         if f.maximum is not None and value > f.maximum:
             return [Finding("out-of-range", f.name, f"{value} is above the maximum {f.maximum}.")]
         return []
@@ -62,10 +69,22 @@ def constraint_findings(f: Field, value: object) -> list[Finding]:
         return [Finding("wrong-type", f.name, f"{show_value(value)} is not text.")]
     if f.enum is not None:
         if value not in f.enum:
-            return [Finding("not-in-codelist", f.name, f"{show_value(value)} is not a code of the {f.codelist} codelist; use one of: {', '.join(f.enum[:12])}{' ...' if len(f.enum) > 12 else ''}.")]
+            return [
+                Finding(
+                    "not-in-codelist",
+                    f.name,
+                    f"{show_value(value)} is not a code of the {f.codelist} codelist; use one of: {', '.join(f.enum[:12])}{' ...' if len(f.enum) > 12 else ''}.",
+                )
+            ]
         return []
     if f.max_length is not None and len(value) > f.max_length:
-        return [Finding("too-long", f.name, f"{show_value(value)} has {len(value)} characters; at most {f.max_length} are allowed.")]
+        return [
+            Finding(
+                "too-long",
+                f.name,
+                f"{show_value(value)} has {len(value)} characters; at most {f.max_length} are allowed.",
+            )
+        ]
     if f.min_length is not None and len(value) < f.min_length:
         return [Finding("too-long", f.name, "is empty; give a value or omit the field.")]
     if f.pattern and not _pattern(f.pattern).search(value):
@@ -97,17 +116,36 @@ def text_findings(f: Field, value: str) -> list[Finding]:
     bad = (CONTROL_FREE if f.free_text else CONTROL_STRICT).search(value)
     if bad:
         where = "anywhere" if f.free_text else "outside free-text fields"
-        found.append(Finding("control-character", f.name, f"holds the control character {show_value(bad.group())} at character {bad.start() + 1}, not allowed {where}."))
+        found.append(
+            Finding(
+                "control-character",
+                f.name,
+                f"holds the control character {show_value(bad.group())} at character {bad.start() + 1}, not allowed {where}.",
+            )
+        )
     if f.enum is None and not f.pattern and value.startswith(FORMULA):
-        found.append(Finding("formula-injection", f.name, f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it."))
+        found.append(
+            Finding(
+                "formula-injection",
+                f.name,
+                f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it.",
+            )
+        )
     if value.startswith("TODO"):
-        found.append(Finding("placeholder-text", f.name, f"{show_value(value)} is a placeholder; replace it with what the source says."))
+        found.append(
+            Finding(
+                "placeholder-text",
+                f.name,
+                f"{show_value(value)} is a placeholder; replace it with what the source says.",
+            )
+        )
     if not f.verbatim and not value.isascii() and not unicodedata.is_normalized("NFC", value):
         found.append(Finding("not-nfc", f.name, f"{show_value(value)} is not in Unicode NFC form; normalise it."))
     return found
 
 
 # ---------------------------------------------------------------- rows
+
 
 def _known_country(code: str) -> bool:
     import pycountry
@@ -134,7 +172,13 @@ def _given(row: Row, *names: str) -> list[str]:
 def source_rules(row: Row) -> list[Finding]:
     lang = row.get("language")
     if isinstance(lang, str) and not _valid_language(lang):
-        return [Finding("invalid-language", "language", f"{show_value(lang)} is not a valid BCP 47 language tag; use e.g. en, de, uk.")]
+        return [
+            Finding(
+                "invalid-language",
+                "language",
+                f"{show_value(lang)} is not a valid BCP 47 language tag; use e.g. en, de, uk.",
+            )
+        ]
     return []
 
 
@@ -150,15 +194,32 @@ def place_rules(row: Row) -> list[Finding]:
     sub, country = row.get("subdivision"), row.get("country")
     if isinstance(sub, str):
         if not _known_subdivision(sub):
-            found.append(Finding("invalid-subdivision", "subdivision", f"{show_value(sub)} is not an ISO 3166-2 code; leave it empty unless ISO 3166-2 lists it."))
+            found.append(
+                Finding(
+                    "invalid-subdivision",
+                    "subdivision",
+                    f"{show_value(sub)} is not an ISO 3166-2 code; leave it empty unless ISO 3166-2 lists it.",
+                )
+            )
         elif isinstance(country, str) and not sub.startswith(country + "-"):
-            found.append(Finding("invalid-subdivision", "subdivision", f"{show_value(sub)} is not a subdivision of country {country}."))
+            found.append(
+                Finding(
+                    "invalid-subdivision",
+                    "subdivision",
+                    f"{show_value(sub)} is not a subdivision of country {country}.",
+                )
+            )
     return found
 
 
 DATE_SHAPES = {  # precision -> (date_start given, date_end given)
-    "day": (True, True), "days": (True, True), "month": (True, True), "year": (True, True),
-    "on_or_before": (False, True), "on_or_after": (True, False), "unknown": (False, False),
+    "day": (True, True),
+    "days": (True, True),
+    "month": (True, True),
+    "year": (True, True),
+    "on_or_before": (False, True),
+    "on_or_after": (True, False),
+    "unknown": (False, False),
 }
 
 
@@ -168,15 +229,22 @@ def _precision_fits(precision: str, start: str | None, end: str | None) -> str |
     if want is None:
         return None
     if want != (start is not None, end is not None):
-        need = {(True, True): "both date_start and date_end", (False, True): "date_end only",
-                (True, False): "date_start only", (False, False): "no dates"}[want]
+        need = {
+            (True, True): "both date_start and date_end",
+            (False, True): "date_end only",
+            (True, False): "date_start only",
+            (False, False): "no dates",
+        }[want]
         return f"precision {precision!r} needs {need}"
     if precision == "day" and start != end:
         return "precision 'day' needs date_start equal to date_end"
     if precision == "days" and start == end:
         return "precision 'days' needs a span of more than one day; use 'day' for one day"
-    if precision == "month" and (start[8:] != "01" or start[:7] != end[:7] or
-                                 dt.date.fromisoformat(end).month == (dt.date.fromisoformat(end) + dt.timedelta(days=1)).month):
+    if precision == "month" and (
+        start[8:] != "01"
+        or start[:7] != end[:7]
+        or dt.date.fromisoformat(end).month == (dt.date.fromisoformat(end) + dt.timedelta(days=1)).month
+    ):
         return "precision 'month' needs the first and last day of one month"
     if precision == "year" and (start[4:] != "-01-01" or end[4:] != "-12-31" or start[:4] != end[:4]):
         return "precision 'year' needs 1 January and 31 December of one year"
@@ -194,12 +262,24 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
             found.append(Finding("date-precision-mismatch", "date_precision", why + "."))
     place, precision = row.get("place_id"), row.get("place_precision")
     if (place is None) != (precision == "unknown"):
-        found.append(Finding("place-precision-mismatch", "place_precision",
-                             "is 'unknown' but place_id is given; drop the place or say how precise it is." if place is not None
-                             else f"is {precision!r} but place_id is empty; give the place, or use 'unknown'."))
+        found.append(
+            Finding(
+                "place-precision-mismatch",
+                "place_precision",
+                "is 'unknown' but place_id is given; drop the place or say how precise it is."
+                if place is not None
+                else f"is {precision!r} but place_id is empty; give the place, or use 'unknown'.",
+            )
+        )
     sub, kind = row.get("event_subtype"), row.get("event_type")
     if sub is not None and subtypes.get(sub) not in (None, kind):
-        found.append(Finding("subtype-mismatch", "event_subtype", f"{show_value(sub)} is a subtype of {subtypes[sub]!r}, not of {show_value(kind)}."))
+        found.append(
+            Finding(
+                "subtype-mismatch",
+                "event_subtype",
+                f"{show_value(sub)} is a subtype of {subtypes[sub]!r}, not of {show_value(kind)}.",
+            )
+        )
     return found
 
 
@@ -207,25 +287,51 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
     """``language`` is the source's, when known (for translations)."""
     found = []
     if (row.get("claim_date") is None) != (row.get("claim_date_precision") == "unknown"):
-        found.append(Finding("claim-date-mismatch", "claim_date", "must be given unless claim_date_precision is 'unknown', and omitted when it is."))
+        found.append(
+            Finding(
+                "claim-date-mismatch",
+                "claim_date",
+                "must be given unless claim_date_precision is 'unknown', and omitted when it is.",
+            )
+        )
     status = row.get("status")
     if (status in ("retracted", "superseded")) != (row.get("status_source_id") is not None):
-        found.append(Finding("claim-status-mismatch", "status_source_id",
-                             f"status is {status!r} but status_source_id is missing; name the source that reports it." if status in ("retracted", "superseded")
-                             else "is given but the claim is active; set status, or remove status_source_id."))
+        found.append(
+            Finding(
+                "claim-status-mismatch",
+                "status_source_id",
+                f"status is {status!r} but status_source_id is missing; name the source that reports it."
+                if status in ("retracted", "superseded")
+                else "is given but the claim is active; set status, or remove status_source_id.",
+            )
+        )
     names = ("quote_translation", "quote_translation_language", "quote_translator")
     given = [n for n in names if row.get(n) is not None]
     if given and len(given) < len(names):
         missing = next(n for n in names if n not in given)
-        found.append(Finding("translation-mismatch", missing, f"is missing; a translation needs {', '.join(names)} together."))
+        found.append(
+            Finding("translation-mismatch", missing, f"is missing; a translation needs {', '.join(names)} together.")
+        )
     elif given and language and str(row["quote_translation_language"]).lower() == language.lower():
-        found.append(Finding("translation-mismatch", "quote_translation_language", f"{row['quote_translation_language']!r} is the source's own language; the quote itself is in it, a translation is into another."))
+        found.append(
+            Finding(
+                "translation-mismatch",
+                "quote_translation_language",
+                f"{row['quote_translation_language']!r} is the source's own language; the quote itself is in it, a translation is into another.",
+            )
+        )
     return found
 
 
 QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
-    "exact": ("value",), "about": ("value",), "at_least": ("lower",), "more_than": ("lower",),
-    "at_most": ("upper",), "less_than": ("upper",), "range": ("lower", "upper"), "vague": (),
+    "exact": ("value",),
+    "about": ("value",),
+    "at_least": ("lower",),
+    "more_than": ("lower",),
+    "at_most": ("upper",),
+    "less_than": ("upper",),
+    "range": ("lower", "upper"),
+    "vague": (),
     "estimate": ("value", "lower", "upper"),  # schema 0.2.0
 }
 
@@ -238,15 +344,26 @@ def quantity_rules(row: Row) -> list[Finding]:
     given = _given(row, "value", "lower", "upper")
     if tuple(given) != want:
         wanted = " and ".join(want) if want else "no number"
-        return [Finding("qualifier-mismatch", "qualifier", f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.")]
+        return [
+            Finding(
+                "qualifier-mismatch",
+                "qualifier",
+                f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.",
+            )
+        ]
     if qualifier in ("range", "estimate") and row["lower"] > row["upper"]:  # type: ignore[operator]
         return [Finding("range-order", "upper", f"{row['upper']} is below lower {row['lower']}.")]
     if qualifier == "estimate" and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
-        return [Finding("range-order", "value", f"the best estimate {row['value']} is outside {row['lower']}..{row['upper']}.")]
+        return [
+            Finding(
+                "range-order", "value", f"the best estimate {row['value']} is outside {row['lower']}..{row['upper']}."
+            )
+        ]
     return []
 
 
 # ---------------------------------------------------------------- rows with context
+
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -264,7 +381,7 @@ def quote_findings(row: Row, text: str | None) -> list[Finding]:
     where = text.find(quote)
     if where >= 0 and text.find(quote, where + 1) < 0:
         hint = f" The quote occurs once, at {where}..{where + len(quote)}."
-    differs = f"they differ from character {first + 1}: quote has {show_value(quote[first:first + 20])}, text has {show_value(actual[first:first + 20])}"
+    differs = f"they differ from character {first + 1}: quote has {show_value(quote[first : first + 20])}, text has {show_value(actual[first : first + 20])}"
     return [Finding("quote-mismatch", "quote", f"the quote is not the text at {start}..{end}; {differs}.{hint}")]
 
 
@@ -272,7 +389,13 @@ def wording_findings(row: Row, quote: str | None) -> list[Finding]:
     wording = row.get("wording")
     if quote is None or not isinstance(wording, str) or wording in quote:
         return []
-    return [Finding("wording-not-in-quote", "wording", f"{show_value(wording)} does not occur in its claim's quote; copy it verbatim from the quote.")]
+    return [
+        Finding(
+            "wording-not-in-quote",
+            "wording",
+            f"{show_value(wording)} does not occur in its claim's quote; copy it verbatim from the quote.",
+        )
+    ]
 
 
 def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) -> list[Finding]:
@@ -284,7 +407,44 @@ def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) ->
         return [Finding("part-of-self", "part_of", "a quantity cannot be part of itself.")]
     claim, qualifier, value = whole
     if claim != row.get("claim_id"):
-        return [Finding("part-of-other-claim", "part_of", f"{show_value(part_of)} belongs to claim {show_value(claim)}, not to this quantity's claim.")]
-    if row.get("qualifier") == "exact" and qualifier == "exact" and isinstance(row.get("value"), int) and isinstance(value, int) and row["value"] > value:  # type: ignore[operator]
-        return [Finding("part-exceeds-whole", "value", f"{row['value']} is more than the {value} it is part of ({show_value(part_of)}).")]
+        return [
+            Finding(
+                "part-of-other-claim",
+                "part_of",
+                f"{show_value(part_of)} belongs to claim {show_value(claim)}, not to this quantity's claim.",
+            )
+        ]
+    if (
+        row.get("qualifier") == "exact"
+        and qualifier == "exact"
+        and isinstance(row.get("value"), int)
+        and isinstance(value, int)
+        and row["value"] > value
+    ):  # type: ignore[operator]
+        return [
+            Finding(
+                "part-exceeds-whole",
+                "value",
+                f"{row['value']} is more than the {value} it is part of ({show_value(part_of)}).",
+            )
+        ]
     return []
+
+
+def record_findings(table: str, row: Row, language: str | None, subtypes: dict[str, str]) -> list[Finding]:
+    """The rules of one record of ``table``, on its own: the one mapping of tables to rules that both the
+    report path and the table path use (what needs the text, the quote or the whole is checked beside it)."""
+    match table:
+        case "sources":
+            return source_rules(row)
+        case "actors":
+            return actor_rules(row)
+        case "places":
+            return place_rules(row)
+        case "events":
+            return event_rules(row, subtypes)
+        case "claims":
+            return claim_rules(row, language)
+        case "quantities":
+            return quantity_rules(row)
+    raise ValueError(f"no table {table!r}")

@@ -146,9 +146,7 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     if len(by_version) > 1:
         # Most sources first: the odd one out is usually the one to fix.
         groups = sorted(by_version.items(), key=lambda item: (-len(item[1]), item[0]))
-        problems.append(
-            "versions disagree: " + "; ".join(f"{v} in {', '.join(labels)}" for v, labels in groups)
-        )
+        problems.append("versions disagree: " + "; ".join(f"{v} in {', '.join(labels)}" for v, labels in groups))
     return problems
 
 

@@ -19,17 +19,15 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from war_report_events import SCHEMA_VERSION
-from war_report_events.schema import Field, Table, load_schema, tables
+from war_report_events.failure import UserError
+from war_report_events.standard.schema import Field, Table, load_schema, tables
 
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "string": pa.string()}
 
 
-class ExportError(Exception):
-    """A problem a person can fix; the message says how."""
-
-
 def arrow_schema(table: Table, description: str = "") -> pa.Schema:
     """The Parquet schema of a table: types from the JSON Schema, titles and descriptions as metadata."""
+
     def field(f: Field) -> pa.Field:
         meta = {"title": f.title, "description": f.description}
         return pa.field(f.name, ARROW_TYPES[f.type], nullable=not f.required, metadata=meta)
@@ -47,8 +45,10 @@ def read_table_csv(path: Path, table: Table, description: str = "") -> pa.Table:
     with path.open(encoding="utf-8", newline="") as f:
         header = f.readline().rstrip("\n").split(",")
     if header != names:
-        raise ExportError(f"{path}: the header is not the columns of table {table.name} "
-                          f"({', '.join(names)}); rebuild the tables with `make build`.")
+        raise UserError(
+            f"{path}: the header is not the columns of table {table.name} "
+            f"({', '.join(names)}); rebuild the tables with `make build`."
+        )
     try:
         data = pacsv.read_csv(
             path,
@@ -63,21 +63,22 @@ def read_table_csv(path: Path, table: Table, description: str = "") -> pa.Table:
         )
         return data.cast(target)
     except (pa.ArrowInvalid, ValueError) as exc:
-        raise ExportError(f"{path}: cannot read it with the schema's types ({exc}); "
-                          "run `make validate` to see which cell is wrong.") from exc
+        raise UserError(
+            f"{path}: cannot read it with the schema's types ({exc}); run `make validate` to see which cell is wrong."
+        ) from exc
 
 
 def report_lines(report_dir: Path) -> str:
     """Every report, compact, one per line, in file-name order."""
     paths = sorted(report_dir.glob("*.json"))
     if not paths:
-        raise ExportError(f"{report_dir}: no reports (*.json) found; run from the package root.")
+        raise UserError(f"{report_dir}: no reports (*.json) found; run from the package root.")
     lines = []
     for path in paths:
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ExportError(f"{path}: not valid JSON ({exc}); run `make validate`.") from exc
+            raise UserError(f"{path}: not valid JSON ({exc}); run `make validate`.") from exc
         lines.append(json.dumps(report, ensure_ascii=False, separators=(",", ":")))
     return "\n".join(lines) + "\n"
 
@@ -93,8 +94,13 @@ def export(root: Path, out: Path) -> list[Path]:
         for table in tables(SCHEMA_VERSION):
             csv_path = root / "data" / f"{table.name}.csv"
             if not csv_path.is_file():
-                raise ExportError(f"{csv_path}: missing; build the tables first with `make build`.")
-            contents.append((out / f"{table.name}.parquet", read_table_csv(csv_path, table, definitions[table.definition]["description"])))
+                raise UserError(f"{csv_path}: missing; build the tables first with `make build`.")
+            contents.append(
+                (
+                    out / f"{table.name}.parquet",
+                    read_table_csv(csv_path, table, definitions[table.definition]["description"]),
+                )
+            )
         contents.append((out / "reports.jsonl", report_lines(root / "data" / "reports")))
         for target, content in contents:
             fd, tmp = tempfile.mkstemp(dir=out, prefix=".export-", suffix=".tmp")
@@ -123,12 +129,14 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         written = export(args.root, args.out)
-    except ExportError as exc:
+    except UserError as exc:
         print(f"export: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"export: cannot read or write {exc.filename or ''}: {exc.strerror}. "
-              "Check the paths and permissions.", file=sys.stderr)
+        print(
+            f"export: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
+            file=sys.stderr,
+        )
         return 1
     for path in written:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")

@@ -9,55 +9,21 @@ import codecs
 import csv
 import json
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import unsafe_reason
 from .errors import Problem, show_value
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_CELL = 1024 * 1024
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-# ---------------------------------------------------------------- paths
-
-def _resolved(path: str, dirs: dict[str, str]) -> str:
-    """``os.path.realpath(path)``, resolving each folder once: a package keeps thousands of
-    source texts in one folder, and resolving every component of every path dominated."""
-    head, tail = os.path.split(path)
-    if tail in ("", ".", ".."):
-        return os.path.realpath(path)
-    if head not in dirs:
-        dirs[head] = os.path.realpath(head)
-    full = os.path.join(dirs[head], tail)
-    return os.path.realpath(full) if os.path.islink(full) else full
-
-
-def unsafe_reason(root: Path, rel: str, allow_outside: bool = False, dirs: dict[str, str] | None = None) -> str | None:
-    """Why ``rel`` may not be read as a path inside ``root``, or None when it may.
-
-    ``dirs`` caches resolved folders for one validation; without it nothing is cached."""
-    if URL.match(rel) and not re.match(r"^[A-Za-z]:[\\/]", rel):
-        return "is a URL; the validator never fetches anything"
-    if allow_outside:
-        return None
-    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", rel):
-        return "is an absolute path"
-    if ".." in re.split(r"[\\/]", rel):
-        return "leaves the package with '..'"
-    dirs = {} if dirs is None else dirs
-    real_root = _resolved(str(root), dirs)
-    real = _resolved(str(root / rel), dirs)
-    if real != real_root and not real.startswith(real_root + os.sep):
-        return "is a symlink whose target is outside the package"
-    return None
 
 
 # ---------------------------------------------------------------- JSON
+
 
 class _Duplicate(Exception):
     pass
@@ -96,7 +62,11 @@ class JsonDocument:
 def json_path(parts: tuple) -> str:
     out = "$"
     for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{json.dumps(p)}]")
+        out += (
+            f"[{p}]"
+            if isinstance(p, int)
+            else (f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{json.dumps(p)}]")
+        )
     return out
 
 
@@ -162,18 +132,26 @@ def read_json(path: Path, rel: str) -> JsonDocument:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            return problem("file-too-large", f"{size} bytes; the validator reads JSON files of at most {MAX_JSON_BYTES} bytes.")
+            return problem(
+                "file-too-large", f"{size} bytes; the validator reads JSON files of at most {MAX_JSON_BYTES} bytes."
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return problem("file-missing", f"cannot be read: {exc.strerror}.")
     if raw.startswith(codecs.BOM_UTF8):
-        doc.problems.append(Problem(rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM."))
-        raw = raw[len(codecs.BOM_UTF8):]
+        doc.problems.append(
+            Problem(rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM.")
+        )
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         doc.text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return problem("encoding-error", f"byte {exc.start} ({raw[exc.start:exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8.", line)
+        return problem(
+            "encoding-error",
+            f"byte {exc.start} ({raw[exc.start : exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8.",
+            line,
+        )
 
     duplicates: list[str] = []
 
@@ -197,7 +175,9 @@ def read_json(path: Path, rel: str) -> JsonDocument:
     try:
         doc.data = json.loads(doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
     except RecursionError:
-        return problem("json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep.")
+        return problem(
+            "json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep."
+        )
     except json.JSONDecodeError as exc:
         return problem("json-syntax", f"{exc.msg} (column {exc.colno}).", exc.lineno)
     except ValueError as exc:
@@ -210,8 +190,16 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
     if duplicates:
         for key, pos in duplicate_keys(doc.text):
-            doc.problems.append(Problem(rel, _line_at(doc.text, pos), None, key, "json-duplicate-key",
-                                        f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one."))
+            doc.problems.append(
+                Problem(
+                    rel,
+                    _line_at(doc.text, pos),
+                    None,
+                    key,
+                    "json-duplicate-key",
+                    f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one.",
+                )
+            )
     return doc
 
 
@@ -235,17 +223,43 @@ class CsvFile:
             if first:
                 first = False
                 if raw.startswith(codecs.BOM_UTF8):
-                    self.problems.append(Problem(self.rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM."))
+                    self.problems.append(
+                        Problem(
+                            self.rel,
+                            1,
+                            None,
+                            None,
+                            "bom",
+                            "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM.",
+                        )
+                    )
                     raw = raw[3:]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                self.problems.append(Problem(self.rel, number, None, None, "encoding-error",
-                                             f"byte {exc.start + 1} of the line ({raw[exc.start:exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8."))
+                self.problems.append(
+                    Problem(
+                        self.rel,
+                        number,
+                        None,
+                        None,
+                        "encoding-error",
+                        f"byte {exc.start + 1} of the line ({raw[exc.start : exc.start + 1]!r}) is not valid UTF-8; save the file as UTF-8.",
+                    )
+                )
                 line = raw.decode("utf-8", errors="replace")
             if line.endswith("\r\n"):
                 if not crlf:  # once per file: a file saved with CR LF has it on every line
-                    self.problems.append(Problem(self.rel, number, None, None, "crlf-line-ends", "ends with CR LF (later lines are not reported again); save the file with LF line ends."))
+                    self.problems.append(
+                        Problem(
+                            self.rel,
+                            number,
+                            None,
+                            None,
+                            "crlf-line-ends",
+                            "ends with CR LF (later lines are not reported again); save the file with LF line ends.",
+                        )
+                    )
                 crlf = True
                 line = line[:-2] + "\n"
             yield line
@@ -263,10 +277,31 @@ class CsvFile:
                     return
                 except csv.Error as exc:
                     code = "cell-too-large" if "field larger" in str(exc) else "csv-syntax"
-                    message = (f"a cell is larger than {MAX_CELL} bytes; the rest of the file was not read." if code == "cell-too-large"
-                               else f"the CSV cannot be parsed here ({exc}); the rest of the file was not read. Check the quotes.")
+                    message = (
+                        f"a cell is larger than {MAX_CELL} bytes; the rest of the file was not read."
+                        if code == "cell-too-large"
+                        else f"the CSV cannot be parsed here ({exc}); the rest of the file was not read. Check the quotes."
+                    )
                     self.problems.append(Problem(self.rel, start, None, None, code, message))
                     self.stopped = True
                     return
                 yield start, cells
                 start = reader.line_num + 1
+
+
+# ---------------------------------------------------------------- source texts
+
+
+def source_text(
+    root: Path, rel_text: object, allow_outside: bool, dirs: dict[str, str] | None = None
+) -> tuple[bytes | None, str | None]:
+    """(bytes, None) of a source text, or (None, why it cannot be read)."""
+    if not isinstance(rel_text, str):
+        return None, None
+    why = unsafe_reason(root, rel_text, allow_outside, dirs)
+    if why:
+        return None, why
+    path = root / rel_text
+    if not path.is_file():
+        return None, "does not exist"
+    return path.read_bytes(), None

@@ -33,13 +33,13 @@ import io
 import re
 import sys
 import tokenize
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .textfiles import ToolError, atomic_write, dump_report, read_text
+from war_report_events.failure import UserError
+from war_report_events.files import atomic_write, dump_report, read_text
 
-SCHEMA_VERSION = "0.2.0"  # the first version with the measures and fields this import needs
+IMPORT_SCHEMA_VERSION = "0.2.0"  # the first version with the measures and fields this import needs
 
 DATASET = "Massive Missile Attacks on Ukraine"
 DATASET_URL = "https://www.kaggle.com/datasets/piterfm/massive-missile-attacks-on-ukraine"
@@ -54,12 +54,28 @@ RIGHTS = (
 
 #: Columns each known version of the table has; any other column is refused, so nothing is dropped silently.
 REQUIRED = ("time_start", "time_end", "model", "target", "launched", "destroyed", "source")
-KNOWN = frozenset(REQUIRED + (
-    "launch_place", "target_main", "not_reach_goal", "still_attacking", "border_crossing",
-    "cross_border_belarus", "back_russia", "is_shahed", "num_hit_location", "num_fall_fragment_location",
-    "carrier", "turbojet", "turbojet_destroyed", "affected region", "destroyed_details",
-    "launched_details", "launch_place_details",
-))
+KNOWN = frozenset(
+    REQUIRED
+    + (
+        "launch_place",
+        "target_main",
+        "not_reach_goal",
+        "still_attacking",
+        "border_crossing",
+        "cross_border_belarus",
+        "back_russia",
+        "is_shahed",
+        "num_hit_location",
+        "num_fall_fragment_location",
+        "carrier",
+        "turbojet",
+        "turbojet_destroyed",
+        "affected region",
+        "destroyed_details",
+        "launched_details",
+        "launch_place_details",
+    )
+)
 
 #: Air Force accounts named in ``source`` (lower case) -> (actor id, name). The README of the peer
 #: samples identifies these three; any other account is refused rather than guessed.
@@ -71,17 +87,42 @@ ACCOUNTS = {
 
 #: Region names as the table writes them -> ISO 3166-2 (checked against pycountry in the tests).
 SUBDIVISIONS = {
-    "Vinnytsia oblast": "UA-05", "Volyn oblast": "UA-07", "Luhansk oblast": "UA-09",
-    "Dnipropetrovsk oblast": "UA-12", "Donetsk oblast": "UA-14", "Zhytomyr oblast": "UA-18",
-    "Zakarpattia oblast": "UA-21", "Zaporizhzhia oblast": "UA-23", "Ivano-Frankivsk oblast": "UA-26",
-    "Kyiv": "UA-30", "Kyiv oblast": "UA-32", "Kirovohrad oblast": "UA-35", "Sevastopol": "UA-40",
-    "Crimea": "UA-43", "Lviv oblast": "UA-46", "Mykolaiv oblast": "UA-48", "Odesa oblast": "UA-51",
-    "Poltava oblast": "UA-53", "Rivne oblast": "UA-56", "Sumy oblast": "UA-59", "Ternopil oblast": "UA-61",
-    "Kharkiv oblast": "UA-63", "Kherson oblast": "UA-65", "Khmelnytskyi oblast": "UA-68",
-    "Cherkasy oblast": "UA-71", "Chernihiv oblast": "UA-74", "Chernivtsi oblast": "UA-77",
-    "Kursk oblast": "RU-KRS", "Belgorod oblast": "RU-BEL", "Bryansk oblast": "RU-BRY",
-    "Voronezh oblast": "RU-VOR", "Rostov oblast": "RU-ROS", "Oryol oblast": "RU-ORL",
-    "Ryazan oblast": "RU-RYA", "Volgograd oblast": "RU-VGG", "Smolensk oblast": "RU-SMO",
+    "Vinnytsia oblast": "UA-05",
+    "Volyn oblast": "UA-07",
+    "Luhansk oblast": "UA-09",
+    "Dnipropetrovsk oblast": "UA-12",
+    "Donetsk oblast": "UA-14",
+    "Zhytomyr oblast": "UA-18",
+    "Zakarpattia oblast": "UA-21",
+    "Zaporizhzhia oblast": "UA-23",
+    "Ivano-Frankivsk oblast": "UA-26",
+    "Kyiv": "UA-30",
+    "Kyiv oblast": "UA-32",
+    "Kirovohrad oblast": "UA-35",
+    "Sevastopol": "UA-40",
+    "Crimea": "UA-43",
+    "Lviv oblast": "UA-46",
+    "Mykolaiv oblast": "UA-48",
+    "Odesa oblast": "UA-51",
+    "Poltava oblast": "UA-53",
+    "Rivne oblast": "UA-56",
+    "Sumy oblast": "UA-59",
+    "Ternopil oblast": "UA-61",
+    "Kharkiv oblast": "UA-63",
+    "Kherson oblast": "UA-65",
+    "Khmelnytskyi oblast": "UA-68",
+    "Cherkasy oblast": "UA-71",
+    "Chernihiv oblast": "UA-74",
+    "Chernivtsi oblast": "UA-77",
+    "Kursk oblast": "RU-KRS",
+    "Belgorod oblast": "RU-BEL",
+    "Bryansk oblast": "RU-BRY",
+    "Voronezh oblast": "RU-VOR",
+    "Rostov oblast": "RU-ROS",
+    "Oryol oblast": "RU-ORL",
+    "Ryazan oblast": "RU-RYA",
+    "Volgograd oblast": "RU-VGG",
+    "Smolensk oblast": "RU-SMO",
 }
 CITIES_WITH_STATUS = {"Kyiv", "Sevastopol"}  # settlements that are themselves first-level subdivisions
 #: Air Command sectors: ``target`` and ``destroyed_details`` use these words for a part of Ukraine.
@@ -92,18 +133,18 @@ OBLAST_WORD = re.compile(r"\b(oblast|krai|region)\b", re.I)
 
 #: Weapon kinds when no reference table is given (--weapons): our own reading of model names,
 #: the same kinds the dataset's reference table (missiles_and_uav.csv) gives in its `category`.
-DRONE = re.compile(r"UAV|Shahed|Geran|Gerbera|Orlan|ZALA|Supercam|Lancet|Mohajer|Merlin|Orion|Granat|Kub\b|"
-                   r"Forpost|Eleron|Molniya|Молнія|drone", re.I)
+DRONE = re.compile(
+    r"UAV|Shahed|Geran|Gerbera|Orlan|ZALA|Supercam|Lancet|Mohajer|Merlin|Orion|Granat|Kub\b|"
+    r"Forpost|Eleron|Molniya|Молнія|drone",
+    re.I,
+)
 MISSILE = re.compile(r"^(X|Kh|C|S|P)-\d|Kalibr|Iskander|KN-23|Zircon|Oniks|Onyx|Kinzhal|Tochka|Missile", re.I)
 GUIDED_BOMB = re.compile(r"\bKAB\b|guided bomb|UMPK", re.I)
 RECONNAISSANCE = re.compile(r"Orlan|ZALA|Supercam|Merlin|Forpost|Eleron|Granat|Reconnaissance", re.I)
 
 
-class InputError(ToolError):
-    """A problem with the input a person can fix; the message says what and how."""
-
-
 # ---------------------------------------------------------------- reading the table
+
 
 @dataclass(frozen=True)
 class Record:
@@ -121,18 +162,24 @@ def read_records(text: str, name: str) -> tuple[str, list[Record]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(f"{name}: the file is empty; give the air-attack table (missile_attacks_daily.csv).") from None
+        raise UserError(f"{name}: the file is empty; give the air-attack table (missile_attacks_daily.csv).") from None
     except csv.Error as exc:
-        raise InputError(f"{name}:1: the header cannot be parsed as CSV ({exc}).") from None
+        raise UserError(f"{name}:1: the header cannot be parsed as CSV ({exc}).") from None
     unknown = [c for c in header if c not in KNOWN]
     missing = [c for c in REQUIRED if c not in header]
     if missing or unknown or len(set(header)) != len(header):
-        raise InputError(
+        raise UserError(
             f"{name}:1: not a known version of the air-attack table"
             + (f"; missing column(s): {', '.join(missing)}" if missing else "")
-            + (f"; unknown column(s): {', '.join(unknown)} (the importer refuses them rather than drop them: "
-               "add their mapping to war_report_events/importing.py)" if unknown else "")
-            + ("; a column name repeats" if len(set(header)) != len(header) else "") + ".")
+            + (
+                f"; unknown column(s): {', '.join(unknown)} (the importer refuses them rather than drop them: "
+                "add their mapping to war_report_events/importing.py)"
+                if unknown
+                else ""
+            )
+            + ("; a column name repeats" if len(set(header)) != len(header) else "")
+            + "."
+        )
     header_text = lines[0].rstrip("\r\n")
     records, used = [], reader.line_num
     while True:
@@ -141,16 +188,16 @@ def read_records(text: str, name: str) -> tuple[str, list[Record]]:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError(f"{name}:{used + 1}: the CSV cannot be parsed here ({exc}); check the quotes.") from None
-        raw = "".join(lines[used:reader.line_num]).rstrip("\r\n")
+            raise UserError(f"{name}:{used + 1}: the CSV cannot be parsed here ({exc}); check the quotes.") from None
+        raw = "".join(lines[used : reader.line_num]).rstrip("\r\n")
         start, used = used + 1, reader.line_num
         if not cells:
             continue  # a blank line
         if len(cells) != len(header):
-            raise InputError(f"{name}:{start}: {len(cells)} cells, but the header has {len(header)} columns.")
+            raise UserError(f"{name}:{start}: {len(cells)} cells, but the header has {len(header)} columns.")
         records.append(Record(start, raw, dict(zip(header, cells))))
     if not records:
-        raise InputError(f"{name}: no rows after the header; nothing to import.")
+        raise UserError(f"{name}: no rows after the header; nothing to import.")
     return header_text, records
 
 
@@ -161,11 +208,15 @@ def python_literal(text: str, where: str) -> object:
     replaced by ``None`` first (tokens, so a 'NaN' inside a quoted key is left alone).
     """
     try:
-        tokens = [(t.type, "None" if t.type == tokenize.NAME and t.string == "NaN" else t.string)
-                  for t in tokenize.generate_tokens(io.StringIO(text.strip()).readline)]
+        tokens = [
+            (t.type, "None" if t.type == tokenize.NAME and t.string == "NaN" else t.string)
+            for t in tokenize.generate_tokens(io.StringIO(text.strip()).readline)
+        ]
         return ast.literal_eval(tokenize.untokenize(tokens).strip())
     except (ValueError, SyntaxError, tokenize.TokenError, MemoryError, RecursionError):
-        raise InputError(f"{where}: {text[:60]!r} is not a Python literal (dict or list) as the table writes them.") from None
+        raise UserError(
+            f"{where}: {text[:60]!r} is not a Python literal (dict or list) as the table writes them."
+        ) from None
 
 
 def count(text: str, where: str) -> int | None:
@@ -175,13 +226,14 @@ def count(text: str, where: str) -> int | None:
     try:
         number = float(text)
     except ValueError:
-        raise InputError(f"{where}: {text!r} is not a number.") from None
+        raise UserError(f"{where}: {text!r} is not a number.") from None
     if not number.is_integer() or number < 0:
-        raise InputError(f"{where}: {text!r} is not a whole, non-negative count.")
+        raise UserError(f"{where}: {text!r} is not a whole, non-negative count.")
     return int(number)
 
 
 # ---------------------------------------------------------------- small pure helpers
+
 
 def slug(text: str, limit: int = 40) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())
@@ -202,11 +254,11 @@ def parse_time(text: str, where: str) -> tuple[dt.date, str | None]:
     """(day, "HH:MM" or None) of a time cell: minute precision or a day only."""
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2})(?::\d{2})?)?", text.strip())
     if not m:
-        raise InputError(f"{where}: {text!r} is not a date (YYYY-MM-DD) or a time (YYYY-MM-DD HH:MM).")
+        raise UserError(f"{where}: {text!r} is not a date (YYYY-MM-DD) or a time (YYYY-MM-DD HH:MM).")
     try:
         return dt.date.fromisoformat(m.group(1)), m.group(2)
     except ValueError:
-        raise InputError(f"{where}: {text!r} is not a real date.") from None
+        raise UserError(f"{where}: {text!r} is not a real date.") from None
 
 
 def part_of_day(start: str, end: str) -> str | None:
@@ -222,7 +274,7 @@ def time_fields(start_text: str, end_text: str, where: str) -> dict:
     """date_start/date_end/date_precision/time_of_day/time_wording of a row's window."""
     (d0, t0), (d1, t1) = parse_time(start_text, where + " time_start"), parse_time(end_text, where + " time_end")
     if d1 < d0 or (d1 == d0 and t0 and t1 and t1 < t0):
-        raise InputError(f"{where}: time_end {end_text!r} is before time_start {start_text!r}; correct the row.")
+        raise UserError(f"{where}: time_end {end_text!r} is before time_start {start_text!r}; correct the row.")
     out = {"date_start": d0.isoformat(), "date_end": d1.isoformat(), "date_precision": "day" if d0 == d1 else "days"}
     if t0 and t1:
         # Overnight: an Air Force night report, evening start and next-morning end (our reading of
@@ -237,6 +289,7 @@ def time_fields(start_text: str, end_text: str, where: str) -> dict:
 
 # ---------------------------------------------------------------- weapons and places
 
+
 @dataclass(frozen=True)
 class Kind:
     subject: str  # drone, missile, guided_bomb
@@ -249,13 +302,20 @@ def read_weapons(path: Path) -> dict[str, Kind]:
     with io.StringIO(read_text(path)) as handle:
         for row in csv.DictReader(handle):
             category, kind = (row.get("category") or "").lower(), (row.get("type") or "").lower()
-            subject = ("drone" if category == "uav" else "guided_bomb" if "bomb" in category
-                       else "missile" if "missile" in category else None)
+            subject = (
+                "drone"
+                if category == "uav"
+                else "guided_bomb"
+                if "bomb" in category
+                else "missile"
+                if "missile" in category
+                else None
+            )
             if subject and row.get("model"):
                 recon = "reconnaissance" in kind and "armed" not in kind
                 kinds[row["model"].strip()] = Kind(subject, recon)
     if not kinds:
-        raise InputError(f"{path}: no rows with model and category; give the reference table missiles_and_uav.csv.")
+        raise UserError(f"{path}: no rows with model and category; give the reference table missiles_and_uav.csv.")
     return kinds
 
 
@@ -275,15 +335,19 @@ def row_kind(model: str, weapons: dict[str, Kind], where: str) -> tuple[str, str
     whole = weapons.get(model.strip())
     parts = [whole] if whole else [kind_of(p.strip(), weapons) for p in model.split(" and ")]
     if any(p is None for p in parts):
-        raise InputError(f"{where}: weapon model {model!r} is not known; pass the dataset's reference table "
-                           "with --weapons missiles_and_uav.csv, or add the model to the patterns in importing.py.")
+        raise UserError(
+            f"{where}: weapon model {model!r} is not known; pass the dataset's reference table "
+            "with --weapons missiles_and_uav.csv, or add the model to the patterns in importing.py."
+        )
     subjects = {p.subject for p in parts}  # type: ignore[union-attr]
     if len(subjects) > 1:
         return "drone_or_missile", "combined_strike"
     subject = subjects.pop()
     if subject == "drone" and all(p.reconnaissance for p in parts):  # type: ignore[union-attr]
         return subject, None  # a reconnaissance flight is not a strike; no subtype fits
-    return subject, {"drone": "drone_strike", "missile": "missile_strike", "guided_bomb": "guided_bomb_strike"}[subject]
+    return subject, {"drone": "drone_strike", "missile": "missile_strike", "guided_bomb": "guided_bomb_strike"}[
+        subject
+    ]
 
 
 def place_of(name: str) -> dict:
@@ -298,22 +362,42 @@ def place_of(name: str) -> dict:
         country = code[:2]
         kind = "settlement" if name in CITIES_WITH_STATUS else "subdivision"
         pid = f"{country.lower()}-{slug(name)}" if kind == "settlement" else code.lower()
-        return {"place_id": pid, "name": name, "place_type": kind, "country": country,
-                "subdivision": code, "parent_place_id": country.lower()}
+        return {
+            "place_id": pid,
+            "name": name,
+            "place_type": kind,
+            "country": country,
+            "subdivision": code,
+            "parent_place_id": country.lower(),
+        }
     if name.lower() in SECTORS:
-        return {"place_id": f"ua-area-{slug(name)}", "name": name, "place_type": "area", "country": "UA", "parent_place_id": "ua"}
+        return {
+            "place_id": f"ua-area-{slug(name)}",
+            "name": name,
+            "place_type": "area",
+            "country": "UA",
+            "parent_place_id": "ua",
+        }
     parts = [p.strip() for p in name.split(" and ")]
     if len(parts) == 1 and not OBLAST_WORD.search(name):
         # A bare name (`Kramatorsk`, `Kherson`): the table writes regions with "oblast", so a bare
         # name is a settlement; the subdivision it lies in is not named, so none is given.
-        return {"place_id": f"ua-{slug(name, 60)}", "name": name, "place_type": "settlement", "country": "UA", "parent_place_id": "ua"}
+        return {
+            "place_id": f"ua-{slug(name, 60)}",
+            "name": name,
+            "place_type": "settlement",
+            "country": "UA",
+            "parent_place_id": "ua",
+        }
     # Several places joined by "and", or an oblast we do not know (a typo such as 'Cehrnihiv oblast'):
     # an area in the table's words, with a country only when every part lies in that one country.
     countries = {part_country(p) for p in parts}
     place = {"place_id": f"area-{slug(name, 80)}", "name": name, "place_type": "area"}
     if len(countries) == 1 and None not in countries:
         country = countries.pop()
-        place.update(place_id=f"{country.lower()}-area-{slug(name, 80)}", country=country, parent_place_id=country.lower())
+        place.update(
+            place_id=f"{country.lower()}-area-{slug(name, 80)}", country=country, parent_place_id=country.lower()
+        )
     return place
 
 
@@ -333,12 +417,18 @@ def with_parents(places: dict[str, dict], place: dict, known: dict[str, dict]) -
     places.setdefault(place["place_id"], place)
     parent = place.get("parent_place_id")
     if parent and parent not in places:
-        default = {"place_id": parent, "name": COUNTRY_NAMES.get(parent.upper(), parent.upper()), "place_type": "country", "country": parent.upper()}
+        default = {
+            "place_id": parent,
+            "name": COUNTRY_NAMES.get(parent.upper(), parent.upper()),
+            "place_type": "country",
+            "country": parent.upper(),
+        }
         with_parents(places, known.get(parent, default), known)
     return place
 
 
 # ---------------------------------------------------------------- one report per post
+
 
 @dataclass
 class Figures:
@@ -348,8 +438,15 @@ class Figures:
     quote: str
     items: list[dict] = field(default_factory=list)
 
-    def add(self, measure: str, subject: str, value: int | None, wording: str,
-            detail: str | None = None, part_of: str | None = None) -> str:
+    def add(
+        self,
+        measure: str,
+        subject: str,
+        value: int | None,
+        wording: str,
+        detail: str | None = None,
+        part_of: str | None = None,
+    ) -> str:
         qid = f"{self.claim_id}.q{len(self.items) + 1}"
         if wording not in self.quote:
             raise AssertionError(f"wording {wording!r} not in quote")  # a bug of the importer, not of the input
@@ -373,14 +470,20 @@ def entry_wording(raw: str, key: str, number: bool) -> str:
     value = r"(?:NaN|nan|-?\d+(?:\.\d+)?)" if number else r"(?:'[^']*'|\"[^\"]*\")"
     m = re.search(r"(['\"])" + re.escape(key) + r"\1\s*:\s*" + value, raw)
     if not m:
-        raise InputError(f"cannot find the entry {key!r} in the row's text; is the cell a Python literal?")
+        raise UserError(f"cannot find the entry {key!r} in the row's text; is the cell a Python literal?")
     return m.group(0)
 
 
 def label(measure: str) -> str:
-    return {"launched": "launched", "destroyed": "destroyed", "not_reached": "did not reach the target",
-            "still_airborne": "still in the air", "left_airspace": "left the airspace", "hit": "locations hit",
-            "debris_fell": "locations with falling debris"}[measure]
+    return {
+        "launched": "launched",
+        "destroyed": "destroyed",
+        "not_reached": "did not reach the target",
+        "still_airborne": "still in the air",
+        "left_airspace": "left the airspace",
+        "hit": "locations hit",
+        "debris_fell": "locations with falling debris",
+    }[measure]
 
 
 def dict_cell(cells: dict[str, str], column: str, where: str) -> dict:
@@ -389,7 +492,7 @@ def dict_cell(cells: dict[str, str], column: str, where: str) -> dict:
         return {}
     value = python_literal(text, f"{where} {column}")
     if not isinstance(value, dict):
-        raise InputError(f"{where} {column}: {text[:60]!r} is not a dictionary.")
+        raise UserError(f"{where} {column}: {text[:60]!r} is not a dictionary.")
     return value
 
 
@@ -399,7 +502,7 @@ def list_cell(cells: dict[str, str], column: str, where: str) -> list:
         return []
     value = python_literal(text, f"{where} {column}")
     if not isinstance(value, (list, tuple)):
-        raise InputError(f"{where} {column}: {text[:60]!r} is not a list.")
+        raise UserError(f"{where} {column}: {text[:60]!r} is not a list.")
     return [str(v) for v in value]
 
 
@@ -418,8 +521,9 @@ def main_claim(rec: Record, figures: Figures, subject: str, where: str, weapons:
         text = c.get(column, "").strip()
         return (bool(text), count(text, f"{where} {column}") if text else None)
 
-    def simple(column: str, measure: str, subj: str, detail: str | None, part_of: str | None = None,
-               what: str | None = None) -> str | None:
+    def simple(
+        column: str, measure: str, subj: str, detail: str | None, part_of: str | None = None, what: str | None = None
+    ) -> str | None:
         given, value = number(column)
         if not given:
             return None
@@ -478,29 +582,51 @@ def statement_of(rec: Record, said: list[str]) -> str:
     if places:
         context.append("launch places by model: " + "; ".join(f"{k}: {v}" for k, v in places.items()))
     figures = ", ".join(said) if said else "no figures"
-    return (f"The dataset records the Air Force reporting, for {c['model'].strip()} from {c['time_start'].strip()} "
-            f"to {c['time_end'].strip()} ({', '.join(context)}): {figures}.")
+    return (
+        f"The dataset records the Air Force reporting, for {c['model'].strip()} from {c['time_start'].strip()} "
+        f"to {c['time_end'].strip()} ({', '.join(context)}): {figures}."
+    )
 
 
-def build_report(post: Post, header: str, published: str, weapons: dict[str, Kind], name: str,
-                 known: dict[str, dict[str, dict]] | None = None) -> tuple[dict, str]:
+def build_report(
+    post: Post,
+    header: str,
+    published: str,
+    weapons: dict[str, Kind],
+    name: str,
+    known: dict[str, dict[str, dict]] | None = None,
+) -> tuple[dict, str]:
     """(report, shipped text) of one post; ``known`` holds the target package's places and actors by id."""
     known = known or {}
     known_places = known.get("places", {})
     account = account_of(post.source)
     if account not in ACCOUNTS:
-        raise InputError(f"{name}:{post.records[0].line}: source {post.source!r} names the account {account!r}, "
-                           f"which is not one of {', '.join(sorted(ACCOUNTS))}; add it to ACCOUNTS in importing.py "
-                           "with the actor it belongs to.")
+        raise UserError(
+            f"{name}:{post.records[0].line}: source {post.source!r} names the account {account!r}, "
+            f"which is not one of {', '.join(sorted(ACCOUNTS))}; add it to ACCOUNTS in importing.py "
+            "with the actor it belongs to."
+        )
     claimant, claimant_name = ACCOUNTS[account]
     source_id = f"{published}-air-attacks-{slug(account)}-{short_hash(post.source)}"
     text = header + "\n" + "\n".join(r.raw for r in post.records) + "\n"
-    actors = {"ukraine": {"actor_id": "ukraine", "name": "Ukraine", "actor_type": "state", "country": "UA"},
-              "ua-air-force": {"actor_id": "ua-air-force", "name": "Ukraine's air force", "actor_type": "armed_forces",
-                               "country": "UA", "parent_actor_id": "ukraine"}}
+    actors = {
+        "ukraine": {"actor_id": "ukraine", "name": "Ukraine", "actor_type": "state", "country": "UA"},
+        "ua-air-force": {
+            "actor_id": "ua-air-force",
+            "name": "Ukraine's air force",
+            "actor_type": "armed_forces",
+            "country": "UA",
+            "parent_actor_id": "ukraine",
+        },
+    }
     if claimant not in actors:
-        actors[claimant] = {"actor_id": claimant, "name": claimant_name, "actor_type": "armed_forces",
-                            "country": "UA", "parent_actor_id": "ua-air-force"}
+        actors[claimant] = {
+            "actor_id": claimant,
+            "name": claimant_name,
+            "actor_type": "armed_forces",
+            "country": "UA",
+            "parent_actor_id": "ua-air-force",
+        }
     actors = {k: known.get("actors", {}).get(k, v) for k, v in actors.items()}
     places: dict[str, dict] = {}
     events: list[dict] = []
@@ -511,23 +637,41 @@ def build_report(post: Post, header: str, published: str, weapons: dict[str, Kin
         nonlocal claims_made
         claims_made += 1
         cid = f"{source_id}.c{claims_made:02d}"
-        return ({"claim_id": cid, "claimant_actor_id": claimant, "attribution": "according_to", "modality": "asserted",
-                 "claim_date": claim_date, "claim_date_precision": "on_or_after", "statement": statement,
-                 "quote": rec.raw, "quote_start": start, "quote_end": start + len(rec.raw)}, Figures(cid, rec.raw))
+        return (
+            {
+                "claim_id": cid,
+                "claimant_actor_id": claimant,
+                "attribution": "according_to",
+                "modality": "asserted",
+                "claim_date": claim_date,
+                "claim_date_precision": "on_or_after",
+                "statement": statement,
+                "quote": rec.raw,
+                "quote_start": start,
+                "quote_end": start + len(rec.raw),
+            },
+            Figures(cid, rec.raw),
+        )
 
     for rec in post.records:
         where = f"{name}:{rec.line}"
         c = rec.cells
         model, target = c["model"].strip(), c["target"].strip()
         if not model or not target:
-            raise InputError(f"{where}: the row has no {'model' if not model else 'target'}; the importer needs both.")
+            raise UserError(f"{where}: the row has no {'model' if not model else 'target'}; the importer needs both.")
         times = time_fields(c["time_start"], c["time_end"], where)
         subject, subtype = row_kind(model, weapons, where)
         place = with_parents(places, place_of(target), known_places)
-        event_id = (f"{times['date_start']}-air-attack-{slug(model, 24)}-{slug(target, 24)}-"
-                    f"{short_hash(post.source, c['time_start'], c['time_end'], model, target, c.get('launch_place', ''))}")
+        event_id = (
+            f"{times['date_start']}-air-attack-{slug(model, 24)}-{slug(target, 24)}-"
+            f"{short_hash(post.source, c['time_start'], c['time_end'], model, target, c.get('launch_place', ''))}"
+        )
         base = {"event_type": "aerial_attack", **({"event_subtype": subtype} if subtype else {})}
-        when = {k: times[k] for k in ("date_start", "date_end", "date_precision", "time_of_day", "time_wording") if k in times}
+        when = {
+            k: times[k]
+            for k in ("date_start", "date_end", "date_precision", "time_of_day", "time_wording")
+            if k in times
+        }
         window = f"from {c['time_start'].strip()} to {c['time_end'].strip()}"
         # The claim is made when the post reports: at the end of the window or after it.
         claim_date = times["date_end"]
@@ -536,38 +680,75 @@ def build_report(post: Post, header: str, published: str, weapons: dict[str, Kin
         main["statement"] = statement_of(rec, said)
         if figures.items:
             main["quantities"] = figures.items
-        events.append({"event_id": event_id, **base,
-                       "summary": f"Aerial attack with {model} aimed at {target} {window}, as the {DATASET} dataset records it from an Air Force post.",
-                       **when, "place_id": place["place_id"], "place_precision": place["place_type"], "claims": [main]})
+        events.append(
+            {
+                "event_id": event_id,
+                **base,
+                "summary": f"Aerial attack with {model} aimed at {target} {window}, as the {DATASET} dataset records it from an Air Force post.",
+                **when,
+                "place_id": place["place_id"],
+                "place_precision": place["place_type"],
+                "claims": [main],
+            }
+        )
         # Sub-events: each region the row names, with its destroyed figure and/or as an affected region.
         regions: dict[str, list[dict]] = {}
         for key, value in dict_cell(c, "destroyed_details", where).items():
             key = str(key)
             n = None if value is None else count(str(value), f"{where} destroyed_details[{key!r}]")
-            sub, figs = claim(f"The dataset records the Air Force reporting, for {model} {window}, "
-                              f"{'an unstated number' if n is None else n} destroyed in {key}.", rec, offset, claim_date)
+            sub, figs = claim(
+                f"The dataset records the Air Force reporting, for {model} {window}, "
+                f"{'an unstated number' if n is None else n} destroyed in {key}.",
+                rec,
+                offset,
+                claim_date,
+            )
             figs.add("destroyed", subject, n, entry_wording(rec.raw, key, True), model)
             sub["quantities"] = figs.items
             regions.setdefault(key, []).append(sub)
         for region in list_cell(c, "affected region", where):
-            sub, _ = claim(f"The dataset lists {region} among the regions affected by the attack with {model} {window}.",
-                           rec, offset, claim_date)
+            sub, _ = claim(
+                f"The dataset lists {region} among the regions affected by the attack with {model} {window}.",
+                rec,
+                offset,
+                claim_date,
+            )
             regions.setdefault(region, []).append(sub)
         for region, claims in regions.items():
             rplace = with_parents(places, place_of(region), known_places)
-            events.append({"event_id": f"{event_id}-{slug(region, 30)}", **base,
-                           "summary": f"Part of the attack with {model} {window}: what the dataset records for {region}.",
-                           **when, "place_id": rplace["place_id"], "place_precision": rplace["place_type"], "claims": claims})
+            events.append(
+                {
+                    "event_id": f"{event_id}-{slug(region, 30)}",
+                    **base,
+                    "summary": f"Part of the attack with {model} {window}: what the dataset records for {region}.",
+                    **when,
+                    "place_id": rplace["place_id"],
+                    "place_precision": rplace["place_type"],
+                    "claims": claims,
+                }
+            )
         offset += len(rec.raw) + 1
-    source = {"source_id": source_id, "publisher": PUBLISHER,
-              "title": f"{DATASET}: rows citing {post.source}", "published": published, "language": "en"}
+    source = {
+        "source_id": source_id,
+        "publisher": PUBLISHER,
+        "title": f"{DATASET}: rows citing {post.source}",
+        "published": published,
+        "language": "en",
+    }
     if re.match(r"^https?://\S+$", post.source.strip()):
         source["url"] = post.source.strip()  # the table gives the post's address itself; never built from a path
-    source.update(text_path=f"data/sources/{source_id}.txt", text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                  rights=RIGHTS)
-    report = {"schema_version": SCHEMA_VERSION, "source": source,
-              "actors": [actors[k] for k in sorted(actors)], "places": [places[k] for k in sorted(places)],
-              "events": events}
+    source.update(
+        text_path=f"data/sources/{source_id}.txt",
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        rights=RIGHTS,
+    )
+    report = {
+        "schema_version": IMPORT_SCHEMA_VERSION,
+        "source": source,
+        "actors": [actors[k] for k in sorted(actors)],
+        "places": [places[k] for k in sorted(places)],
+        "events": events,
+    }
     return report, text
 
 
@@ -577,7 +758,7 @@ def posts_of(records: list[Record], name: str) -> list[Post]:
     for rec in records:
         source = rec.cells["source"].strip()
         if not source:
-            raise InputError(f"{name}:{rec.line}: the row has no source; every report needs the post it comes from.")
+            raise UserError(f"{name}:{rec.line}: the row has no source; every report needs the post it comes from.")
         posts.setdefault(source, Post(source, [])).records.append(rec)
     return list(posts.values())
 
@@ -591,7 +772,7 @@ def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
         try:
             report = json.loads(read_text(path))
         except ValueError:
-            raise InputError(f"{path}: not valid JSON; validate the package in OUT_DIR first.") from None
+            raise UserError(f"{path}: not valid JSON; validate the package in OUT_DIR first.") from None
         for table, key in (("places", "place_id"), ("actors", "actor_id")):
             for obj in report.get(table, []) if isinstance(report, dict) else []:
                 if isinstance(obj, dict) and isinstance(obj.get(key), str):
@@ -599,22 +780,29 @@ def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
     return found
 
 
-def import_air_attacks(text: str, name: str, published: str, weapons: dict[str, Kind] | None = None,
-                       known: dict[str, dict[str, dict]] | None = None) -> dict[str, str]:
+def import_air_attacks(
+    text: str,
+    name: str,
+    published: str,
+    weapons: dict[str, Kind] | None = None,
+    known: dict[str, dict[str, dict]] | None = None,
+) -> dict[str, str]:
     """Package-relative path -> content of every report and source text. Pure: reads and writes nothing.
 
     ``known``: places and actors of the package the import joins; their definitions are reused."""
     header, records = read_records(text, name)
     latest = max(parse_time(r.cells["time_end"], f"{name}:{r.line} time_end")[0] for r in records)
     if dt.date.fromisoformat(published) < latest:
-        raise InputError(f"--published {published} is before the newest row ({latest}); give the date of the "
-                           "dataset snapshot the file was taken from.")
+        raise UserError(
+            f"--published {published} is before the newest row ({latest}); give the date of the "
+            "dataset snapshot the file was taken from."
+        )
     files: dict[str, str] = {}
     for post in posts_of(records, name):
         report, shipped = build_report(post, header, published, weapons or {}, name, known)
         sid = report["source"]["source_id"]
         if f"data/reports/{sid}.json" in files:
-            raise InputError(f"{name}: two posts map to the source id {sid}; this should not happen, report it.")
+            raise UserError(f"{name}: two posts map to the source id {sid}; this should not happen, report it.")
         files[f"data/reports/{sid}.json"] = dump_report(report)
         files[f"data/sources/{sid}.txt"] = shipped
     return files
@@ -624,8 +812,10 @@ def write_new(out: Path, files: dict[str, str]) -> None:
     """Write every file, refusing to overwrite any: all checked before the first is written."""
     existing = [rel for rel in files if (out / rel).exists()]
     if existing:
-        raise InputError(f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
-                           "the importer never overwrites: choose an empty OUT_DIR or remove them.")
+        raise UserError(
+            f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
+            "the importer never overwrites: choose an empty OUT_DIR or remove them."
+        )
     written: list[Path] = []
     try:
         for rel in sorted(files):
@@ -648,17 +838,32 @@ def summary(files: dict[str, str]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m war_report_events import",
-                                     description="Import a peer dataset as war reports (schema 0.2.0).")
+    parser = argparse.ArgumentParser(
+        prog="python -m war_report_events import", description="Import a peer dataset as war reports (schema 0.2.0)."
+    )
     formats = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
-    air = formats.add_parser("air-attacks", help="the air-attack table 'Massive Missile Attacks on Ukraine' (missile_attacks_daily.csv)",
-                             description="One war report per Air Force post cited in the table; each ships the table's rows "
-                                         "for that post as its source text.")
+    air = formats.add_parser(
+        "air-attacks",
+        help="the air-attack table 'Massive Missile Attacks on Ukraine' (missile_attacks_daily.csv)",
+        description="One war report per Air Force post cited in the table; each ships the table's rows "
+        "for that post as its source text.",
+    )
     air.add_argument("file", type=Path, metavar="FILE", help="the table (CSV)")
-    air.add_argument("out", type=Path, metavar="OUT_DIR", help="package root to write data/reports/ and data/sources/ into")
-    air.add_argument("--published", required=True, metavar="YYYY-MM-DD",
-                     help="date of the dataset snapshot FILE was taken from (the source's publication date; the file does not say)")
-    air.add_argument("--weapons", type=Path, metavar="CSV", help="the dataset's weapon reference table (missiles_and_uav.csv) for weapon kinds")
+    air.add_argument(
+        "out", type=Path, metavar="OUT_DIR", help="package root to write data/reports/ and data/sources/ into"
+    )
+    air.add_argument(
+        "--published",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="date of the dataset snapshot FILE was taken from (the source's publication date; the file does not say)",
+    )
+    air.add_argument(
+        "--weapons",
+        type=Path,
+        metavar="CSV",
+        help="the dataset's weapon reference table (missiles_and_uav.csv) for weapon kinds",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -672,21 +877,18 @@ def main(argv: list[str]) -> int:
             print(f"import: --published {args.published!r} is not a date; write YYYY-MM-DD.", file=sys.stderr)
             return 2
         weapons = read_weapons(args.weapons) if args.weapons else {}
-        files = import_air_attacks(read_text(args.file), str(args.file), args.published, weapons, known_definitions(args.out))
+        files = import_air_attacks(
+            read_text(args.file), str(args.file), args.published, weapons, known_definitions(args.out)
+        )
         write_new(args.out, files)
-    except ToolError as exc:
+    except UserError as exc:
         print(f"import: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"import: cannot write {exc.filename or args.out}: {exc.strerror}; check the path and permissions.", file=sys.stderr)
+        print(
+            f"import: cannot write {exc.filename or args.out}: {exc.strerror}; check the path and permissions.",
+            file=sys.stderr,
+        )
         return 1
     print(f"imported {args.file} into {args.out}: {summary(files)}")
     return 0
-
-
-def iter_quantities(report: dict) -> Iterator[tuple[dict, dict, dict]]:
-    """(event, claim, quantity) of a report, in reading order (for tests and tools)."""
-    for event in report["events"]:
-        for claim in event["claims"]:
-            for q in claim.get("quantities", []):
-                yield event, claim, q

@@ -22,29 +22,32 @@ import langcodes
 from slugify import slugify
 
 from war_report_events import SCHEMA_VERSION
-from war_report_events.textfiles import ToolError, atomic_write, dump_report
+from war_report_events.failure import UserError
+from war_report_events.files import atomic_write, dump_report
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")  # the schema's id pattern
 ID_MAX_LENGTH = 120
 SLUG_WORDS = 5
-RIGHTS_TODO = "TODO: state on what terms this text is shipped (who holds the copyright, if the text says, and why it is shipped)"
+RIGHTS_TODO = (
+    "TODO: state on what terms this text is shipped (who holds the copyright, if the text says, and why it is shipped)"
+)
 
 
 def parse_published(value: str) -> str:
-    """The date as YYYY-MM-DD, or ToolError when it is not a real calendar date in that form."""
+    """The date as YYYY-MM-DD, or UserError when it is not a real calendar date in that form."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ToolError(f"--published {value!r}: write the date as YYYY-MM-DD, e.g. 2024-10-30")
+        raise UserError(f"--published {value!r}: write the date as YYYY-MM-DD, e.g. 2024-10-30", exit_code=2)
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        raise ToolError(f"--published {value!r}: no such day in the calendar") from None
+        raise UserError(f"--published {value!r}: no such day in the calendar", exit_code=2) from None
     return value
 
 
 def parse_language(value: str) -> str:
-    """The BCP 47 tag in its standard form (``en-us`` -> ``en-US``), or ToolError."""
+    """The BCP 47 tag in its standard form (``en-us`` -> ``en-US``), or UserError."""
     if not langcodes.tag_is_valid(value):
-        raise ToolError(f"--language {value!r}: not a valid BCP 47 language tag; use e.g. en, de, uk, ru")
+        raise UserError(f"--language {value!r}: not a valid BCP 47 language tag; use e.g. en, de, uk, ru", exit_code=2)
     return langcodes.standardize_tag(value)
 
 
@@ -62,7 +65,7 @@ def default_source_id(text: str, published: str) -> str:
 
 def check_source_id(source_id: str) -> str:
     if not ID_PATTERN.fullmatch(source_id) or len(source_id) > ID_MAX_LENGTH:
-        raise ToolError(
+        raise UserError(
             f"source id {source_id!r} is not allowed: use lowercase letters and digits joined by "
             f"single hyphens, dots or underscores, at most {ID_MAX_LENGTH} characters "
             "(e.g. 2024-10-30-drone-strikes-north-korea)"
@@ -100,28 +103,32 @@ def next_steps(source_id: str, published: str, language: str) -> str:
   6. Check everything:           make build && python validate.py"""
 
 
-def create(text_file: Path, published: str, language: str, source_id: str | None, root: Path) -> tuple[Path, Path, str]:
+def create(
+    text_file: Path, published: str, language: str, source_id: str | None, root: Path
+) -> tuple[Path, Path, str]:
     """Copy the text and write the skeleton; returns (text path, report path, source id)."""
     try:
         data = text_file.read_bytes()
     except OSError as exc:
-        raise ToolError(f"{text_file}: cannot read it ({exc.strerror})") from None
+        raise UserError(f"{text_file}: cannot read it ({exc.strerror})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ToolError(f"{text_file}: not UTF-8 (byte {exc.start} cannot be decoded); save it as UTF-8 first") from None
+        raise UserError(
+            f"{text_file}: not UTF-8 (byte {exc.start} cannot be decoded); save it as UTF-8 first"
+        ) from None
     if not text.strip():
-        raise ToolError(f"{text_file}: the file is empty")
+        raise UserError(f"{text_file}: the file is empty")
     if source_id is None:
         source_id = default_source_id(text, published)
         if not source_id:
-            raise ToolError(f"{text_file}: its first line gives no words for an id; choose one with --source-id")
+            raise UserError(f"{text_file}: its first line gives no words for an id; choose one with --source-id")
     check_source_id(source_id)
     text_out = root / "data" / "sources" / f"{source_id}.txt"
     report_out = root / "data" / "reports" / f"{source_id}.json"
     for existing in (text_out, report_out):
         if existing.exists():
-            raise ToolError(
+            raise UserError(
                 f"{existing} already exists; nothing was written. Choose another id with --source-id, "
                 "or edit the existing report instead of starting a new one"
             )
@@ -144,24 +151,28 @@ def main(argv: list[str]) -> int:
     parser.add_argument("text_file", type=Path, help="the source text as published, UTF-8")
     parser.add_argument("--published", required=True, help="publication date as the text states it, YYYY-MM-DD")
     parser.add_argument("--language", required=True, help="BCP 47 tag of the text's language (en, de, uk, ...)")
-    parser.add_argument("--source-id", help="id of the source (default: the date and the first words of the first line)")
+    parser.add_argument(
+        "--source-id", help="id of the source (default: the date and the first words of the first line)"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="package root (default: the current directory)")
     args = parser.parse_args(argv)
     try:
         published = parse_published(args.published)
         language = parse_language(args.language)
-    except ToolError as exc:
+    except UserError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return exc.exit_code
     try:
         text_out, report_out, source_id = create(args.text_file, published, language, args.source_id, args.root)
-    except ToolError as exc:
+    except UserError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"copied  {args.text_file} -> {text_out} (unchanged)")
     print(f"wrote   {report_out}")
     if args.source_id is None:
-        print(f"id      {source_id} (from the first line; for a better one, delete both files and run again with --source-id)")
+        print(
+            f"id      {source_id} (from the first line; for a better one, delete both files and run again with --source-id)"
+        )
     if language != args.language:
         print(f"note    language {args.language!r} written in its standard form {language!r}")
     print(next_steps(source_id, published, language))

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import SCHEMA_VERSION
+from .. import SCHEMA_VERSION
 
 #: Where the bundled schemas live: the validator's own copy, never the checked package's.
-BUNDLED_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMA_FILE = "war-report.schema.json"
 
 
@@ -57,7 +57,7 @@ class Table:
 
 def _schemas(root: Path) -> Path:
     """The schema folder: the repository's, or the copy packaged as war_report_events/_schema when pip-installed."""
-    return root / "schema" if (root / "schema").is_dir() else Path(__file__).resolve().parent / "_schema"
+    return root / "schema" if (root / "schema").is_dir() else Path(__file__).resolve().parent.parent / "_schema"
 
 
 def schema_dir(version: str = SCHEMA_VERSION, root: Path = BUNDLED_ROOT) -> Path:
@@ -116,11 +116,7 @@ def table_from_definition(def_name: str, definition: dict) -> Table:
     parents = definition.get("x-parentColumns", {})
     fields = [_field(pk, props[pk], True)]
     fields += [_field(n, p, True) for n, p in parents.items()]
-    fields += [
-        _field(n, p, n in required)
-        for n, p in props.items()
-        if n != pk and p.get("type") != "array"
-    ]
+    fields += [_field(n, p, n in required) for n, p in props.items() if n != pk and p.get("type") != "array"]
     return Table(definition["x-table"], def_name, pk, tuple(fields), tuple(parents))
 
 

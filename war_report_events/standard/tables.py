@@ -8,16 +8,12 @@ of first appearance; actors and places sorted by id.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
-import os
-import sys
-import tempfile
-from pathlib import Path
 
-from . import SCHEMA_VERSION, schema
+from .. import SCHEMA_VERSION
+from . import schema
 from .schema import Table
 
 Row = dict[str, object]
@@ -35,6 +31,7 @@ QUOTE_TERMS = (
 
 
 # ---------------------------------------------------------------- reports -> rows
+
 
 def _scalars(obj: dict, table: Table, parents: Row) -> Row:
     row = {name: obj.get(name) for name in table.names}
@@ -77,6 +74,7 @@ def build_tables(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[str
 
 # ---------------------------------------------------------------- rows -> reports
 
+
 def _obj(row: Row, table: Table) -> dict:
     return {k: row[k] for k in table.names if k not in table.parent_columns and row.get(k) not in (None, "")}
 
@@ -118,8 +116,14 @@ def unflatten(tables: dict[str, list[Row]], version: str = SCHEMA_VERSION) -> li
         actor_ids |= {e.get(k) for e in evs for k in ("actor_id", "target_actor_id")}
         place_ids = {e.get("place_id") for e in evs}
         report: dict = {"schema_version": version, "source": _obj(source, t["sources"])}
-        report["actors"] = [_obj(actors[i], t["actors"]) for i in _closure(actor_ids, {k: v.get("parent_actor_id") for k, v in actors.items()})]
-        place_list = [_obj(places[i], t["places"]) for i in _closure(place_ids, {k: v.get("parent_place_id") for k, v in places.items()})]
+        report["actors"] = [
+            _obj(actors[i], t["actors"])
+            for i in _closure(actor_ids, {k: v.get("parent_actor_id") for k, v in actors.items()})
+        ]
+        place_list = [
+            _obj(places[i], t["places"])
+            for i in _closure(place_ids, {k: v.get("parent_place_id") for k, v in places.items()})
+        ]
         if place_list:
             report["places"] = place_list
         report["events"] = evs
@@ -137,6 +141,7 @@ def canonical(report: dict) -> dict:
 
 
 # ---------------------------------------------------------------- CSV and descriptor
+
 
 def csv_text(table: Table, rows: list[Row]) -> str:
     buffer = io.StringIO()
@@ -162,16 +167,27 @@ def _table_schema(table: Table, codelists: dict, version: str) -> dict:
             constraints["enum"] = list(f.enum)
         if f.pattern and f.type == "string":
             constraints["pattern"] = f.pattern
-        for key, value in (("minimum", f.minimum), ("maximum", f.maximum), ("minLength", f.min_length), ("maxLength", f.max_length)):
+        for key, value in (
+            ("minimum", f.minimum),
+            ("maximum", f.maximum),
+            ("minLength", f.min_length),
+            ("maxLength", f.max_length),
+        ):
             if value is not None:
                 constraints[key] = value
         if constraints:
             spec["constraints"] = constraints
         fields.append(spec)
     foreign_keys = [
-        {"fields": [f.name], "reference": {"resource": "" if f.references == table.name else f.references,
-                                           "fields": [schema.table(f.references, version).primary_key]}}
-        for f in table.fields if f.references
+        {
+            "fields": [f.name],
+            "reference": {
+                "resource": "" if f.references == table.name else f.references,
+                "fields": [schema.table(f.references, version).primary_key],
+            },
+        }
+        for f in table.fields
+        if f.references
     ]
     out = {"fields": fields, "missingValues": [""], "primaryKey": [table.primary_key]}
     if foreign_keys:
@@ -197,12 +213,24 @@ def descriptor(version: str = SCHEMA_VERSION) -> dict:
             "encoding": "utf-8",
             "title": definition["title"],
             "description": definition["description"],
-            "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True},
+            "dialect": {
+                "delimiter": ",",
+                "header": True,
+                "lineTerminator": "\n",
+                "quoteChar": '"',
+                "doubleQuote": True,
+            },
             "schema": _table_schema(tb, codelists, version),
         }
         if tb.name in ("claims", "quantities"):
             resource["description"] += " " + QUOTE_TERMS
-            resource["licenses"] = [DATA_LICENSE, {"name": "quotation", "title": "Quoted excerpts: copyright of their publishers, quoted for verification"}]
+            resource["licenses"] = [
+                DATA_LICENSE,
+                {
+                    "name": "quotation",
+                    "title": "Quoted excerpts: copyright of their publishers, quoted for verification",
+                },
+            ]
         resources.append(resource)
     return {
         "profile": "tabular-data-package",
@@ -230,77 +258,3 @@ def expected_files(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[s
     files = {f"data/{tb.name}.csv": csv_text(tb, built[tb.name]) for tb in schema.tables(version)}
     files["datapackage.json"] = descriptor_text(version)
     return files
-
-
-def write_atomically(root: Path, files: dict[str, str]) -> None:
-    """Write all files or none: each goes to a temporary file first, then all are renamed."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for rel, text in files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            staged.append((tmp, target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
-# ---------------------------------------------------------------- command
-
-def _fill_missing_offsets(root: Path) -> str | None:
-    """Fill quote offsets left out while coding (as `fill-offsets` does); a message when one cannot be."""
-    from .locating import count_missing, fill_file
-    from .textfiles import ToolError, read_json
-
-    for path in sorted((root / "data" / "reports").glob("*.json")):
-        try:
-            report = read_json(path)
-            if isinstance(report, dict) and count_missing(report):
-                print(f"{path}: filled the offsets of {fill_file(path, root)} quote(s)")
-        except ToolError as exc:
-            if "not valid JSON" in str(exc):
-                continue  # the validator reports it, located, below
-            return f"{exc}\nNothing was built."
-    return None
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m war_report_events build", description=__doc__.splitlines()[0])
-    parser.add_argument("root", nargs="?", default=".", help="package root (default: .)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
-    args = parser.parse_args(argv)
-    from .validation import load_reports  # the validator decides whether reports may be built
-
-    root = Path(args.root)
-    if not args.check:
-        stopped = _fill_missing_offsets(root)
-        if stopped:
-            print(stopped, file=sys.stderr)
-            return 1
-    reports, problems = load_reports(root)
-    if problems:
-        from .reporting import render_text
-
-        print(render_text(problems, truncated=False), end="")
-        print("Nothing was written: fix the reports above, then run the build again.", file=sys.stderr)
-        return 1
-    versions = sorted({r.get("schema_version") for _, r in reports})
-    if len(versions) > 1:
-        print(f"The reports follow different schema versions ({', '.join(map(str, versions))}); "
-              "a package has one. Set schema_version to the same version in every report.", file=sys.stderr)
-        return 1
-    files = expected_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION)
-    changed = [rel for rel, text in files.items() if not (root / rel).is_file() or (root / rel).read_bytes() != text.encode("utf-8")]
-    if args.check:
-        for rel in changed:
-            print(f"{rel}: out of date; run `make build`.")
-        return 1 if changed else 0
-    write_atomically(root, {rel: files[rel] for rel in changed})
-    print(f"built {len(reports)} report(s): " + (", ".join(changed) + " written" if changed else "nothing changed"))
-    return 0

@@ -34,12 +34,18 @@ class _BadArguments(Exception):
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="validate.py", description="Validate a War Report Events package, descriptor or report.",
-                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog="validate.py",
+        description="Validate a War Report Events package, descriptor or report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="*", metavar="PATH", default=["."], help="what to check (default: .)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
     p.add_argument("--max-errors", type=int, default=1000, metavar="N", help="stop after N errors (default: 1000)")
-    p.add_argument("--allow-outside-root", action="store_true", help="allow paths and symlinks that leave the package root")
+    p.add_argument(
+        "--allow-outside-root", action="store_true", help="allow paths and symlinks that leave the package root"
+    )
     return p
 
 
@@ -58,7 +64,7 @@ def _format_of(argv: list[str]) -> str:
 
 def run(argv: list[str]) -> tuple[int, str]:
     """(exit code, what to print): pure apart from reading the files checked."""
-    from .validation import Outcome, validate_package, validate_report
+    from .package import Outcome, validate_package, validate_report
 
     try:
         args = _parser().parse_args(argv)
@@ -66,7 +72,9 @@ def run(argv: list[str]) -> tuple[int, str]:
             raise _BadArguments("--max-errors must be at least 1")
     except _BadArguments as exc:
         fmt = _format_of(argv)
-        return 2, RENDERERS[fmt]([_start_problem("bad-arguments", "", f"{exc}; see `python validate.py --help`.")], False)
+        return 2, RENDERERS[fmt](
+            [_start_problem("bad-arguments", "", f"{exc}; see `python validate.py --help`.")], False
+        )
     problems: list[Problem] = []
     truncated = False
     for target in args.paths:
@@ -77,7 +85,16 @@ def run(argv: list[str]) -> tuple[int, str]:
             if path.is_dir():
                 list(path.iterdir())
                 if not (path / "datapackage.json").is_file():
-                    return 2, RENDERERS[args.format]([_start_problem("no-datapackage", target, "holds no datapackage.json; give the package root, a datapackage.json or a report .json file.")], False)
+                    return 2, RENDERERS[args.format](
+                        [
+                            _start_problem(
+                                "no-datapackage",
+                                target,
+                                "holds no datapackage.json; give the package root, a datapackage.json or a report .json file.",
+                            )
+                        ],
+                        False,
+                    )
                 root = path
                 outcome: Outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems))
             elif path.name == "datapackage.json":
@@ -89,7 +106,9 @@ def run(argv: list[str]) -> tuple[int, str]:
                 root = _package_root(path)
                 outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems))
         except PermissionError:
-            return 2, RENDERERS[args.format]([_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False)
+            return 2, RENDERERS[args.format](
+                [_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False
+            )
         # Files are named relative to the package root; with several packages, or for GitHub
         # (which places annotations by path from the repository root), relative to here instead.
         prefix = os.path.relpath(root) if len(args.paths) > 1 or args.format == "github" else "."
@@ -98,7 +117,9 @@ def run(argv: list[str]) -> tuple[int, str]:
         if len(problems) >= args.max_errors:
             truncated = truncated or len(args.paths) > 1
             break
-    return (1 if problems else 0), RENDERERS[args.format](problems, truncated) if args.format != "text" else RENDERERS["text"](problems, truncated, ", ".join(args.paths))
+    return (1 if problems else 0), RENDERERS[args.format](problems, truncated) if args.format != "text" else RENDERERS[
+        "text"
+    ](problems, truncated, ", ".join(args.paths))
 
 
 def _prefixed(p: Problem, prefix: str) -> Problem:
@@ -117,7 +138,9 @@ def main(argv: list[str]) -> int:
     try:
         code, text = run(argv)
     except Exception as exc:  # a bug must still end in a message for people, never a traceback
-        problem = _start_problem("internal-error", "", f"{type(exc).__name__}: {str(exc)[:200]}; please report this with the input.")
+        problem = _start_problem(
+            "internal-error", "", f"{type(exc).__name__}: {str(exc)[:200]}; please report this with the input."
+        )
         code, text = 2, RENDERERS[_format_of(argv)]([problem], False)
     sys.stdout.write(text)
     return code

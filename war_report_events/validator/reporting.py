@@ -25,7 +25,11 @@ def render_text(problems: list[Problem], truncated: bool, checked: str = "") -> 
     if problems:
         counts = Counter(p.code for p in problems)
         verdict = "could not start" if ERROR_CODES[problems[0].code].group.startswith("could not start") else "invalid"
-        lines.append(f"{verdict}: {len(problems)} error{'s' if len(problems) != 1 else ''} (" + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items())) + ")")
+        lines.append(
+            f"{verdict}: {len(problems)} error{'s' if len(problems) != 1 else ''} ("
+            + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items()))
+            + ")"
+        )
     else:
         lines.append(f"valid{': ' + checked if checked else ''}")
     return "\n".join(lines) + "\n"
@@ -36,7 +40,13 @@ def as_dict(p: Problem) -> dict:
 
 
 def render_json(problems: list[Problem], truncated: bool) -> str:
-    return json.dumps({"valid": not problems, "errors": [as_dict(p) for p in problems], "truncated": truncated}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"valid": not problems, "errors": [as_dict(p) for p in problems], "truncated": truncated},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -57,7 +67,9 @@ def render_github(problems: list[Problem], truncated: bool) -> str:
         where = p.path or p.field
         lines.append(f"::error {','.join(props)}::{_escape_data((where + ': ' if where else '') + p.message)}")
     if truncated:
-        lines.append(f"::warning title=truncated::stopped after {len(problems)} errors (raise --max-errors to see more)")
+        lines.append(
+            f"::warning title=truncated::stopped after {len(problems)} errors (raise --max-errors to see more)"
+        )
     lines.append(render_text(problems, truncated).splitlines()[-1] if not truncated or problems else "")
     return "\n".join(line for line in lines if line) + "\n"
 

@@ -1,0 +1,119 @@
+"""The descriptor: datapackage.json must be exactly what `make build` derives from the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import SCHEMA_VERSION
+from ..files import unsafe_reason
+from ..standard import schema, tables
+from .errors import Problem, show_value
+from .loading import json_path, read_json
+
+
+def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(b) + [k for k in a if k not in b]:
+            if k not in a or k not in b:
+                return parts + (k,)
+            d = _first_difference(a[k], b[k], parts + (k,))
+            if d is not None:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = _first_difference(x, y, parts + (i,))
+            if d is not None:
+                return d
+        return None if len(a) == len(b) else parts + (min(len(a), len(b)),)
+    return None if a == b and type(a) is type(b) else parts
+
+
+def package_version(data: object) -> str:
+    """The schema version a package follows: its descriptor's version when this validator has it."""
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if version in schema.available_versions() else SCHEMA_VERSION
+
+
+def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem], str]:
+    """Resource name -> safe path to read, the descriptor's problems, and the package's schema version."""
+    rel = "datapackage.json"
+    doc = read_json(root / rel, rel)
+    found = list(doc.problems)
+    version = package_version(doc.data)
+    expected = tables.descriptor(version)
+    paths = {r["name"]: r["path"] for r in expected["resources"]}
+    if doc.data is None:
+        return paths, found, version
+    if not isinstance(doc.data, dict):
+        return (
+            paths,
+            found
+            + [
+                Problem(
+                    rel,
+                    1,
+                    "$",
+                    None,
+                    "descriptor-not-object",
+                    "datapackage.json must be a JSON object; regenerate it with `make build`.",
+                )
+            ],
+            version,
+        )
+    resources = doc.data.get("resources")
+    for i, res in enumerate(resources if isinstance(resources, list) else []):
+        if not isinstance(res, dict):
+            continue
+        for key in ("path", "schema"):
+            value = res.get(key)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                why = unsafe_reason(root, v, allow_outside) if isinstance(v, str) else None
+                if why:
+                    found.append(
+                        Problem(
+                            rel,
+                            doc.line_of(("resources", i, key)),
+                            json_path(("resources", i, key)),
+                            key,
+                            "unsafe-path",
+                            f"{show_value(v)} {why}; resources must be files inside the package.",
+                        )
+                    )
+                    if key == "path" and res.get("name") in paths:
+                        paths[res["name"]] = ""  # never read an unsafe path
+            if (
+                key == "path"
+                and isinstance(value, str)
+                and res.get("name") in paths
+                and paths[res["name"]]
+                and not unsafe_reason(root, value, allow_outside)
+            ):
+                paths[res["name"]] = value
+        ref = json.dumps(res.get("schema")) if isinstance(res.get("schema"), dict) else ""
+        if '"$ref"' in ref:
+            found.append(
+                Problem(
+                    rel,
+                    doc.line_of(("resources", i, "schema")),
+                    json_path(("resources", i, "schema")),
+                    "schema",
+                    "unsafe-path",
+                    "a Table Schema may not use $ref; the validator resolves nothing outside the bundled schema.",
+                )
+            )
+    diff = _first_difference(doc.data, expected)
+    if diff is not None:
+        found.append(
+            Problem(
+                rel,
+                doc.line_of(diff),
+                json_path(diff),
+                None,
+                "descriptor-out-of-date",
+                f"differs from what `make build` generates at {json_path(diff)}; run `make build`, never edit it by hand.",
+            )
+        )
+    return paths, found, version

@@ -1,0 +1,61 @@
+"""Entry points of the validator: a whole package, or one report."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..standard import schema
+from .descriptor import check_descriptor
+from .errors import Collector, Full, Problem
+from .loading import read_json
+from .reports import REPORTS_DIR, check_report, load_reports
+from .tables import TableContext, check_released_ids, check_table, check_up_to_date
+
+
+@dataclass
+class Outcome:
+    problems: list[Problem]
+    truncated: bool = False
+
+
+def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+    out = Collector(max_errors)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived cells, no cycles: the cyclic collector would only cost time
+    try:
+        paths, problems, version = check_descriptor(root, allow_outside)
+        out.extend(problems)
+        reports, problems = load_reports(root, allow_outside, version)
+        out.extend(problems)
+        ctx = TableContext(version=version)
+        for tb in schema.tables(version):
+            check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
+        if not problems and (root / REPORTS_DIR).is_dir():  # a package without reports ships tables only
+            check_up_to_date(root, paths, [r for _, r in reports], out, version)
+        check_released_ids(root, paths, ctx, out)
+    except Full:
+        pass
+    finally:
+        if collecting:
+            gc.enable()
+    return Outcome(sorted(out.problems, key=_order), out.truncated)
+
+
+def validate_report(path: Path, root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+    rel = (
+        path.resolve().relative_to(root.resolve()).as_posix()
+        if path.resolve().is_relative_to(root.resolve())
+        else path.name
+    )
+    doc = read_json(path, rel)
+    problems = list(doc.problems)
+    if doc.data is not None:
+        problems += check_report(doc, root, allow_outside)
+    problems.sort(key=_order)
+    return Outcome(problems[:max_errors], len(problems) > max_errors)
+
+
+def _order(p: Problem) -> tuple:
+    return (p.file or "", p.line or 0, p.path or "", p.field or "", p.code)

@@ -1,0 +1,373 @@
+"""The report path: each report against the JSON Schema and the rules, then the reports against each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import SCHEMA_VERSION
+from ..files import unsafe_reason
+from ..standard import reports as walk
+from ..standard import schema
+from ..standard.reports import Located
+from . import rules
+from .errors import Problem, show_value
+from .loading import JsonDocument, json_path, read_json, source_text
+
+REPORTS_DIR = "data/reports"
+ID_TABLES = ("actors", "places", "events")  # shared across reports: same id, same definition
+
+
+SCHEMA_CODES = {
+    "required": "required",
+    "additionalProperties": "unknown-field",
+    "type": "wrong-type",
+    "enum": "not-in-codelist",
+    "const": "wrong-schema-version",
+    "pattern": "pattern-mismatch",
+    "format": "invalid-date",
+    "minimum": "out-of-range",
+    "maximum": "out-of-range",
+    "maxLength": "too-long",
+    "minLength": "too-long",
+    "minItems": "too-few-items",
+}
+
+
+def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], set[tuple]]:
+    """JSON Schema findings in our codes and words, and the paths of objects that have them."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    sch = schema.load_schema(version)
+
+    def refuse(uri: str):  # $ref is resolved only against the bundled schema: never fetched
+        raise LookupError(f"refusing to retrieve {uri}")
+
+    registry = Registry(retrieve=refuse).with_resource(sch["$id"], Resource.from_contents(sch))
+    validator = jsonschema.Draft202012Validator(sch, registry=registry, format_checker=jsonschema.FormatChecker())
+    tables = {t.name: t for t in schema.tables(version)}
+    found: list[Problem] = []
+    bad: set[tuple] = set()
+    for err in validator.iter_errors(doc.data):
+        parts = tuple(err.absolute_path)
+        code = SCHEMA_CODES.get(str(err.validator), "wrong-type")
+        if err.validator in ("required", "additionalProperties"):
+            bad.add(parts)
+            names = (
+                [n for n in err.validator_value if isinstance(err.instance, dict) and n not in err.instance]
+                if err.validator == "required"
+                else [n for n in err.instance if n not in err.schema.get("properties", {})]
+            )
+            for name in names:
+                message = (
+                    "is missing, but required; give it (see the data dictionary)."
+                    if code == "required"
+                    else "is not a field of the schema; remove it or check its spelling."
+                )
+                found.append(
+                    Problem(
+                        doc.rel,
+                        doc.line_of(parts + ((name,) if code == "unknown-field" else ())),
+                        json_path(parts + (name,)),
+                        name,
+                        code,
+                        message,
+                    )
+                )
+            continue
+        bad.add(parts[:-1] if parts and isinstance(parts[-1], str) else parts)
+        name = next((p for p in reversed(parts) if isinstance(p, str)), None)
+        table = walk.table_of(parts[:-1]) if parts else None
+        message = None
+        if table and name in tables[table].names and not isinstance(err.instance, (dict, list)):
+            hits = rules.constraint_findings(tables[table].field(name), err.instance)
+            message = next((h.message for h in hits if h.code == code), None)
+        if message is None:
+            message = f"{show_value(err.instance) if not isinstance(err.instance, (dict, list)) else 'the value'}: {err.message[:200]}"
+            if code == "wrong-schema-version":
+                message = f"{show_value(err.instance)} is not {version!r}."
+            if code == "too-few-items":
+                message = f"is empty; {name or 'this list'} needs at least one item (see the codebook), or omit it where it is optional."
+        found.append(Problem(doc.rel, doc.line_of(parts), json_path(parts), name, code, message))
+    return found, bad
+
+
+def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> list[Problem]:
+    """Everything that can be checked in one report on its own."""
+    if not isinstance(doc.data, dict):
+        return [Problem(doc.rel, 1, "$", None, "wrong-type", "a war report is a JSON object; see the schema.")]
+    report = doc.data
+    version = report.get("schema_version")
+    if version not in schema.available_versions():
+        return [
+            Problem(
+                doc.rel,
+                doc.line_of(("schema_version",)),
+                "$.schema_version",
+                "schema_version",
+                "wrong-schema-version",
+                f"{show_value(version)} is not a schema version of this validator ({', '.join(schema.available_versions())}).",
+            )
+        ]
+    found, bad = _schema_problems(doc, version)
+    tables = {t.name: t for t in schema.tables(version)}
+    subtypes = schema.subtype_types(version)
+
+    def at(obj: Located, f: rules.Finding) -> Problem:
+        parts = obj.parts + (f.field,)
+        return Problem(doc.rel, doc.line_of(parts), json_path(parts), f.field, f.code, f.message)
+
+    objects = walk.objects(report)
+    by_parts = {o.parts: o for o in objects}  # lookups by position stay linear on large reports
+    ids: dict[str, dict[str, Located]] = {name: {} for name in tables}
+    for obj in objects:
+        key = tables[obj.table].primary_key
+        value = obj.obj.get(key)
+        if isinstance(value, str):
+            if value in ids[obj.table]:
+                found.append(
+                    at(
+                        obj,
+                        rules.Finding(
+                            "duplicate-id",
+                            key,
+                            f"{show_value(value)} is already used by another {obj.table[:-1]} of this report.",
+                        ),
+                    )
+                )
+            ids[obj.table].setdefault(value, obj)
+
+    source = report.get("source") if isinstance(report.get("source"), dict) else {}
+    text: str | None = None
+    raw, why = source_text(root, source.get("text_path"), allow_outside)
+    if why:
+        code = "unsafe-path" if why != "does not exist" else "file-missing"
+        found.append(
+            Problem(
+                doc.rel,
+                doc.line_of(("source", "text_path")),
+                "$.source.text_path",
+                "text_path",
+                code,
+                f"{show_value(source.get('text_path'))} {why}; the source text must be shipped under data/sources/.",
+            )
+        )
+    elif raw is not None:
+        if isinstance(source.get("text_sha256"), str) and rules.sha256_of(raw) != source["text_sha256"]:
+            found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(("source", "text_sha256")),
+                    "$.source.text_sha256",
+                    "text_sha256",
+                    "text-sha256-mismatch",
+                    f"the text at {source['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded; the text changed after coding.",
+                )
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            found.append(
+                Problem(
+                    source["text_path"],
+                    None,
+                    None,
+                    None,
+                    "encoding-error",
+                    "the source text is not valid UTF-8; ship it as UTF-8.",
+                )
+            )
+    sid = source.get("source_id")
+    if isinstance(sid, str) and Path(doc.rel).name != f"{sid}.json" and doc.rel.startswith(REPORTS_DIR):
+        found.append(
+            Problem(
+                doc.rel,
+                doc.line_of(("source", "source_id")),
+                "$.source.source_id",
+                "source_id",
+                "report-file-name",
+                f"the file is {Path(doc.rel).name} but source_id is {show_value(sid)}; name it {sid}.json.",
+            )
+        )
+
+    used = {"actors": set(), "places": set()}
+    for obj in objects:
+        row = obj.obj
+        for f in tables[obj.table].fields:
+            value = row.get(f.name)
+            if isinstance(value, str):
+                found.extend(at(obj, x) for x in rules.text_findings(f, value))
+            if f.references in ("actors", "places") and isinstance(value, str):
+                used[f.references].add(value)
+            if (
+                f.references in ("actors", "places", "quantities")
+                and isinstance(value, str)
+                and value not in ids[f.references]
+            ):
+                where = "of this claim" if f.references == "quantities" else "in this report's " + f.references
+                found.append(
+                    at(
+                        obj,
+                        rules.Finding(
+                            "dangling-reference",
+                            f.name,
+                            f"{show_value(value)} is not defined {where}; define it there or correct the id.",
+                        ),
+                    )
+                )
+        if obj.parts in bad:
+            continue  # schema errors first: rules on a malformed object only add noise
+        language = source.get("language") if isinstance(source.get("language"), str) else None
+        findings = rules.record_findings(obj.table, row, language, subtypes)
+        if obj.table == "claims":
+            findings += rules.quote_findings(row, text)
+        if obj.table == "quantities":
+            claim = by_parts.get(obj.parts[:4])
+            quote = claim.obj.get("quote") if claim else None
+            findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
+            whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
+            if whole is not None:
+                claim_of_whole = _claim_id_of(by_parts, whole)
+                row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
+                findings += rules.part_findings(
+                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"))
+                )
+        found.extend(at(obj, f) for f in findings)
+    for table in ("actors", "places"):
+        for value, loc in ids[table].items():
+            if value not in used[table]:
+                found.append(
+                    at(
+                        loc,
+                        rules.Finding(
+                            "unused-definition",
+                            tables[table].primary_key,
+                            f"{show_value(value)} is defined but nothing in this report refers to it; remove it.",
+                        ),
+                    )
+                )
+    return found
+
+
+def _claim_id_of(by_parts: dict[tuple, Located], quantity: Located) -> str | None:
+    claim = by_parts.get(quantity.parts[:4])  # a quantity's claim stands four steps up its path
+    value = claim.obj.get("claim_id") if claim else None
+    return value if isinstance(value, str) else None
+
+
+def load_reports(
+    root: Path, allow_outside: bool = False, version: str | None = None
+) -> tuple[list[tuple[str, dict]], list[Problem]]:
+    """All reports of the package with every problem in them and between them.
+
+    With ``version`` (the package's), a report that follows another schema version is an error."""
+    folder = root / REPORTS_DIR
+    found: list[Problem] = []
+    loaded: list[tuple[JsonDocument, dict]] = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        why = unsafe_reason(root, rel, allow_outside)
+        if why:
+            found.append(
+                Problem(rel, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package.")
+            )
+            continue
+        doc = read_json(path, rel)
+        found.extend(doc.problems)
+        if doc.data is None:
+            continue
+        problems = check_report(doc, root, allow_outside)
+        declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
+        if version and not problems and declared != version:
+            problems = [
+                Problem(
+                    rel,
+                    doc.line_of(("schema_version",)),
+                    "$.schema_version",
+                    "schema_version",
+                    "wrong-schema-version",
+                    f"the report follows schema {declared}, but the package is version {version}; a package has one version (upgrade the report, see docs/versioning.md).",
+                )
+            ]
+        found.extend(problems)
+        if isinstance(doc.data, dict):
+            loaded.append((doc, doc.data))
+    found.extend(_across_reports(loaded))
+    return [(doc.rel, data) for doc, data in loaded], found
+
+
+def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
+    """References that may point into another report (a retraction's source, a revised claim) exist."""
+    sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
+    claims = {o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"}
+    found = []
+    for doc, report in loaded:
+        for obj in walk.objects(report):
+            if obj.table != "claims":
+                continue
+            for name, known, what in (
+                ("status_source_id", sources, "source"),
+                ("supersedes_claim_id", claims, "claim"),
+            ):
+                value = obj.obj.get(name)
+                if isinstance(value, str) and value not in known:
+                    parts = obj.parts + (name,)
+                    found.append(
+                        Problem(
+                            doc.rel,
+                            doc.line_of(parts),
+                            json_path(parts),
+                            name,
+                            "dangling-reference",
+                            f"{show_value(value)} is not a {what} id of any report in the package; code that report too, or correct the id.",
+                        )
+                    )
+    return found
+
+
+def _across_reports(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
+    """Ids are global: unique claims, quantities and sources; one definition per actor, place, event."""
+    found: list[Problem] = _references_across(loaded)
+    first: dict[tuple[str, str], tuple[str, object]] = {}
+    for doc, report in loaded:
+        version = report.get("schema_version", SCHEMA_VERSION)
+        if version not in schema.available_versions():
+            continue
+        keys = {t.name: t.primary_key for t in schema.tables(version)}
+        for obj in walk.objects(report):
+            key = keys[obj.table]
+            value = obj.obj.get(key)
+            if not isinstance(value, str):
+                continue
+            definition = {k: v for k, v in obj.obj.items() if k != "claims"}
+            seen = first.get((obj.table, value))
+            if seen is None:
+                first[(obj.table, value)] = (doc.rel, definition)
+                continue
+            if seen[0] == doc.rel:
+                continue  # duplicates inside one report are reported by check_report
+            parts = obj.parts + (key,)
+            if obj.table not in ID_TABLES:
+                found.append(
+                    Problem(
+                        doc.rel,
+                        doc.line_of(parts),
+                        json_path(parts),
+                        key,
+                        "duplicate-id",
+                        f"{show_value(value)} is already used in {seen[0]}; ids are global and never reused.",
+                    )
+                )
+            elif seen[1] != definition:
+                diff = sorted(k for k in set(definition) | set(seen[1]) if definition.get(k) != seen[1].get(k))  # type: ignore[union-attr]
+                found.append(
+                    Problem(
+                        doc.rel,
+                        doc.line_of(parts),
+                        json_path(parts),
+                        key,
+                        "conflicting-definition",
+                        f"{show_value(value)} is defined differently in {seen[0]} ({', '.join(diff)}); make the definitions identical.",
+                    )
+                )
+    return found
