@@ -35,6 +35,11 @@ def _authors(cff: dict[str, Any]) -> list[str]:
     return out
 
 
+def licence_words(cff: dict[str, Any]) -> str:
+    """The SPDX id as people write it (CC-BY-4.0 is "CC BY 4.0")."""
+    return str(cff.get("license", "")).replace("CC-BY-", "CC BY ").replace("-", " ", 1) if cff.get("license") else ""
+
+
 def _bib_value(text: str) -> str:
     return text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&")
 
@@ -50,7 +55,7 @@ def bibtex(cff: dict[str, Any]) -> str:
         fields.append(("date", "{" + str(cff["date-released"]) + "}"))
     licence = cff.get("license")
     if licence:
-        fields.append(("note", "{Licensed under " + _bib_value(str(licence)) + "}"))
+        fields.append(("note", "{Licensed under " + _bib_value(licence_words(cff)) + "}"))
     for key, value in (("doi", cff.get("doi")), ("url", cff.get("url"))):
         if value:
             fields.append((key, "{" + _bib_value(str(value)) + "}"))
@@ -87,7 +92,7 @@ def plain(cff: dict[str, Any]) -> str:
     if released:
         text += f" Released {released}."
     if cff.get("license"):
-        text += f" Licensed under {str(cff['license']).replace('CC-BY-4.0', 'CC BY 4.0')}."
+        text += f" Licensed under {licence_words(cff)}."
     return "> " + text + "\n"
 
 

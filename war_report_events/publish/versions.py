@@ -184,6 +184,8 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     target = semver_key(dev[0])
     others = {label: v for label, v in given.items() if not _is_package_label(label) and label != CHANGELOG_LABEL}
     problems += _disagreement(others)
+    if problems:
+        return problems
     problems += [
         f"{label}: schema {v} is later than the next release {dev[0]}; make the package version at least {v}-dev"
         for label, v in others.items()
