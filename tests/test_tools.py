@@ -239,7 +239,7 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
     assert text_out.read_bytes() == SEED_TEXT.read_bytes()
     report = json.loads(report_out.read_text(encoding="utf-8"))
     assert report == {
-        "schema_version": "0.1.0",
+        "schema_version": "0.2.0",
         "source": {
             "source_id": source_id,
             "published": "2024-10-30",
@@ -247,6 +247,7 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
             "text_path": f"data/sources/{source_id}.txt",
             "text_sha256": hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest(),
             "rights": scaffolding.RIGHTS_TODO,
+            "text_redistribution": "allowed",
         },
         "actors": [],
         "events": [],

@@ -84,6 +84,8 @@ def skeleton(source_id: str, published: str, language: str, text_sha256: str) ->
             "text_path": f"data/sources/{source_id}.txt",
             "text_sha256": text_sha256,
             "rights": RIGHTS_TODO,
+            # Shown, not left to the default, so that the coder decides it with the rights (codebook 7.2).
+            "text_redistribution": "allowed",
         },
         "actors": [],
         "events": [],
@@ -94,6 +96,9 @@ def next_steps(source_id: str, published: str, language: str) -> str:
     text_rel, report_rel = f"data/sources/{source_id}.txt", f"data/reports/{source_id}.json"
     return f"""Next steps:
   1. Edit "rights" in {report_rel}: replace its TODO before you open a pull request.
+     If the rights do not allow redistributing the text (most news), set "text_redistribution"
+     to "not_allowed", remove "text_path", and move {text_rel} out of the package
+     (check it with: python validate.py --texts DIR).
      Add "title", "publisher" and "url" only if the text or its page states them.
   2. List the figures to code:   python -m war_report_events suggest {text_rel} --published {published} --language {language}
   3. Code actors, places, events, claims and quantities in {report_rel}
