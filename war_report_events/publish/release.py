@@ -486,8 +486,8 @@ def main(argv: list[str]) -> int:
             print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files, from commit {commit}")
             print(f"sha256 {digest}")
             print(
-                f"recorded in {RELEASES} and CHANGELOG.md: commit them ('Record release'), tag {commit[:12]} "
-                "as vX.Y.Z (maintainers), then set the next version marked -dev (docs/versioning.md)"
+                f"recorded in {RELEASES} and CHANGELOG.md: commit them ('Record release'); maintainers tag {commit[:12]} "
+                f"as v{zip_path.stem.removeprefix(NAME + '-')}; then set the next version marked -dev (docs/versioning.md)"
             )
             return 0
         zip_path, digest, count = rebuild(root, out, args.version)
