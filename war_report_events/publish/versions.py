@@ -176,16 +176,16 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     given = {label: v for label, v in versions.items() if v is not None}
     package = {label: v for label, v in given.items() if _is_package_label(label)}
     dev = [v for v in package.values() if SEMVER.match(v) and is_dev(v)]
-    if not dev or problems:
+    if not dev or any(not SEMVER.match(v) for v in given.values()):
         return problems + _disagreement(given)
-    problems += _disagreement(package)
-    if problems:
-        return problems
+    found = _disagreement(package)
+    if found:
+        return problems + found
     target = semver_key(dev[0])
     others = {label: v for label, v in given.items() if not _is_package_label(label) and label != CHANGELOG_LABEL}
-    problems += _disagreement(others)
-    if problems:
-        return problems
+    found = _disagreement(others)
+    if found:
+        return problems + found
     problems += [
         f"{label}: schema {v} is later than the next release {dev[0]}; make the package version at least {v}-dev"
         for label, v in others.items()
