@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, show_value
 from .reporting import RENDERERS
 
 EPILOG = """\
@@ -85,7 +85,7 @@ def run(argv: list[str]) -> tuple[int, str]:
     texts = Path(args.texts) if args.texts else None
     if texts is not None and not texts.is_dir():
         return 2, RENDERERS[args.format](
-            [_start_problem("path-not-found", args.texts, "(--texts) is not a folder.")], False
+            [_start_problem("path-not-found", "--texts", f"{show_value(args.texts)} is not a folder.")], False
         )
     problems: list[Problem] = []
     unchecked: list[str] = []

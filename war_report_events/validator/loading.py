@@ -318,8 +318,9 @@ def local_text(texts: Path, source_id: object) -> tuple[bytes | None, str | None
         return None, None
     folder = texts.resolve()
     path = folder / f"{source_id}.txt"
+    where = show_value(str(texts))  # escaped: a console in any encoding can print it
     if not path.is_file():
-        return None, f"has no local copy {path.name} in {texts}"
+        return None, f"has no local copy {path.name} in {where}"
     if not path.resolve().is_relative_to(folder):
-        return None, f"has a local copy {path.name} that is a link out of {texts}; copy the file itself there"
+        return None, f"has a local copy {path.name} in {where} that is a link to a file outside it"
     return path.read_bytes(), None

@@ -157,7 +157,7 @@ def check_report(
     label = source.get("text_path")
     if raw is None and why is None and texts is not None and source.get("text_path") is None:
         raw, missing = local_text(texts, source.get("source_id"))
-        label = f"{texts}/{source.get('source_id')}.txt"
+        label = show_value(f"{texts}/{source.get('source_id')}.txt")
         if missing:
             found.append(
                 Problem(
@@ -166,7 +166,7 @@ def check_report(
                     "$.source.source_id",
                     "source_id",
                     "file-missing",
-                    f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                    f"the text of this source is not shipped and {missing}; put a copy of the text itself there, byte for byte.",
                 )
             )
     if raw is not None:

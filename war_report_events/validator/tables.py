@@ -88,13 +88,14 @@ def _row_findings(
                 ctx.unchecked.append(str(row["source_id"]))
             else:
                 raw, missing = local_text(ctx.texts, row["source_id"])
-                text_file = shown = ctx.texts / f"{row['source_id']}.txt"
+                text_file = ctx.texts / f"{row['source_id']}.txt"
+                shown = show_value(str(text_file))
                 if missing:
                     out.append(
                         rules.Finding(
                             "file-missing",
                             "source_id",
-                            f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                            f"the text of this source is not shipped and {missing}; put a copy of the text itself there, byte for byte.",
                         )
                     )
         if why:
