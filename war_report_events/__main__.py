@@ -7,11 +7,22 @@ dependencies never slow down another.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
-from war_report_events.failure import UserError
+
+def _without_working_directory(path: list[str], cwd: str) -> list[str]:
+    """``sys.path`` without the working directory that ``python -m`` puts first: the validator runs in
+    contributors' checkouts, and a ``jsonschema.py`` there must never be imported in place of the library
+    (as ``validate.py`` does; ``python -P`` in the pre-commit hook also keeps out a ``war_report_events/``)."""
+    return [p for p in path if p not in ("", ".") and os.path.abspath(p) != cwd]
+
+
+sys.path[:] = _without_working_directory(sys.path, os.getcwd())
+
+import importlib  # noqa: E402  (after sys.path is cleaned)
+
+from war_report_events.failure import UserError  # noqa: E402
 
 #: name -> (module:function, one line of help). Roles: validator, tools (the coder's), peers, publish.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -59,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:  # a command that let one escape: the message is for the person, not a traceback
         print(f"{name}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: whatever was being written has been put back as it was
+        print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head`: stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..files import unsafe_reason
+from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
 from ..standard.reports import Located
@@ -261,10 +261,14 @@ def load_reports(
     """All reports of the package with every problem in them and between them.
 
     With ``version`` (the package's), a report that follows another schema version is an error."""
-    folder = root / REPORTS_DIR
     found: list[Problem] = []
     loaded: list[tuple[JsonDocument, dict]] = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    listed, why = list_reports(root, REPORTS_DIR, allow_outside)
+    if why:  # never list (and so print the names in) a folder outside the package
+        found.append(
+            Problem(REPORTS_DIR, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package.")
+        )
+    for path in listed:
         rel = path.relative_to(root).as_posix()
         why = unsafe_reason(root, rel, allow_outside)
         if why:
