@@ -90,7 +90,14 @@ def run(argv: list[str]) -> tuple[int, str]:
         try:
             if path.is_dir():
                 list(path.iterdir())
-                if not (path / "datapackage.json").is_file():
+                try:
+                    regular_size(path / "datapackage.json")
+                    present = True
+                except Refused as exc:
+                    if exc.reason != "does not exist":  # a FIFO or a folder: never read, said as it is
+                        raise Refused(f"its datapackage.json {exc.reason}") from None
+                    present = False
+                if not present:
                     return 2, RENDERERS[args.format](
                         [
                             _start_problem(
