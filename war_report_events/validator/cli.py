@@ -158,6 +158,9 @@ def _package_root(report: Path) -> Path:
 def main(argv: list[str]) -> int:
     try:
         code, text = run(argv)
+    except KeyboardInterrupt:  # Ctrl-C: the validator wrote nothing, so there is nothing to undo
+        print("validate.py: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a bug must still end in a message for people, never a traceback
         problem = _start_problem(
             "internal-error", "", f"{type(exc).__name__}: {str(exc)[:200]}; please report this with the input."
