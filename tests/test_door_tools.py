@@ -247,3 +247,26 @@ def test_tools_run_in_a_cp1252_console(package: Path, tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "validate_codes"),
+    [
+        ('"claim_id": "', '"claim_id": ["x"], "zz": "', {"wrong-type", "unknown-field"}),
+        ('"source_id": "', '"source_id": {"x": 1}, "zz": "', {"wrong-type", "unknown-field"}),
+        ('"statement": "', '"statement": "\\ud800', {"table-out-of-date"}),
+    ],
+    ids=["claim-id-list", "source-id-object", "lone-surrogate"],
+)
+def test_odd_values_are_findings_for_validate_and_messages_for_build(
+    package: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, validate_codes: set[str]
+) -> None:
+    from war_report_events.validator.cli import run
+
+    path = package / REPORT
+    path.write_text(path.read_text().replace(old, new, 1))
+    code, out = run([str(package), "--format", "json"])
+    assert code == 1 and {e["code"] for e in json.loads(out)["errors"]} == validate_codes
+    before = _snapshot(package)
+    code, out = _run(capsys, "build", str(package))
+    assert code == 1 and "Nothing was written" in out and _snapshot(package) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -81,7 +82,17 @@ def main(argv: list[str]) -> int:
         )
         return 1
     files = expected_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION)
-    changed = [rel for rel, text in files.items() if not same_bytes(root / rel, text.encode("utf-8"))]
+    try:
+        encoded = {rel: text.encode("utf-8") for rel, text in files.items()}
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start]
+        print(
+            f"A report holds {bad!r} (a lone surrogate, written in JSON as {json.dumps(bad)}), which no UTF-8 "
+            f"file can hold; correct that text in data/reports/. {_nothing_else(written)}",
+            file=sys.stderr,
+        )
+        return 1
+    changed = [rel for rel in files if not same_bytes(root / rel, encoded[rel])]
     if args.check:
         for rel in changed:
             print(f"{rel}: out of date; run `make build`.")

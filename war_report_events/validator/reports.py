@@ -302,8 +302,10 @@ def load_reports(
 
 def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
     """References that may point into another report (a retraction's source, a revised claim) exist."""
-    sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
-    claims = {o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"}
+    # Only string ids can be referred to: a list or an object where an id belongs is a schema error already.
+    sources = [r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)]
+    claims = [o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"]
+    sources, claims = {s for s in sources if isinstance(s, str)}, {c for c in claims if isinstance(c, str)}
     found = []
     for doc, report in loaded:
         for obj in walk.objects(report):
