@@ -270,3 +270,34 @@ def test_odd_values_are_findings_for_validate_and_messages_for_build(
     before = _snapshot(package)
     code, out = _run(capsys, "build", str(package))
     assert code == 1 and "Nothing was written" in out and _snapshot(package) == before
+
+
+KILL_ON_SECOND_RENAME = """
+import os, signal, sys
+from war_report_events import files
+real, calls = os.replace, []
+def replace(src, dst):
+    real(src, dst)
+    calls.append(dst)
+    if len(calls) == 1:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed outright between two renames: nothing can clean up
+files.os.replace = replace
+from war_report_events.__main__ import main
+sys.exit(main(["build", sys.argv[1]]))
+"""
+
+
+def test_a_build_killed_between_renames_is_reported_and_repaired_by_one_build(package: Path) -> None:
+    path = package / REPORT
+    path.write_text(path.read_text().replace('"value": 62,', '"value": 63,'))
+    (package / "data" / "claims.csv").unlink()  # two files to write: claims.csv, quantities.csv
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run([sys.executable, "-c", KILL_ON_SECOND_RENAME, str(package)], env=env, capture_output=True)
+    assert killed.returncode == -9
+    assert [p.name for p in package.rglob("*") if ".wre-" in p.name]  # what a killed write leaves
+    validate = [sys.executable, str(ROOT / "validate.py"), str(package)]
+    assert subprocess.run(validate, capture_output=True).returncode == 1  # reported
+    build = subprocess.run([sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, env=env)
+    assert build.returncode == 0
+    assert subprocess.run(validate, capture_output=True).returncode == 0  # repaired by one build
+    assert not [p.name for p in package.rglob("*") if ".wre-" in p.name]  # and the leftovers removed

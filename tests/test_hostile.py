@@ -395,3 +395,14 @@ def test_module_entry_never_imports_code_from_the_working_directory(
         [sys.executable, *flags, "-m", "war_report_events", "validate", "."], cwd=package, capture_output=True, env=env
     )
     assert not marker.exists() and done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_source_text_over_the_cap_is_refused_without_reading_it(package: Path) -> None:
+    from war_report_events.validator.loading import MAX_TEXT_BYTES
+
+    text = package / "data" / "sources" / "2024-10-30-drone-strikes-north-korea.txt"
+    with open(text, "r+b") as f:
+        f.truncate(MAX_TEXT_BYTES + 1)  # sparse: the test stays fast
+    code, result = _json([str(package)])
+    assert code == 1 and "internal-error" not in _codes(result)
+    assert any(e["field"] == "text_path" and "at most" in e["message"] for e in result["errors"])
