@@ -301,3 +301,33 @@ def test_a_build_killed_between_renames_is_reported_and_repaired_by_one_build(pa
     assert build.returncode == 0
     assert subprocess.run(validate, capture_output=True).returncode == 0  # repaired by one build
     assert not [p.name for p in package.rglob("*") if ".wre-" in p.name]  # and the leftovers removed
+
+
+def test_build_never_writes_through_a_folder_symlinked_out(
+    package: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    shutil.copytree(package / "data", outside)
+    shutil.rmtree(package / "data")
+    (package / "data").symlink_to(outside, target_is_directory=True)
+    (outside / "claims.csv").unlink()
+    before = _snapshot(outside)
+    code, out = _run(capsys, "build", str(package))
+    assert code == 1 and "outside the package" in out and _snapshot(outside) == before
+
+
+def test_build_prints_file_names_in_a_cp1252_console(package: Path) -> None:
+    reports = package / "data" / "reports"
+    data = json.loads((reports / Path(REPORT).name).read_text())
+    for event in data["events"]:
+        for claim in event["claims"]:
+            claim.pop("quote_start"), claim.pop("quote_end")
+    (reports / Path(REPORT).name).unlink()
+    (reports / "Києв\x1b[2J.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONIOENCODING="cp1252", LC_ALL="C.UTF-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(package)], cwd=ROOT, capture_output=True, env=env
+    )
+    assert b"Traceback" not in done.stderr and b"\x1b" not in done.stdout + done.stderr, done.stderr
+    assert b"filled the offsets" in done.stdout

@@ -406,3 +406,12 @@ def test_a_source_text_over_the_cap_is_refused_without_reading_it(package: Path)
     code, result = _json([str(package)])
     assert code == 1 and "internal-error" not in _codes(result)
     assert any(e["field"] == "text_path" and "at most" in e["message"] for e in result["errors"])
+
+
+def test_a_descriptor_symlinked_out_is_not_even_parsed(package: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.json").write_text('{"version": "' + SECRET + '", "broken": ')
+    (package / "datapackage.json").unlink()
+    (package / "datapackage.json").symlink_to(tmp_path / "secret.json")
+    code, result = _json([str(package)])
+    assert code == 1 and [(e["file"], e["code"]) for e in result["errors"]] == [("datapackage.json", "unsafe-path")]
+    assert SECRET not in _all_formats([str(package)])

@@ -56,7 +56,16 @@ def entry(name: str):
     return getattr(importlib.import_module(module), function)
 
 
+def _tolerant_streams() -> None:
+    """Any console can print any message: a character its encoding lacks (Cyrillic in cp1252) or a file name
+    that is not UTF-8 is printed as an escape, never a UnicodeEncodeError that loses the rest."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help"):
         print(usage())

@@ -9,12 +9,20 @@ from pathlib import Path
 
 from .. import SCHEMA_VERSION
 from ..failure import UserError
-from ..files import list_reports, same_bytes, write_files
+from ..files import list_reports, same_bytes, unsafe_reason, write_files
 from ..standard.tables import expected_files
+from ..validator.reporting import printable
 
 
 def write_atomically(root: Path, files: dict[str, str]) -> None:
-    """Write all files or none (see ``files.write_files``): a failure or Ctrl-C leaves every table as it was."""
+    """Write all files or none (see ``files.write_files``): a failure or Ctrl-C leaves every table as it was.
+
+    A folder of the package symlinked elsewhere (``data/`` -> a folder outside) is refused: the build writes
+    into the package only."""
+    for rel in files:
+        why = unsafe_reason(root, rel)
+        if why:
+            raise UserError(f"{root / rel} {why}; the build writes only inside the package. Nothing was written")
     write_files({root / rel: text for rel, text in files.items()})
 
 
@@ -33,7 +41,7 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
         try:
             report = read_json(path)
             if isinstance(report, dict) and count_missing(report):
-                print(f"{path}: filled the offsets of {fill_file(path, root)} quote(s)")
+                print(f"{printable(str(path))}: filled the offsets of {fill_file(path, root)} quote(s)")
                 written.append(str(path))
         except UserError as exc:
             if "not valid JSON" in str(exc) or "not readable as JSON" in str(exc):

@@ -30,6 +30,7 @@ from war_report_events.files import (
     read_json,
     read_text,
 )
+from war_report_events.validator.reporting import printable
 
 QUOTES = frozenset("\"'“”„‟«»‹›‘’‚‛′″`´")
 DASHES = frozenset("-‐‑‒–—―−")
@@ -326,11 +327,8 @@ def main_fill_offsets(argv: list[str]) -> int:
         except UserError as exc:
             print(exc, file=sys.stderr)
             return 1
-        print(
-            f"{report_path}: filled the offsets of {filled} quote(s)"
-            if filled
-            else f"{report_path}: every quote has its offsets"
-        )
+        name = printable(str(report_path))  # a file name from a pull request may carry terminal escapes
+        print(f"{name}: filled the offsets of {filled} quote(s)" if filled else f"{name}: every quote has its offsets")
     return 0
 
 

@@ -9,7 +9,7 @@ from .. import SCHEMA_VERSION
 from ..files import unsafe_reason
 from ..standard import schema, tables
 from .errors import Problem, show_value
-from .loading import json_path, read_json
+from .loading import JsonDocument, json_path, read_json
 
 
 def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
@@ -39,7 +39,12 @@ def package_version(data: object) -> str:
 def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem], str]:
     """Resource name -> safe path to read, the descriptor's problems, and the package's schema version."""
     rel = "datapackage.json"
-    doc = read_json(root / rel, rel)
+    why = unsafe_reason(root, rel, allow_outside)
+    if why:  # a descriptor symlinked out of the package is not read: not even whether it parses is told
+        doc = JsonDocument(rel, "")
+        doc.problems.append(Problem(rel, None, None, None, "unsafe-path", f"{why}; it must be a file of the package."))
+    else:
+        doc = read_json(root / rel, rel)
     found = list(doc.problems)
     version = package_version(doc.data)
     expected = tables.descriptor(version)
