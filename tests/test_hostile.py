@@ -415,3 +415,16 @@ def test_a_descriptor_symlinked_out_is_not_even_parsed(package: Path, tmp_path: 
     code, result = _json([str(package)])
     assert code == 1 and [(e["file"], e["code"]) for e in result["errors"]] == [("datapackage.json", "unsafe-path")]
     assert SECRET not in _all_formats([str(package)])
+
+
+def test_a_closed_pipe_ends_quietly_with_the_exit_code(package: Path) -> None:
+    report = package / REPORT
+    report.write_text(report.read_text().replace('"value": 62', '"value": -62'))
+    for fmt in ("text", "json"):
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "validate.py"), str(package), "--format", fmt],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        proc.stdout.close()  # as `validate.py | head -0` does
+        assert proc.wait(timeout=60) == 1 and proc.stderr.read() == b""

@@ -170,7 +170,10 @@ def main(argv: list[str]) -> int:
     # Text-format "could not start" goes to stderr, as argparse's own messages do; JSON and GitHub
     # annotations stay on stdout, where scripts and the runner read them.
     stream = sys.stderr if code == 2 and fmt == "text" else sys.stdout
-    _write(stream, text, fmt)
+    try:
+        _write(stream, text, fmt)
+    except BrokenPipeError:  # piped into `head`: stop quietly, keeping the exit code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     return code
 
 
