@@ -298,11 +298,11 @@ class CsvFile:
 
 def source_text(
     root: Path, rel_text: object, allow_outside: bool, dirs: dict[str, str] | None = None
-) -> tuple[bytes | None, str | None]:
-    """(bytes, None) of a source text, or (None, why it cannot be read)."""
+) -> tuple[bytes | None, str | None, str]:
+    """(bytes, None, "") of a source text, or (None, why it cannot be read, the error code for that)."""
     if not isinstance(rel_text, str):
-        return None, None
+        return None, None, ""
     try:
-        return read_inside(root, rel_text, allow_outside, dirs, MAX_TEXT_BYTES), None
+        return read_inside(root, rel_text, allow_outside, dirs, MAX_TEXT_BYTES), None, ""
     except Refused as exc:
-        return None, exc.reason.removeprefix(f"{rel_text} ")
+        return None, exc.reason.removeprefix(f"{rel_text} "), exc.code

@@ -139,9 +139,8 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
 
     source = report.get("source") if isinstance(report.get("source"), dict) else {}
     text: str | None = None
-    raw, why = source_text(root, source.get("text_path"), allow_outside)
+    raw, why, code = source_text(root, source.get("text_path"), allow_outside)
     if why:
-        code = "unsafe-path" if why != "does not exist" else "file-missing"
         found.append(
             Problem(
                 doc.rel,

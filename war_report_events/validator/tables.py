@@ -84,11 +84,11 @@ def _row_findings(
     language = ctx.languages.get(str(row["source_id"])) if name == "claims" else None
     out = rules.record_findings(name, row, language, subtypes)
     if name == "sources":
-        raw, why = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
+        raw, why, code = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
         if why:
             out.append(
                 rules.Finding(
-                    "unsafe-path" if why != "does not exist" else "file-missing",
+                    code,
                     "text_path",
                     f"{show_value(row.get('text_path'))} {why}.",
                 )
