@@ -331,3 +331,25 @@ def test_build_prints_file_names_in_a_cp1252_console(package: Path) -> None:
     )
     assert b"Traceback" not in done.stderr and b"\x1b" not in done.stdout + done.stderr, done.stderr
     assert b"filled the offsets" in done.stdout
+
+
+def test_import_writes_with_the_umask_mode_and_refuses_a_dangling_symlink(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = ROOT / "tests" / "fixtures" / "peers" / "air-attacks-2024-format.csv"
+    argv = ["import", "air-attacks", str(source), str(tmp_path / "out"), "--published", "2024-10-01"]
+    old = os.umask(0o022)
+    try:
+        code, _ = _run(capsys, *argv)
+    finally:
+        os.umask(old)
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert code == 0 and written and {stat.S_IMODE(os.stat(p).st_mode) for p in written} == {0o644}
+    first = sorted((tmp_path / "out" / "data" / "reports").iterdir())[0]
+    shutil.rmtree(tmp_path / "out" / "data" / "sources")
+    for p in (tmp_path / "out" / "data" / "reports").iterdir():
+        p.unlink()
+    first.symlink_to(tmp_path / "nowhere.json")  # dangling: it must not be written through
+    code, out = _run(capsys, *argv)
+    assert code == 1 and not (tmp_path / "nowhere.json").exists()  # refused: read as a report, or not replaced
+    assert not (tmp_path / "out" / "data" / "sources").exists()
