@@ -353,3 +353,41 @@ def test_import_writes_with_the_umask_mode_and_refuses_a_dangling_symlink(
     code, out = _run(capsys, *argv)
     assert code == 1 and not (tmp_path / "nowhere.json").exists()  # refused: read as a report, or not replaced
     assert not (tmp_path / "out" / "data" / "sources").exists()
+
+
+SLOW_SECOND_RENAME = """
+import os, sys, time
+from war_report_events import files
+real, calls = os.replace, []
+def replace(src, dst):
+    real(src, dst)
+    calls.append(dst)
+    if len(calls) == 1:
+        print("renamed one", flush=True)
+        time.sleep(30)  # SIGTERM arrives here, between two renames
+files.os.replace = replace
+from war_report_events.__main__ import main
+sys.argv[1:] = ["build", sys.argv[1]]
+sys.exit(main())
+"""
+
+
+def test_sigterm_between_renames_puts_every_file_back(package: Path) -> None:
+    import signal
+
+    path = package / REPORT
+    path.write_text(path.read_text().replace('"value": 62,', '"value": 63,'))
+    (package / "data" / "claims.csv").unlink()
+    before = _snapshot(package)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_SECOND_RENAME, str(package)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.readline() == b"renamed one\n"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 130
+    assert b"interrupted" in proc.stderr.read()
+    assert _snapshot(package) == before and not [p for p in package.rglob("*") if ".wre-" in p.name]

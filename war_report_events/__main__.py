@@ -8,6 +8,7 @@ dependencies never slow down another.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
@@ -64,8 +65,14 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (a cancelled CI job, `kill`) rolls back a write as Ctrl-C does
+
+
 def main(argv: list[str] | None = None) -> int:
     _tolerant_streams()
+    if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, never inside a caller's process
+        signal.signal(signal.SIGTERM, _interrupt)
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help"):
         print(usage())

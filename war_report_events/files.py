@@ -386,13 +386,10 @@ def write_files(files: dict[Path, bytes | str], mode: int | None = None) -> None
                     os.link(path, backup)  # the old file stays in place until the rename
                 except OSError:
                     shutil.copy2(path, backup)
-            try:
-                os.replace(tmp, path)
-            except BaseException:
-                if backup is not None:
-                    _remove(backup)  # the target was not replaced: it still is the old file
-                raise
+            # Recorded before the rename: an interruption inside it (or just after) is rolled back too; putting
+            # back a target that was not yet replaced restores the same file.
             done.append((path, backup))
+            os.replace(tmp, path)
     except BaseException as exc:
         _roll_back(done)
         for _, tmp in staged:
@@ -411,7 +408,10 @@ def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
     for path, backup in reversed(done):
         try:
             if backup is not None:
-                os.replace(backup, path)
+                if os.path.lexists(path) and os.path.samefile(backup, path):
+                    os.unlink(backup)  # not replaced yet (rename(2) onto the same file would do nothing)
+                else:
+                    os.replace(backup, path)
             elif os.path.lexists(path):
                 os.unlink(path)
         except OSError:
