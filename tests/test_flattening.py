@@ -141,7 +141,7 @@ def test_main_writes_a_csv_with_every_measure_column(tmp_path: Path, capsys) -> 
     reason="real peer sample ../shared/peers/air-attacks-sample.csv not present",
 )
 def test_imported_real_sample_flattens_with_regions_as_subdivisions(tmp_path: Path) -> None:
-    from war_report_events.peers import air_attacks as importing
+    from war_report_events.peers import importing
     from war_report_events.tools import build as build_command
 
     assert (

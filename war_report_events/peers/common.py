@@ -1,0 +1,126 @@
+"""What every peer import shares: ids, the problems of rows, and writing into a package (all or nothing)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from war_report_events.failure import UserError
+from war_report_events.files import atomic_write, read_text
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: its cells by column and its exact text (without the line end)."""
+
+    line: int  # physical line the record starts on, 1-based
+    raw: str
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row of a peer table was not imported; ``line`` is the physical line it starts on."""
+
+    line: int
+    message: str
+
+
+def csv_records(text: str, name: str) -> tuple[list[str], str, list[Record], list[RowProblem]]:
+    """(header cells, header text, records, problems) of a CSV text, keeping each record's exact characters.
+
+    A record that cannot be parsed or has the wrong number of cells is a problem of its line; the
+    reader goes on at the next line, so one bad row does not hide the others."""
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(iter(lines), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UserError(f"{name}: the file is empty; nothing to import.") from None
+    except csv.Error as exc:
+        raise UserError(f"{name}:1: the header cannot be parsed as CSV ({exc}).") from None
+    header_text = lines[0].rstrip("\r\n") if lines else ""
+    records: list[Record] = []
+    problems: list[RowProblem] = []
+    used = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(RowProblem(used + 1, f"the CSV cannot be parsed here ({exc}); check the quotes"))
+            used = reader.line_num
+            continue
+        raw = "".join(lines[used : reader.line_num]).rstrip("\r\n")
+        start, used = used + 1, reader.line_num
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(header):
+            problems.append(RowProblem(start, f"{len(cells)} cells, but the header has {len(header)} columns"))
+            continue
+        records.append(Record(start, raw, dict(zip(header, cells))))
+    return header, header_text, records, problems
+
+
+def problems_text(name: str, problems: list[RowProblem]) -> str:
+    """Every problem, one line each, in line order: ``name:line: message``."""
+    return "\n".join(
+        f"  {p.message}" if p.message.startswith(f"{name}:") else f"  {name}:{p.line}: {p.message}"
+        for p in sorted(problems, key=lambda p: p.line)
+    )
+
+
+def slug(text: str, limit: int = 40) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:limit].strip("-") or "x"
+
+
+def short_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+
+
+def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
+    """Places and actors already defined by the reports in ``out`` (a package the import joins)."""
+    found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
+    for path in sorted((out / "data" / "reports").glob("*.json")):
+        try:
+            report = json.loads(read_text(path))
+        except ValueError:
+            raise UserError(f"{path}: not valid JSON; validate the package in OUT_DIR first.") from None
+        for table, key in (("places", "place_id"), ("actors", "actor_id")):
+            for obj in report.get(table, []) if isinstance(report, dict) else []:
+                if isinstance(obj, dict) and isinstance(obj.get(key), str):
+                    found[table].setdefault(obj[key], obj)
+    return found
+
+
+def write_new(out: Path, files: dict[str, str]) -> None:
+    """Write every file, refusing to overwrite any: all checked before the first is written."""
+    existing = [rel for rel in files if (out / rel).exists() or (out / rel).is_symlink()]
+    if existing:
+        raise UserError(
+            f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
+            "the importer never overwrites: choose an empty OUT_DIR or remove them."
+        )
+    written: list[Path] = []
+    try:
+        for rel in sorted(files):
+            atomic_write(out / rel, files[rel])
+            written.append(out / rel)
+    except BaseException:
+        for path in written:  # all or nothing
+            path.unlink(missing_ok=True)
+        raise
+
+
+def summary(files: dict[str, str]) -> str:
+    reports = [json.loads(v) for k, v in files.items() if k.endswith(".json")]
+    events = [e for r in reports for e in r["events"]]
+    claims = [c for e in events for c in e["claims"]]
+    quantities = [q for c in claims for q in c.get("quantities", [])]
+    return f"{len(reports)} reports, {len(events)} events, {len(claims)} claims, {len(quantities)} quantities"
