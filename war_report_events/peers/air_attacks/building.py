@@ -189,8 +189,12 @@ def build_report(
     if not identified and refuse_unknown:
         raise UserError(
             f"{name}:{post.records[0].line}: source {post.source!r} names "
-            + (f"the account {account!r}" if account else "no account")
-            + ", which war_report_events/peers/data/air_force_accounts.csv does not list (--unknown-accounts refuse); "
+            + (
+                f"the account {account!r}, which war_report_events/peers/data/air_force_accounts.csv does not list"
+                if account
+                else "no account (a link such as watch/?v=...)"
+            )
+            + " (--unknown-accounts refuse); "
             "add a row with the actor it belongs to, or import without the option to keep it as an unidentified actor."
         )
     claimant = actor.actor_id
