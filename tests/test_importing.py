@@ -4,6 +4,7 @@ present, on the real samples in ../shared/peers/ (never copied into the reposito
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -646,3 +647,170 @@ def test_every_account_of_the_real_samples_is_identified(name: str) -> None:
 
     accounts = {air_attacks.account_of(r.cells["source"]) for r in records_of(PEERS / name)}
     assert accounts <= set(account_table()[0]), accounts - set(account_table()[0])
+
+
+# ---------------------------------------------------------------- UCDP GED
+
+GED_FIXTURE = FIXTURES / "ucdp-ged-format.csv"
+GED_CASES = [pytest.param(GED_FIXTURE, "2023-06-01", id="fixture:ucdp-ged-format.csv")] + [
+    pytest.param(
+        PEERS / name,
+        "2023-06-23",  # the newer file's commit date (peers README); both files' rows are older
+        id=f"real:{name}",
+        marks=pytest.mark.skipif(
+            not (PEERS / name).is_file(),
+            reason=f"real peer sample {PEERS / name} not present (it lives outside the repository)",
+        ),
+    )
+    for name in ("ucdp-ged-sample.csv", "ucdp-ged-russia-ukraine-2022-from-rda.csv")
+]
+GED_BAD_LINES = {9: "not low <= best <= high", 10: "is not a Gleditsch–Ward number", 11: "is before date_start"}
+
+
+def ged_import(path: Path, published: str, out: Path, capsys) -> tuple[dict[str, dict], list]:
+    code = importing.main(["ucdp-ged", str(path), str(out), "--published", published])
+    err = capsys.readouterr().err
+    assert code == (1 if path == GED_FIXTURE else 0), err
+    reports = {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "data" / "reports").glob("*.json"))
+    }
+    from war_report_events.peers.ucdp_ged import read_ged
+
+    return reports, read_ged(path.read_text(encoding="utf-8"), path.name)[1]
+
+
+@pytest.mark.parametrize("csv_path,published", GED_CASES)
+def test_ged_every_non_empty_cell_is_kept_or_mapped(csv_path: Path, published: str, tmp_path: Path, capsys) -> None:
+    from war_report_events.peers.countries import iso2_of_gw
+    from war_report_events.peers.ucdp_ged import COLUMNS, VIOLENCE, WHERE_PREC, day
+
+    reports, records = ged_import(csv_path, published, tmp_path, capsys)
+    good = [r for r in records if r.line not in GED_BAD_LINES or csv_path != GED_FIXTURE]
+    assert len(reports) == len(good)  # one report per GED event
+    for rec in good:
+        gid = str(int(float(rec.cells["id"])))
+        (report,) = [r for r in reports.values() if r["source"]["title"].startswith(f"UCDP GED event {gid}")]
+        (event,) = report["events"]
+        (claim,) = event["claims"]
+        shipped = (tmp_path / report["source"]["text_path"]).read_text(encoding="utf-8")
+        assert claim["quote"] == rec.raw and rec.raw in shipped and claim["claimant_actor_id"] == "ucdp"
+        places = {p["place_id"]: p for p in report["places"]}
+        actors = {a["actor_id"]: a for a in report["actors"]}
+        numbers = {v for q in claim["quantities"] for k in ("value", "lower", "upper") if (v := q.get(k)) is not None}
+        details = " ".join(q.get("subject_detail", "") for q in claim["quantities"])
+        for column, cell in rec.cells.items():
+            cell = cell.strip()
+            if not cell:
+                continue
+            goes = COLUMNS[column]
+            found = {
+                "record": lambda: cell in shipped,
+                "source title, event id": lambda: gid in report["source"]["title"] and gid in event["event_id"],
+                "source title": lambda: cell in report["source"]["title"],
+                "event type": lambda: (
+                    (event["event_type"] == "violence_against_civilians") == (cell == "3") and cell in VIOLENCE
+                ),
+                "summary": lambda: cell in event["summary"],
+                "actor id": lambda: (
+                    f"ucdp-actor-{int(float(cell))}" in actors or cell == "1" and "Civilians" in details
+                ),
+                "actor name": lambda: cell in {a["name"] for a in actors.values()} or cell in details,
+                "statement": lambda: cell in claim["statement"] or "listed in the record" in claim["statement"],
+                "place precision": lambda: (
+                    event["place_precision"]
+                    in {"point": ("settlement", "site"), "subdivision": ("subdivision", "area")}.get(
+                        WHERE_PREC[cell], (WHERE_PREC[cell],)
+                    )
+                ),
+                "place name": lambda: (
+                    cell in {p["name"] for p in places.values()}
+                    # an event at sea is in no country's territory: GED's country stays in the record only
+                    or event["place_precision"] == "water"
+                    and column in ("country", "adm_1")
+                ),
+                "place country": lambda: (
+                    iso2_of_gw(cell) == places[event["place_id"]].get("country", iso2_of_gw(cell))
+                ),
+                "date": lambda: day(cell, column) in (event["date_start"], event["date_end"]),
+                "quantity": lambda: int(float(cell)) in numbers,
+                "actor country": lambda: iso2_of_gw(cell) in {a.get("country") for a in actors.values()},
+            }[goes]()
+            assert found, (csv_path.name, rec.line, column, cell, goes)
+        total = claim["quantities"][0]
+        best, low, high = (int(float(rec.cells[k])) for k in ("best", "low", "high"))
+        if low == best == high:
+            assert (total["qualifier"], total["value"]) == ("exact", best)
+        else:
+            assert (total["qualifier"], total["value"], total["lower"], total["upper"]) == (
+                "estimate",
+                best,
+                low,
+                high,
+            )
+    code, output = cli.run([str(p) for p in sorted((tmp_path / "data" / "reports").glob("*.json"))])
+    assert code == 0, output
+
+
+def test_ged_bad_rows_are_listed_by_line_and_all_or_nothing_writes_nothing(tmp_path: Path, capsys) -> None:
+    ged_import(GED_FIXTURE, "2023-06-01", tmp_path / "a", capsys)
+    args = ["ucdp-ged", str(GED_FIXTURE), str(tmp_path / "b"), "--published", "2023-06-01", "--all-or-nothing"]
+    assert importing.main(args) == 1
+    err = capsys.readouterr().err
+    for line, message in GED_BAD_LINES.items():
+        assert f"{GED_FIXTURE}:{line}: " in err and message in err
+    assert "nothing written: 3 row(s)" in err and not (tmp_path / "b").exists()
+
+
+def test_ged_one_sided_violence_two_states_water_and_an_uncoded_adm1(tmp_path: Path, capsys) -> None:
+    reports, _ = ged_import(GED_FIXTURE, "2023-06-01", tmp_path, capsys)
+    by_id = {r["source"]["title"].split()[3]: r for r in reports.values()}
+    one_sided = by_id["900003"]
+    assert one_sided["events"][0]["event_type"] == "violence_against_civilians"
+    assert "Civilians" not in {a["name"] for a in one_sided["actors"]}  # not an actor: the counted subject
+    assert {q["subject"] for q in one_sided["events"][0]["claims"][0]["quantities"]} == {"person", "civilian"}
+    states = {a["name"]: a.get("country") for a in by_id["900004"]["actors"]}
+    assert states["Government of Russia (Soviet Union)"] == "RU" and states["Government of Ukraine"] == "UA"
+    assert by_id["900004"]["events"][0]["place_precision"] == "water"
+    uncoded = {p["name"]: p for p in by_id["900005"]["places"]}["Invented oblast"]
+    assert uncoded["place_type"] == "area" and "subdivision" not in uncoded  # no guessed ISO code
+    estimate = by_id["900002"]["events"][0]
+    assert (estimate["date_start"], estimate["date_end"], estimate["date_precision"]) == (
+        "2023-05-03",
+        "2023-05-05",
+        "days",
+    )
+
+
+def test_ged_refuses_unknown_columns(tmp_path: Path) -> None:
+    from war_report_events.peers.ucdp_ged import import_ged
+
+    text = GED_FIXTURE.read_text(encoding="utf-8").replace("gwnob\n", "gwnob,new_column\n", 1)
+    with pytest.raises(InputError, match=r"unknown column\(s\): new_column"):
+        import_ged(text, "in.csv", "2023-06-01")
+
+
+@pytest.mark.parametrize("name", ["ucdp-ged-sample.csv", "ucdp-ged-russia-ukraine-2022-from-rda.csv"])
+def test_gleditsch_ward_lookup_agrees_with_the_ged_samples(name: str) -> None:
+    """country_id, gwnoa and gwnob of real GED rows map to the ISO code of the country GED names."""
+    if not (PEERS / name).is_file():
+        pytest.skip(f"real peer sample {PEERS / name} not present (it lives outside the repository)")
+    import csv
+
+    from war_report_events.peers.countries import gw_of_iso2, iso2_of_gw
+
+    rows = list(csv.DictReader((PEERS / name).open(encoding="utf-8", newline="")))
+    for row in rows:
+        iso = pycountry.countries.lookup(row["country"]).alpha_2
+        assert iso2_of_gw(row["country_id"]) == iso and gw_of_iso2(iso) == int(float(row["country_id"]))
+        for side in ("a", "b"):
+            if row[f"gwno{side}"]:
+                state = re.sub(r"^Government of | \(.*\)$", "", row[f"side_{side}"])
+                assert iso2_of_gw(row[f"gwno{side}"]) == pycountry.countries.search_fuzzy(state)[0].alpha_2
+
+
+def test_gleditsch_ward_numbers_come_from_the_pinned_package() -> None:
+    from war_report_events.peers.countries import gleditsch_ward
+
+    table = gleditsch_ward()
+    assert (table[369], table[365], table[260], table[2]) == ("UA", "RU", "DE", "US")
+    assert len(table) == len(set(table.values())) > 190

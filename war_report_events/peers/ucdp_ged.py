@@ -61,7 +61,7 @@ COLUMNS = {
     "conflict_name": "summary",
     "dyad_dset_id": "record",
     "dyad_new_id": "record",
-    "dyad_name": "summary",
+    "dyad_name": "statement",
     "side_a_dset_id": "record",
     "side_a_new_id": "actor id",
     "side_a": "actor name",
@@ -83,8 +83,8 @@ COLUMNS = {
     "longitude": "record",
     "geom_wkt": "record",
     "priogrid_gid": "record",
-    "country": "place name",
-    "country_id": "place country",
+    "country": "place name",  # of an event at sea (where_prec 7): the record only
+    "country_id": "place country",  # likewise
     "region": "record",
     "event_clarity": "statement",
     "date_prec": "statement",
