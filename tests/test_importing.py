@@ -681,8 +681,7 @@ def ged_import(path: Path, published: str, out: Path, capsys) -> tuple[dict[str,
 
 @pytest.mark.parametrize("csv_path,published", GED_CASES)
 def test_ged_every_non_empty_cell_is_kept_or_mapped(csv_path: Path, published: str, tmp_path: Path, capsys) -> None:
-    from war_report_events.peers.countries import iso2_of_gw
-    from war_report_events.peers.ucdp_ged import COLUMNS, VIOLENCE, WHERE_PREC, day
+    from war_report_events.peers.ucdp_ged import COLUMNS
 
     reports, records = ged_import(csv_path, published, tmp_path, capsys)
     good = [r for r in records if r.line not in GED_BAD_LINES or csv_path != GED_FIXTURE]
@@ -694,48 +693,12 @@ def test_ged_every_non_empty_cell_is_kept_or_mapped(csv_path: Path, published: s
         (claim,) = event["claims"]
         shipped = (tmp_path / report["source"]["text_path"]).read_text(encoding="utf-8")
         assert claim["quote"] == rec.raw and rec.raw in shipped and claim["claimant_actor_id"] == "ucdp"
-        places = {p["place_id"]: p for p in report["places"]}
-        actors = {a["actor_id"]: a for a in report["actors"]}
-        numbers = {v for q in claim["quantities"] for k in ("value", "lower", "upper") if (v := q.get(k)) is not None}
-        details = " ".join(q.get("subject_detail", "") for q in claim["quantities"])
         for column, cell in rec.cells.items():
             cell = cell.strip()
             if not cell:
                 continue
-            goes = COLUMNS[column]
-            found = {
-                "record": lambda: cell in shipped,
-                "source title, event id": lambda: gid in report["source"]["title"] and gid in event["event_id"],
-                "source title": lambda: cell in report["source"]["title"],
-                "event type": lambda: (
-                    (event["event_type"] == "violence_against_civilians") == (cell == "3") and cell in VIOLENCE
-                ),
-                "summary": lambda: cell in event["summary"],
-                "actor id": lambda: (
-                    f"ucdp-actor-{int(float(cell))}" in actors or cell == "1" and "Civilians" in details
-                ),
-                "actor name": lambda: cell in {a["name"] for a in actors.values()} or cell in details,
-                "statement": lambda: cell in claim["statement"] or "listed in the record" in claim["statement"],
-                "place precision": lambda: (
-                    event["place_precision"]
-                    in {"point": ("settlement", "site"), "subdivision": ("subdivision", "area")}.get(
-                        WHERE_PREC[cell], (WHERE_PREC[cell],)
-                    )
-                ),
-                "place name": lambda: (
-                    cell in {p["name"] for p in places.values()}
-                    # an event at sea is in no country's territory: GED's country stays in the record only
-                    or event["place_precision"] == "water"
-                    and column in ("country", "adm_1")
-                ),
-                "place country": lambda: (
-                    iso2_of_gw(cell) == places[event["place_id"]].get("country", iso2_of_gw(cell))
-                ),
-                "date": lambda: day(cell, column) in (event["date_start"], event["date_end"]),
-                "quantity": lambda: int(float(cell)) in numbers,
-                "actor country": lambda: iso2_of_gw(cell) in {a.get("country") for a in actors.values()},
-            }[goes]()
-            assert found, (csv_path.name, rec.line, column, cell, goes)
+            found = ged_cell_kept(COLUMNS[column], column, cell, report, shipped, gid)
+            assert found, (csv_path.name, rec.line, column, cell, COLUMNS[column])
         total = claim["quantities"][0]
         best, low, high = (int(float(rec.cells[k])) for k in ("best", "low", "high"))
         if low == best == high:
@@ -749,6 +712,50 @@ def test_ged_every_non_empty_cell_is_kept_or_mapped(csv_path: Path, published: s
             )
     code, output = cli.run([str(p) for p in sorted((tmp_path / "data" / "reports").glob("*.json"))])
     assert code == 0, output
+
+
+def ged_cell_kept(goes: str, column: str, cell: str, report: dict, shipped: str, gid: str) -> bool:
+    """Whether a GED cell is where ucdp_ged.COLUMNS says it goes in the imported report."""
+    from war_report_events.peers.countries import iso2_of_gw
+    from war_report_events.peers.ucdp_ged import VIOLENCE, WHERE_PREC, day
+
+    (event,) = report["events"]
+    (claim,) = event["claims"]
+    places = {p["place_id"]: p for p in report["places"]}
+    actors = {a["actor_id"]: a for a in report["actors"]}
+    numbers = {v for q in claim["quantities"] for k in ("value", "lower", "upper") if (v := q.get(k)) is not None}
+    details = " ".join(q.get("subject_detail", "") for q in claim["quantities"])
+    at_sea = event["place_precision"] == "water"  # in no country: GED's country and adm_1 stay in the record
+    if goes == "record":
+        return cell in shipped
+    if goes == "source title, event id":
+        return gid in report["source"]["title"] and gid in event["event_id"]
+    if goes == "source title":
+        return cell in report["source"]["title"]
+    if goes == "event type":
+        return cell in VIOLENCE and (event["event_type"] == "violence_against_civilians") == (cell == "3")
+    if goes == "summary":
+        return cell in event["summary"]
+    if goes == "actor id":
+        return f"ucdp-actor-{int(float(cell))}" in actors or "Civilians" in details
+    if goes == "actor name":
+        return cell in {a["name"] for a in actors.values()} or cell in details
+    if goes == "statement":
+        return cell in claim["statement"] or "listed in the record" in claim["statement"]
+    if goes == "place precision":
+        allowed = {"point": ("settlement", "site"), "subdivision": ("subdivision", "area")}
+        return event["place_precision"] in allowed.get(WHERE_PREC[cell], (WHERE_PREC[cell],))
+    if goes == "place name":
+        return cell in {p["name"] for p in places.values()} or at_sea and cell in shipped
+    if goes == "place country":
+        return iso2_of_gw(cell) == places[event["place_id"]].get("country") or at_sea and cell in shipped
+    if goes == "date":
+        return day(cell, column) in (event["date_start"], event["date_end"])
+    if goes == "quantity":
+        return int(float(cell)) in numbers
+    if goes == "actor country":
+        return iso2_of_gw(cell) in {a.get("country") for a in actors.values()}
+    raise AssertionError(f"no check for {goes!r}")
 
 
 def test_ged_bad_rows_are_listed_by_line_and_all_or_nothing_writes_nothing(tmp_path: Path, capsys) -> None:
