@@ -97,3 +97,44 @@ def test_a_bad_integer_is_reported_not_raised(tmp_path: Path, capsys) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert exporting.main([str(root), "--out", str(tmp_path / "dist")]) == 1
     assert "quantities.csv: cannot read it with the schema's types" in capsys.readouterr().err
+
+
+def test_load_sql_gives_duckdb_the_schema_types_and_sum_upper_works(exported: Path, monkeypatch) -> None:
+    """The CSVs loaded through load.sql: every column typed as the schema says, so `sum(upper)` works
+    even where `upper` is empty in every row (read_csv alone would guess VARCHAR)."""
+    import duckdb
+
+    monkeypatch.chdir(ROOT)  # load.sql reads data/*.csv relative to the package root
+    con = duckdb.connect()
+    con.execute((exported / "load.sql").read_text(encoding="utf-8"))
+    wanted = {"integer": "BIGINT", "date": "DATE", "string": "VARCHAR"}
+    for table in tables(exporting.version_of(ROOT)):
+        got = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table.name],
+            ).fetchall()
+        )
+        assert got == {f.name: wanted[f.type] for f in table.fields}
+        with (ROOT / "data" / f"{table.name}.csv").open(encoding="utf-8", newline="") as f:
+            assert con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0] == len(list(csv.DictReader(f)))
+    total = con.execute("SELECT sum(upper), sum(coalesce(value, lower, upper)) FROM quantities").fetchone()
+    assert total[1] > 0 and con.execute("SELECT count(*) FROM quantities WHERE upper > 5").fetchone() is not None
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_exported_and_flat_files_get_the_umask_mode(tmp_path: Path, umask: int, mode: int) -> None:
+    import os
+    import stat
+
+    from war_report_events.peers import flat
+
+    old = os.umask(umask)
+    try:
+        assert exporting.main([str(ROOT), "--out", str(tmp_path / "dist")]) == 0
+        assert flat.main([str(ROOT), "--out", str(tmp_path / "dist" / "events-flat.csv")]) == 0
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "dist").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path.name

@@ -821,3 +821,16 @@ def test_gleditsch_ward_numbers_come_from_the_pinned_package() -> None:
     table = gleditsch_ward()
     assert (table[369], table[365], table[260], table[2]) == ("UA", "RU", "DE", "US")
     assert len(table) == len(set(table.values())) > 190
+
+
+def test_imported_files_get_the_umask_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        run_import(FIXTURES / "air-attacks-2024-format.csv", "2024-10-01", tmp_path)
+    finally:
+        os.umask(old)
+    written = list((tmp_path / "data").rglob("*.*"))
+    assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}

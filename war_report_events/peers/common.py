@@ -5,12 +5,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import atomic_write, read_text
+from war_report_events.validator.descriptor import package_version
+
+
+def umask_mode() -> int:
+    """The mode a new file gets from the user's umask (0644 under the usual 022), as ``open`` would give it:
+    temporary files are created 0600, and a renamed one would keep that, hiding exports from a team."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def write_new(out: Path, files: dict[str, str]) -> None:
     written: list[Path] = []
     try:
         for rel in sorted(files):
-            atomic_write(out / rel, files[rel])
+            atomic_write(out / rel, files[rel], mode=umask_mode())
             written.append(out / rel)
     except BaseException:
         for path in written:  # all or nothing
@@ -124,3 +134,17 @@ def summary(files: dict[str, str]) -> str:
     claims = [c for e in events for c in e["claims"]]
     quantities = [q for c in claims for q in c.get("quantities", [])]
     return f"{len(reports)} reports, {len(events)} events, {len(claims)} claims, {len(quantities)} quantities"
+
+
+def version_of(root: Path) -> str:
+    """The package's schema version, as the validator reads it from datapackage.json."""
+    path = root / "datapackage.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = None
+    except (ValueError, UnicodeDecodeError):
+        raise UserError(
+            f"{path}: not valid JSON; rebuild it with `python -m war_report_events build {root}`."
+        ) from None
+    return package_version(data)

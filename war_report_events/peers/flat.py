@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import statistics
 import sys
 from collections import defaultdict
@@ -42,9 +41,9 @@ from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import atomic_write
+from war_report_events.peers.common import umask_mode, version_of
 from war_report_events.peers.countries import gw_of_iso2
 from war_report_events.standard import schema
-from war_report_events.validator.descriptor import package_version
 
 TABLES = ("sources", "actors", "places", "events", "claims", "quantities")
 INACTIVE = ("retracted", "superseded")
@@ -103,20 +102,6 @@ def columns(measure_codes: list[str], modality_codes: list[str] | None = None, r
     events = list(EVENT_COLUMNS) + (["reported_as"] if reported_as else [])
     events += ["asserted"] + [f"claims_{m}" for m in modality_codes or []]
     return events + [f"{m}_{c}" for m in measure_codes for c in FIGURE_COLUMNS]
-
-
-def version_of(root: Path) -> str:
-    """The package's schema version, as the validator reads it from datapackage.json."""
-    path = root / "datapackage.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        data = None
-    except (ValueError, UnicodeDecodeError):
-        raise UserError(
-            f"{path}: not valid JSON; rebuild it with `python -m war_report_events build {root}`."
-        ) from None
-    return package_version(data)
 
 
 def used_measures(tables: dict[str, list[dict]], version: str) -> list[str]:
@@ -294,7 +279,7 @@ def main(argv: list[str]) -> int:
         if str(args.out) == "-":
             sys.stdout.write(text)
             return 0
-        atomic_write(args.out, text)
+        atomic_write(args.out, text, mode=umask_mode())
     except UserError as exc:
         print(f"flat: {exc}", file=sys.stderr)
         return 1
