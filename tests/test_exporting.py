@@ -138,3 +138,39 @@ def test_exported_and_flat_files_get_the_umask_mode(tmp_path: Path, umask: int, 
         os.umask(old)
     for path in (tmp_path / "dist").iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == mode, path.name
+
+
+def readme_one_liners() -> dict[str, list[str]]:
+    """tool -> the code spans of its row in the README's loading table."""
+    import re
+
+    rows = {}
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| ([^|`]+) \| (.*) \|$", line)
+        if m:
+            rows[m.group(1).strip()] = re.findall(r"`([^`]+)`", m.group(2))
+    return rows
+
+
+def test_readme_one_liners_keep_integer_types(exported: Path, tmp_path: Path, monkeypatch) -> None:
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    root = tmp_path / "package"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(exported, root / "dist")
+    monkeypatch.chdir(root)
+    rows = readme_one_liners()
+    numbers = ("value", "lower", "upper")
+    frame = eval(rows["pandas"][0], {"pd": pd})
+    assert [str(frame[c].dtype) for c in numbers] == ["Int64"] * 3
+    frame = eval(rows["pandas, Parquet"][1], {"pd": pd})
+    assert [str(frame[c].dtype) for c in numbers] == ["int64[pyarrow]"] * 3
+    frame = eval(rows["polars"][0], {"pl": pl})
+    assert [frame.schema[c] for c in numbers] == [pl.Int64] * 3
+    shell, query = rows["DuckDB"][1], rows["DuckDB"][2]
+    assert shell == "duckdb events.duckdb < dist/load.sql"
+    con = duckdb.connect()
+    con.execute(Path("dist/load.sql").read_text(encoding="utf-8"))
+    assert con.sql(query).fetchall()  # sum(upper) binds: upper is BIGINT, not text
