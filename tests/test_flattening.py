@@ -210,3 +210,41 @@ def test_a_0_1_0_package_gets_only_0_1_0_measures(tmp_path: Path) -> None:
     assert [c.rsplit("_", 1)[0] for c in header if c.endswith("_qualifiers")] == codes
     if version == "0.1.0":
         assert "destroyed_best" not in header and "reported_as" not in header
+
+
+def page_code(page: str) -> list[tuple[int, str, str]]:
+    """(line, language, code) of every python/sql block of a docs page."""
+    from markdown_it import MarkdownIt
+
+    fences = [t for t in MarkdownIt().parse((ROOT / page).read_text(encoding="utf-8")) if t.type == "fence"]
+    return [
+        (f.map[0] + 1, f.info.split()[0], f.content) for f in fences if f.info.split()[:1] in (["python"], ["sql"])
+    ]
+
+
+MULTIPLE = page_code("docs/multiple-sources.md")
+
+
+@pytest.fixture(scope="module")
+def package_0_1_0(tmp_path_factory) -> Path:
+    """The 0.1.0 test package (no status column, 0.1.0 measures) with its flat export."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("v010")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base" / "data", root / "data")
+    assert flattening.version_of(root) == "0.1.0"
+    assert flattening.main([str(root), "--out", str(root / "dist" / "events-flat.csv")]) == 0
+    return root
+
+
+@pytest.mark.parametrize("line,language,code", MULTIPLE, ids=[f"multiple-sources.md:{m[0]}" for m in MULTIPLE])
+def test_multiple_sources_patterns_run_on_a_0_1_0_package(line, language, code, package_0_1_0, monkeypatch, capfd):
+    """The page's outputs are those of the 0.2.0 test package; on 0.1.0 the same code must run, not fail."""
+    monkeypatch.chdir(package_0_1_0)
+    if language == "python":
+        exec(compile(code, f"docs/multiple-sources.md:{line}", "exec"), {"__name__": "__snippet__"})
+    else:
+        import duckdb
+
+        duckdb.sql(code).fetchall()
+    assert "Error" not in capfd.readouterr().err

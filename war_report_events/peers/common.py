@@ -12,6 +12,7 @@ from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import atomic_write, read_text
+from war_report_events.standard import schema
 from war_report_events.validator.descriptor import package_version
 
 
@@ -137,14 +138,26 @@ def summary(files: dict[str, str]) -> str:
 
 
 def version_of(root: Path) -> str:
-    """The package's schema version, as the validator reads it from datapackage.json."""
+    """The package's schema version, as the validator reads it from datapackage.json; without one,
+    the newest version whose tables have exactly the columns of data/*.csv (a folder of tables only)."""
     path = root / "datapackage.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        data = None
+        return version_of_tables(root)
     except (ValueError, UnicodeDecodeError):
         raise UserError(
             f"{path}: not valid JSON; rebuild it with `python -m war_report_events build {root}`."
         ) from None
     return package_version(data)
+
+
+def version_of_tables(root: Path) -> str:
+    headers = {}
+    for path in sorted((root / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            headers[path.stem] = tuple(next(csv.reader(f), []))
+    for version in reversed(schema.available_versions()):
+        if headers and all(headers.get(t.name) == t.names for t in schema.tables(version)):
+            return version
+    return package_version(None)
