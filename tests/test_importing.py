@@ -834,3 +834,46 @@ def test_imported_files_get_the_umask_mode(tmp_path: Path) -> None:
         os.umask(old)
     written = list((tmp_path / "data").rglob("*.*"))
     assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o644}
+
+
+def crosswalk_sql() -> str:
+    from markdown_it import MarkdownIt
+
+    fences = MarkdownIt().parse((ROOT / "docs" / "crosswalks.md").read_text(encoding="utf-8"))
+    (sql,) = [t.content for t in fences if t.type == "fence" and t.info.strip() == "sql"]
+    return sql
+
+
+@pytest.mark.parametrize("package", ["shipped", "tests/fixtures/base", "tests/fixtures/base-0.2.0"])
+def test_crosswalk_deaths_split_runs_on_every_version(package: str, monkeypatch) -> None:
+    import duckdb
+
+    monkeypatch.chdir(ROOT if package == "shipped" else ROOT / package)
+    rows = duckdb.sql(crosswalk_sql()).fetchall()
+    if package == "shipped":  # "at least four": no best, low 4
+        assert [(r[2], r[4], r[5], r[7]) for r in rows] == [("person", None, 4, 1)]
+
+
+@pytest.mark.parametrize("csv_path,published", GED_CASES)
+def test_crosswalk_deaths_split_gives_back_ged_deaths(
+    csv_path: Path, published: str, tmp_path: Path, capsys, monkeypatch
+):
+    import duckdb
+
+    from war_report_events.tools import build as build_command
+
+    reports, records = ged_import(csv_path, published, tmp_path, capsys)
+    assert build_command.main([str(tmp_path)]) == 0
+    monkeypatch.chdir(tmp_path)
+    split = {}
+    for event_id, _claimant, subject, side, best, _low, _n, _nv in duckdb.sql(crosswalk_sql()).fetchall():
+        split[(event_id.rsplit("-", 1)[1], subject, side and side.split("-")[-1])] = best
+    for rec in records:
+        c = rec.cells
+        if csv_path == GED_FIXTURE and rec.line in GED_BAD_LINES:
+            continue
+        gid = str(int(float(c["id"])))
+        civilians = split.get((gid, "civilian", None))
+        assert civilians == int(c["deaths_civilians"]), gid
+        if c["side_a_new_id"]:
+            assert split.get((gid, "person", c["side_a_new_id"])) == int(c["deaths_a"]), gid

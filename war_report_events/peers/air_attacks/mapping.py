@@ -120,7 +120,7 @@ def row_kind(model: str, weapons: dict[str, Kind], where: str) -> tuple[str, str
     if any(p is None for p in parts):
         raise UserError(
             f"{where}: weapon model {model!r} is not known; pass the dataset's reference table "
-            "with --weapons missiles_and_uav.csv, or add the model to the patterns in importing.py."
+            "with --weapons missiles_and_uav.csv, or add the model to the patterns in war_report_events/peers/air_attacks/mapping.py."
         )
     subjects = {p.subject for p in parts}  # type: ignore[union-attr]
     if len(subjects) > 1:
