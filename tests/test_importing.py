@@ -575,7 +575,11 @@ def test_every_kind_of_source_cell_imports_and_bad_rows_are_listed_by_line(tmp_p
         assert [ids for cell, ids in claimants.items() if cell.startswith(start)][0] == {actor}, start
     good = [r for r in records_of_lenient(ACCOUNTS_FIXTURE) if r.line not in (15, 16)]
     quoted = {c["quote"] for r in reports for e in r["events"] for c in e["claims"]}
-    assert {r.raw for r in good} <= quoted and len(good) == 14  # every good row imported (16 rows, 2 bad)
+    assert {r.raw for r in good} <= quoted and len(good) == 15  # every good row imported (17 rows, 2 bad)
+    (no_target,) = [e for r in reports for e in r["events"] if "a target the dataset does not name" in e["summary"]]
+    assert no_target["place_precision"] == "unknown" and "place_id" not in no_target  # never a guessed place
+    # one-digit hours read as 03:30 and 06:00: before the codelist's morning, so no time_of_day; words verbatim
+    assert no_target["time_wording"] == "2025-03-03 3:30,2025-03-03 6:00" and "time_of_day" not in no_target
     unknown = [a for r in reports for a in r["actors"] if a["actor_id"].startswith("account-")]
     assert unknown and all("not identified" in a["name"] for a in unknown)
     from war_report_events.tools import build as build_command

@@ -7,13 +7,23 @@ import hashlib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write, read_text
+from war_report_events.files import atomic_write, read_text, unsafe_reason
 from war_report_events.standard import schema
 from war_report_events.validator.descriptor import package_version
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print a message whatever the terminal's encoding (PYTHONIOENCODING=cp1252 and a Cyrillic file
+    name): characters the stream cannot encode are escaped, never a UnicodeEncodeError."""
+    stream = sys.stderr if err else sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
 
 
 def umask_mode() -> int:
@@ -46,7 +56,8 @@ def csv_records(text: str, name: str) -> tuple[list[str], str, list[Record], lis
 
     A record that cannot be parsed or has the wrong number of cells is a problem of its line; the
     reader goes on at the next line, so one bad row does not hide the others."""
-    lines = text.splitlines(keepends=True)
+    # A byte-order mark (spreadsheets save one) is not part of the first column's name.
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
     reader = csv.reader(iter(lines), strict=True)
     try:
         header = next(reader)
@@ -78,6 +89,31 @@ def csv_records(text: str, name: str) -> tuple[list[str], str, list[Record], lis
     return header, header_text, records, problems
 
 
+@cache
+def _schema_validator(version: str):
+    import jsonschema
+    from referencing import Registry, Resource
+
+    sch = schema.load_schema(version)
+
+    def refuse(uri: str):  # $ref is resolved only against the bundled schema: never fetched
+        raise LookupError(f"refusing to retrieve {uri}")
+
+    registry = Registry(retrieve=refuse).with_resource(sch["$id"], Resource.from_contents(sch))
+    return jsonschema.Draft202012Validator(sch, registry=registry)
+
+
+def schema_check(report: dict) -> None:
+    """Raises a UserError naming the first place where an imported report breaks the JSON Schema: a row
+    whose cells would make an invalid report (an empty name, a name too long, ...) is a bad row, never
+    a report written for `validate.py` to refuse later."""
+    error = next(iter(_schema_validator(report["schema_version"]).iter_errors(report)), None)
+    if error is not None:
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+        raise UserError(f"the row would give an invalid report at {where}: {message}")
+
+
 def problems_text(name: str, problems: list[RowProblem]) -> str:
     """Every problem, one line each, in line order: ``name:line: message``."""
     return "\n".join(
@@ -99,6 +135,9 @@ def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
     """Places and actors already defined by the reports in ``out`` (a package the import joins)."""
     found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
     for path in sorted((out / "data" / "reports").glob("*.json")):
+        reason = unsafe_reason(out, path.relative_to(out).as_posix())
+        if reason:
+            raise UserError(f"{path} {reason}; the importer reads nothing outside OUT_DIR.")
         try:
             report = json.loads(read_text(path))
         except ValueError:
@@ -112,6 +151,10 @@ def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
 
 def write_new(out: Path, files: dict[str, str]) -> None:
     """Write every file, refusing to overwrite any: all checked before the first is written."""
+    for rel in files:
+        reason = unsafe_reason(out, rel)
+        if reason:  # data/ or data/reports/ a symlink out of the package: nothing is written through it
+            raise UserError(f"{out / rel} {reason}; the importer writes nothing outside OUT_DIR.")
     existing = [rel for rel in files if (out / rel).exists() or (out / rel).is_symlink()]
     if existing:
         raise UserError(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from war_report_events.failure import UserError
-from war_report_events.peers.common import umask_mode, version_of
+from war_report_events.peers.common import say, umask_mode, version_of
 from war_report_events.standard.schema import Field, Table, load_schema, tables
 
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "string": pa.string()}
@@ -175,14 +174,14 @@ def main(argv: list[str]) -> int:
     try:
         written = export(args.root, args.out)
     except UserError as exc:
-        print(f"export: {exc}", file=sys.stderr)
+        say(f"export: {exc}", err=True)
         return 1
     except OSError as exc:
-        print(
+        say(
             f"export: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
-            file=sys.stderr,
+            err=True,
         )
         return 1
     for path in written:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        say(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0

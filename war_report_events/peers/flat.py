@@ -41,7 +41,7 @@ from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import atomic_write
-from war_report_events.peers.common import umask_mode, version_of
+from war_report_events.peers.common import say, umask_mode, version_of
 from war_report_events.peers.countries import gw_of_iso2
 from war_report_events.standard import schema
 
@@ -277,22 +277,27 @@ def main(argv: list[str]) -> int:
         derived = bool(tables["events"]) and "reported_as" in tables["events"][0]
         text = csv_text(rows, columns(codes, modes, derived))
         if str(args.out) == "-":
-            sys.stdout.write(text)
+            # the CSV is UTF-8 whatever the terminal's encoding: bytes, not the text layer
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:
+                sys.stdout.write(text)
+            else:
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
             return 0
         atomic_write(args.out, text, mode=umask_mode())
     except UserError as exc:
-        print(f"flat: {exc}", file=sys.stderr)
+        say(f"flat: {exc}", err=True)
         return 1
     except (KeyError, ValueError) as exc:
-        print(
-            f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", file=sys.stderr
-        )
+        say(f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", err=True)
         return 1
     except OSError as exc:
-        print(
+        say(
             f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
-            file=sys.stderr,
+            err=True,
         )
         return 1
-    print(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
+    say(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
     return 0

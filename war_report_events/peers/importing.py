@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import read_text
-from war_report_events.peers.common import RowProblem, known_definitions, problems_text, summary, write_new
+from war_report_events.peers.common import RowProblem, known_definitions, problems_text, say, summary, write_new
 
 
 def _date(text: str) -> str:
@@ -100,28 +99,28 @@ def main(argv: list[str]) -> int:
     try:
         files, problems = run(args)
         if problems and (args.all_or_nothing or not files):
-            print(
+            say(
                 f"import: nothing written: {len(problems)} row(s) of {name} cannot be imported:\n"
                 + problems_text(name, problems),
-                file=sys.stderr,
+                err=True,
             )
             return 1
         write_new(args.out, files)
     except UserError as exc:
-        print(f"import: {exc}", file=sys.stderr)
+        say(f"import: {exc}", err=True)
         return 1
     except OSError as exc:
-        print(
+        say(
             f"import: cannot write {exc.filename or args.out}: {exc.strerror}; check the path and permissions.",
-            file=sys.stderr,
+            err=True,
         )
         return 1
-    print(f"imported {name} into {args.out}: {summary(files)}")
+    say(f"imported {name} into {args.out}: {summary(files)}")
     if problems:
-        print(
+        say(
             f"import: {len(problems)} row(s) not imported (fix them and import them again, or use "
             f"--all-or-nothing):\n" + problems_text(name, problems),
-            file=sys.stderr,
+            err=True,
         )
         return 1
     return 0

@@ -33,7 +33,7 @@ import re
 from war_report_events.failure import UserError
 from war_report_events.files import dump_report
 from war_report_events.peers.air_attacks.mapping import SUBDIVISIONS
-from war_report_events.peers.common import Record, RowProblem, csv_records, short_hash, slug
+from war_report_events.peers.common import Record, RowProblem, csv_records, schema_check, short_hash, slug
 from war_report_events.peers.countries import iso2_of_gw
 
 IMPORT_SCHEMA_VERSION = "0.2.0"  # the first version with the `estimate` qualifier and subject_actor_id
@@ -318,6 +318,9 @@ def statement(c: dict[str, str], deaths: list[dict]) -> str:
 
 def build(rec: Record, header: str, published: str, known: dict[str, dict[str, dict]]) -> tuple[dict, str]:
     c = rec.cells
+    empty = [column for column in REQUIRED if not c[column].strip()]
+    if empty:
+        raise UserError(f"{', '.join(empty)}: empty; GED gives {'it' if len(empty) == 1 else 'them'} for every event")
     gid = c["id"].strip()
     if not re.fullmatch(r"\d+(?:\.0)?", gid):
         raise UserError(f"id: {gid!r} is not a GED event id (a whole number)")
@@ -397,6 +400,7 @@ def import_ged(
     for rec in records:
         try:
             report, shipped = build(rec, header, published, known or {})
+            schema_check(report)
             if report["events"][0]["date_end"] > published:
                 raise UserError(f"date_end is after --published {published}; give the release date of FILE")
         except UserError as exc:

@@ -40,7 +40,7 @@ from war_report_events.files import dump_report
 from war_report_events.peers.air_attacks.building import DATASET, Post, build_report
 from war_report_events.peers.air_attacks.mapping import SUBDIVISIONS, Kind, account_of, read_weapons
 from war_report_events.peers.air_attacks.reading import KNOWN, parse_time, python_literal, read_records, read_table
-from war_report_events.peers.common import Record, RowProblem, problems_text
+from war_report_events.peers.common import Record, RowProblem, problems_text, schema_check
 
 __all__ = [
     "DATASET",
@@ -89,7 +89,10 @@ def import_rows(
         kept = []
         for rec in post.records:
             try:
-                build_report(Post(post.source, [rec]), header, published, weapons or {}, name, known, refuse_unknown)
+                alone, _ = build_report(
+                    Post(post.source, [rec]), header, published, weapons or {}, name, known, refuse_unknown
+                )
+                schema_check(alone)
             except UserError as exc:
                 problems.append(RowProblem(rec.line, str(exc)))
             else:

@@ -158,7 +158,7 @@ def main_claim(rec: Record, figures: Figures, subject: str, where: str, weapons:
 
 def statement_of(rec: Record, said: list[str]) -> str:
     c = rec.cells
-    context = [f"target {c['target'].strip()}"]
+    context = [f"target {c['target'].strip()}" if c["target"].strip() else "no target given"]
     for column, words in (("target_main", "main target"), ("launch_place", "launched from"), ("carrier", "carrier")):
         if c.get(column, "").strip():
             context.append(f"{words} {c[column].strip()}")
@@ -231,13 +231,14 @@ def build_report(
         where = f"{name}:{rec.line}"
         c = rec.cells
         model, target = c["model"].strip(), c["target"].strip()
-        if not model or not target:
-            raise UserError(f"{where}: the row has no {'model' if not model else 'target'}; the importer needs both.")
+        if not model:
+            raise UserError(f"{where}: the row has no model; the importer needs the weapon to know what was counted.")
         times = time_fields(c["time_start"], c["time_end"], where)
         subject, subtype = row_kind(model, weapons, where)
-        place = with_parents(places, place_of(target), known_places)
+        # A row without a target is an attack whose place the table does not give: place unknown, never guessed.
+        place = with_parents(places, place_of(target), known_places) if target else None
         event_id = (
-            f"{times['date_start']}-air-attack-{slug(model, 24)}-{slug(target, 24)}-"
+            f"{times['date_start']}-air-attack-{slug(model, 24)}-{slug(target or 'unknown-target', 24)}-"
             f"{short_hash(post.source, c['time_start'], c['time_end'], model, target, c.get('launch_place', ''))}"
         )
         base = {"event_type": "aerial_attack", **({"event_subtype": subtype} if subtype else {})}
@@ -258,10 +259,11 @@ def build_report(
             {
                 "event_id": event_id,
                 **base,
-                "summary": f"Aerial attack with {model} aimed at {target} {window}, as the {DATASET} dataset records it from the post it cites.",
+                "summary": f"Aerial attack with {model} aimed at {target or 'a target the dataset does not name'} "
+                f"{window}, as the {DATASET} dataset records it from the post it cites.",
                 **when,
-                "place_id": place["place_id"],
-                "place_precision": place["place_type"],
+                **({"place_id": place["place_id"], "place_precision": place["place_type"]} if place else {}),
+                **({} if place else {"place_precision": "unknown"}),
                 "claims": [main],
             }
         )
@@ -320,7 +322,7 @@ def build_report(
         "schema_version": IMPORT_SCHEMA_VERSION,
         "source": source,
         "actors": [actors[k] for k in sorted(actors)],
-        "places": [places[k] for k in sorted(places)],
+        **({"places": [places[k] for k in sorted(places)]} if places else {}),  # none when no row names a place
         "events": events,
     }
     return report, text

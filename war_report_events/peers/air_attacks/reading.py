@@ -100,14 +100,18 @@ def count(text: str, where: str) -> int | None:
 
 
 def parse_time(text: str, where: str) -> tuple[dt.date, str | None]:
-    """(day, "HH:MM" or None) of a time cell: minute precision or a day only."""
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2})(?::\d{2})?)?", text.strip())
+    """(day, "HH:MM" or None) of a time cell: minute precision or a day only; "3:30" is 03:30."""
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?", text.strip())
     if not m:
         raise UserError(f"{where}: {text!r} is not a date (YYYY-MM-DD) or a time (YYYY-MM-DD HH:MM).")
     try:
-        return dt.date.fromisoformat(m.group(1)), m.group(2)
+        day = dt.date.fromisoformat(m.group(1))
+        if m.group(2) is None:
+            return day, None
+        clock = dt.time(int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise UserError(f"{where}: {text!r} is not a real date.") from None
+        raise UserError(f"{where}: {text!r} is not a real date and time.") from None
+    return day, clock.strftime("%H:%M")
 
 
 def part_of_day(start: str, end: str) -> str | None:
