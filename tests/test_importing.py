@@ -881,3 +881,60 @@ def test_crosswalk_deaths_split_gives_back_ged_deaths(
         assert civilians == int(c["deaths_civilians"]), gid
         if c["side_a_new_id"]:
             assert split.get((gid, "person", c["side_a_new_id"])) == int(c["deaths_a"]), gid
+
+
+# ---------------------------------------------------------------- hostile inputs
+
+
+def test_symlinks_out_of_out_dir_are_refused_for_writing_and_reading(tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "package"
+    out.mkdir()
+    (out / "data").symlink_to(outside, target_is_directory=True)
+    args = ["air-attacks", str(FIXTURES / "air-attacks-2024-format.csv"), str(out), "--published", "2024-10-01"]
+    assert importing.main(args) == 1
+    assert "symlink whose target is outside the package" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+    (out / "data").unlink()
+    (out / "data" / "reports").mkdir(parents=True)
+    (out / "data" / "reports" / "x.json").symlink_to(tmp_path / "secret.json")
+    (tmp_path / "secret.json").write_text('{"places": [{"place_id": "ua", "name": "leaked"}]}', encoding="utf-8")
+    assert importing.main(args) == 1
+    assert "reads nothing outside OUT_DIR" in capsys.readouterr().err
+
+
+def test_rows_that_would_make_invalid_reports_are_bad_rows_not_written(tmp_path: Path, capsys) -> None:
+    lines = GED_FIXTURE.read_text(encoding="utf-8").splitlines()
+    good = lines[1]
+    rows = [
+        good.replace("Testville village", "T" * 400).replace("900001", "900101", 1),  # place name too long
+        good.replace(",Testville village,", ",,").replace("900001", "900102", 1),  # no place name
+    ]
+    path = tmp_path / "ged.csv"
+    path.write_text("\ufeff" + "\n".join([lines[0], *rows, good]) + "\n", encoding="utf-8")  # with a BOM
+    assert importing.main(["ucdp-ged", str(path), str(tmp_path / "out"), "--published", "2023-06-01"]) == 1
+    err = capsys.readouterr().err
+    assert ":2: the row would give an invalid report at $.places[2].name" in err
+    assert ":3: where_coordinates: empty" in err
+    assert len(list((tmp_path / "out" / "data" / "reports").glob("*.json"))) == 1
+    (written,) = (tmp_path / "out" / "data" / "reports").glob("*.json")
+    assert cli.run([str(written)])[0] == 0
+
+
+def test_messages_survive_a_terminal_that_cannot_encode_them(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "пакет"
+    env = dict(os.environ, PYTHONIOENCODING="cp1252")
+    run = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "import", "air-attacks", str(ACCOUNTS_FIXTURE), str(out)]
+        + ["--published", "2025-04-01"],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert run.returncode == 1 and b"Traceback" not in run.stderr, run.stderr
+    assert b"\\u043f\\u0430" in run.stdout  # the Cyrillic folder name escaped, not a UnicodeEncodeError
