@@ -938,3 +938,12 @@ def test_messages_survive_a_terminal_that_cannot_encode_them(tmp_path: Path) -> 
     )
     assert run.returncode == 1 and b"Traceback" not in run.stderr, run.stderr
     assert b"\\u043f\\u0430" in run.stdout  # the Cyrillic folder name escaped, not a UnicodeEncodeError
+
+
+def test_a_repeated_row_is_a_bad_row_naming_the_first(tmp_path: Path, capsys) -> None:
+    row = "2025-01-01,2025-01-01,Lancet,,south,1.0,1.0,,kpszsu/posts/x\n"
+    path = _csv(tmp_path, HEADER + row + row.replace("1.0,1.0", "2.0,2.0"))
+    assert importing.main(["air-attacks", str(path), str(tmp_path / "out"), "--published", "2025-02-01"]) == 1
+    assert "in.csv:3: the same post, window, model, target and launch place as line 2" in capsys.readouterr().err
+    (report,) = (tmp_path / "out" / "data" / "reports").glob("*.json")
+    assert cli.run([str(report)])[0] == 0

@@ -79,27 +79,40 @@ def import_rows(
 ) -> tuple[dict[str, str], list[RowProblem]]:
     """(package-relative path -> content of every report and source text, rows not imported). Pure.
 
-    Each row is first built alone: a row that fails is a problem of its line and is left out, so one
-    bad row never costs the others. ``known``: places and actors of the package the import joins."""
+    A post's report is built and checked against the JSON Schema whole; when that fails, its rows
+    are tried one by one, and a row that fails alone is a problem of its line and is left out, so
+    one bad row never costs the others. ``known``: places and actors of the package the import joins."""
     header, records, problems = read_table(text, name)
     posts, unsourced = posts_of(records)
     problems += unsourced
-    good: list[Post] = []
+
+    def build(post: Post) -> tuple[dict, str]:
+        report, shipped = build_report(post, header, published, weapons or {}, name, known, refuse_unknown)
+        schema_check(report)
+        return report, shipped
+
+    built: list[tuple[dict, str]] = []
+    rows: list[Record] = []
     for post in posts:
-        kept = []
-        for rec in post.records:
+        kept, repeated = unique_rows(post.records)
+        problems += repeated
+        try:
+            built.append(build(Post(post.source, kept)))
+            rows += kept
+            continue
+        except UserError:
+            pass  # find the rows at fault
+        good = []
+        for rec in kept:
             try:
-                alone, _ = build_report(
-                    Post(post.source, [rec]), header, published, weapons or {}, name, known, refuse_unknown
-                )
-                schema_check(alone)
+                build(Post(post.source, [rec]))
             except UserError as exc:
                 problems.append(RowProblem(rec.line, str(exc)))
             else:
-                kept.append(rec)
-        if kept:
-            good.append(Post(post.source, kept))
-    rows = [r for p in good for r in p.records]
+                good.append(rec)
+        if good:
+            built.append(build(Post(post.source, good)))
+            rows += good
     if rows:
         latest = max(parse_time(r.cells["time_end"], f"{name}:{r.line} time_end")[0] for r in rows)
         if dt.date.fromisoformat(published) < latest:
@@ -108,14 +121,36 @@ def import_rows(
                 "dataset snapshot the file was taken from."
             )
     files: dict[str, str] = {}
-    for post in good:
-        report, shipped = build_report(post, header, published, weapons or {}, name, known, refuse_unknown)
+    for report, shipped in built:
         sid = report["source"]["source_id"]
         if f"data/reports/{sid}.json" in files:
             raise UserError(f"{name}: two posts map to the source id {sid}; this should not happen, report it.")
         files[f"data/reports/{sid}.json"] = dump_report(report)
         files[f"data/sources/{sid}.txt"] = shipped
     return files, sorted(problems, key=lambda p: p.line)
+
+
+def unique_rows(records: list[Record]) -> tuple[list[Record], list[RowProblem]]:
+    """A post's rows without repeats: two rows with the same window, model, target and launch place would be
+    one event twice (the same event id), so the later one is a problem naming the first."""
+    first: dict[tuple[str, ...], int] = {}
+    kept, repeated = [], []
+    for rec in records:
+        key = tuple(
+            rec.cells.get(c, "").strip() for c in ("time_start", "time_end", "model", "target", "launch_place")
+        )
+        if key in first:
+            repeated.append(
+                RowProblem(
+                    rec.line,
+                    f"the same post, window, model, target and launch place as line {first[key]}: "
+                    "one event cannot have two rows; keep one",
+                )
+            )
+        else:
+            first[key] = rec.line
+            kept.append(rec)
+    return kept, repeated
 
 
 def import_air_attacks(
