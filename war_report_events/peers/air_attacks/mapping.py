@@ -69,7 +69,7 @@ DRONE = re.compile(
     re.I,
 )
 MISSILE = re.compile(r"^(X|Kh|C|S|P)-\d|Kalibr|Iskander|KN-23|Zircon|Oniks|Onyx|Kinzhal|Tochka|Missile", re.I)
-GUIDED_BOMB = re.compile(r"\bKAB\b|guided bomb|UMPK", re.I)
+GUIDED_BOMB = re.compile(r"\bKAB\b|\bGBU\b|guided bomb|UMPK", re.I)  # GBU: "guided bomb unit"
 RECONNAISSANCE = re.compile(r"Orlan|ZALA|Supercam|Merlin|Forpost|Eleron|Granat|Reconnaissance", re.I)
 
 
