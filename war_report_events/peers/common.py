@@ -7,31 +7,23 @@ import hashlib
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write, read_text, unsafe_reason
+from war_report_events.files import (
+    Refused,
+    check_inside,
+    list_reports,
+    open_regular,
+    read_inside,
+    read_text,
+    unsafe_reason,
+    write_files,
+)
 from war_report_events.standard import schema
 from war_report_events.validator.descriptor import package_version
-
-
-def say(text: str, err: bool = False) -> None:
-    """Print a message whatever the terminal's encoding (PYTHONIOENCODING=cp1252 and a Cyrillic file
-    name): characters the stream cannot encode are escaped, never a UnicodeEncodeError."""
-    stream = sys.stderr if err else sys.stdout
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
-
-
-def umask_mode() -> int:
-    """The mode a new file gets from the user's umask (0644 under the usual 022), as ``open`` would give it:
-    temporary files are created 0600, and a renamed one would keep that, hiding exports from a team."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 @dataclass(frozen=True)
@@ -134,7 +126,10 @@ def short_hash(*parts: str) -> str:
 def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
     """Places and actors already defined by the reports in ``out`` (a package the import joins)."""
     found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
-    for path in sorted((out / "data" / "reports").glob("*.json")):
+    paths, why = list_reports(out, "data/reports")
+    if why:
+        raise UserError(f"{out / 'data' / 'reports'} {why}; reports must be files inside the package.")
+    for path in paths:
         reason = unsafe_reason(out, path.relative_to(out).as_posix())
         if reason:
             raise UserError(f"{path} {reason}; the importer reads nothing outside OUT_DIR.")
@@ -155,21 +150,13 @@ def write_new(out: Path, files: dict[str, str]) -> None:
         reason = unsafe_reason(out, rel)
         if reason:  # data/ or data/reports/ a symlink out of the package: nothing is written through it
             raise UserError(f"{out / rel} {reason}; the importer writes nothing outside OUT_DIR.")
-    existing = [rel for rel in files if (out / rel).exists() or (out / rel).is_symlink()]
+    existing = [rel for rel in files if os.path.lexists(out / rel)]  # a dangling symlink too
     if existing:
         raise UserError(
             f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
             "the importer never overwrites: choose an empty OUT_DIR or remove them."
         )
-    written: list[Path] = []
-    try:
-        for rel in sorted(files):
-            atomic_write(out / rel, files[rel], mode=umask_mode())
-            written.append(out / rel)
-    except BaseException:
-        for path in written:  # all or nothing
-            path.unlink(missing_ok=True)
-        raise
+    write_files({out / rel: files[rel] for rel in sorted(files)})  # all or nothing
 
 
 def summary(files: dict[str, str]) -> str:
@@ -183,23 +170,27 @@ def summary(files: dict[str, str]) -> str:
 def version_of(root: Path) -> str:
     """The package's schema version, as the validator reads it from datapackage.json; without one,
     the newest version whose tables have exactly the columns of data/*.csv (a folder of tables only)."""
-    path = root / "datapackage.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return version_of_tables(root)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(read_inside(root, "datapackage.json").decode("utf-8"))
+    except Refused as exc:
+        if exc.reason == "does not exist":
+            return version_of_tables(root)
+        raise UserError(f"{root / 'datapackage.json'} {exc.reason}.") from None
+    except (ValueError, RecursionError):
         raise UserError(
-            f"{path}: not valid JSON; rebuild it with `python -m war_report_events build {root}`."
+            f"{root / 'datapackage.json'}: not valid JSON; rebuild it with `python -m war_report_events build {root}`."
         ) from None
     return package_version(data)
 
 
 def version_of_tables(root: Path) -> str:
     headers = {}
-    for path in sorted((root / "data").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            headers[path.stem] = tuple(next(csv.reader(f), []))
+    for table in schema.tables(schema.available_versions()[-1]):
+        try:
+            with open_regular(check_inside(root, f"data/{table.name}.csv")) as handle:
+                headers[table.name] = tuple(next(csv.reader([handle.readline().decode("utf-8", "replace")]), []))
+        except Refused:
+            continue  # a missing table: no version matches, and reading it later says so
     for version in reversed(schema.available_versions()):
         if headers and all(headers.get(t.name) == t.names for t in schema.tables(version)):
             return version

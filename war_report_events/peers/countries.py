@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from war_report_events.failure import UserError
+from war_report_events.files import read_text
 
 SOURCE_PACKAGE = "country_converter"
 
@@ -30,7 +31,7 @@ def gleditsch_ward() -> dict[int, str]:
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
     table = {}
-    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")), delimiter="\t"):
+    for row in csv.DictReader(io.StringIO(read_text(path)), delimiter="\t"):
         if row.get("GWcode", "").strip().isdigit() and len(row.get("ISO2", "")) == 2:
             table[int(row["GWcode"])] = row["ISO2"]
     return table

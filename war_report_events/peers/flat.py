@@ -40,8 +40,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write
-from war_report_events.peers.common import say, umask_mode, version_of
+from war_report_events.files import Refused, atomic_write, check_inside, open_regular
+from war_report_events.peers.common import version_of
 from war_report_events.peers.countries import gw_of_iso2
 from war_report_events.standard import schema
 
@@ -231,11 +231,15 @@ def read_tables(root: Path) -> dict[str, list[dict]]:
     tables = {}
     for name in TABLES:
         path = root / "data" / f"{name}.csv"
-        if not path.is_file():
+        try:
+            check_inside(root, f"data/{name}.csv")
+            handle = open_regular(path)
+        except Refused as exc:
+            hint = f"build the tables first with `python -m war_report_events build {root}`"
             raise UserError(
-                f"{path}: missing; build the tables first with `python -m war_report_events build {root}`."
-            )
-        with path.open(encoding="utf-8", newline="") as f:
+                f"{path}: {'missing' if exc.reason == 'does not exist' else exc.reason}; {hint}."
+            ) from None
+        with io.TextIOWrapper(handle, encoding="utf-8", newline="") as f:
             tables[name] = list(csv.DictReader(f))
     return tables
 
@@ -286,18 +290,20 @@ def main(argv: list[str]) -> int:
                 buffer.write(text.encode("utf-8"))
                 buffer.flush()
             return 0
-        atomic_write(args.out, text, mode=umask_mode())
+        atomic_write(args.out, text)
     except UserError as exc:
-        say(f"flat: {exc}", err=True)
+        print(f"flat: {exc}", file=sys.stderr)
         return 1
     except (KeyError, ValueError) as exc:
-        say(f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", err=True)
-        return 1
-    except OSError as exc:
-        say(
-            f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
-            err=True,
+        print(
+            f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", file=sys.stderr
         )
         return 1
-    say(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
+    except OSError as exc:
+        print(
+            f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
     return 0

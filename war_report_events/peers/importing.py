@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import read_text
-from war_report_events.peers.common import RowProblem, known_definitions, problems_text, say, summary, write_new
+from war_report_events.peers.common import RowProblem, known_definitions, problems_text, summary, write_new
 
 
 def _date(text: str) -> str:
@@ -99,28 +100,28 @@ def main(argv: list[str]) -> int:
     try:
         files, problems = run(args)
         if problems and (args.all_or_nothing or not files):
-            say(
+            print(
                 f"import: nothing written: {len(problems)} row(s) of {name} cannot be imported:\n"
                 + problems_text(name, problems),
-                err=True,
+                file=sys.stderr,
             )
             return 1
         write_new(args.out, files)
     except UserError as exc:
-        say(f"import: {exc}", err=True)
+        print(f"import: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        say(
+        print(
             f"import: cannot write {exc.filename or args.out}: {exc.strerror}; check the path and permissions.",
-            err=True,
+            file=sys.stderr,
         )
         return 1
-    say(f"imported {name} into {args.out}: {summary(files)}")
+    print(f"imported {name} into {args.out}: {summary(files)}")
     if problems:
-        say(
+        print(
             f"import: {len(problems)} row(s) not imported (fix them and import them again, or use "
             f"--all-or-nothing):\n" + problems_text(name, problems),
-            err=True,
+            file=sys.stderr,
         )
         return 1
     return 0

@@ -8,7 +8,6 @@ import io
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from war_report_events.failure import UserError
@@ -241,7 +240,7 @@ class Actor:
 @cache
 def account_table() -> tuple[dict[str, Actor], dict[str, Actor]]:
     """(account -> actor, actor id -> actor) from data/air_force_accounts.csv, shipped with the package."""
-    text = resources.files("war_report_events.peers").joinpath("data", ACCOUNTS_FILE).read_text(encoding="utf-8")
+    text = read_text(Path(__file__).resolve().parent.parent / "data" / ACCOUNTS_FILE)  # shipped with the package
     accounts, actors = {}, {}
     for row in csv.DictReader(io.StringIO(text)):
         actor = Actor(**{k: row[k] for k in Actor.__dataclass_fields__})
