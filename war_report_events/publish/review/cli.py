@@ -1,0 +1,66 @@
+"""``python -m war_report_events review [PATH ...] [--out DIR]``: write the review pages, all of them or none."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ...failure import UserError
+from ...files import atomic_write
+from .collect import collect
+from .page import render
+
+#: Written into every review folder; only a folder holding it is ever replaced.
+MARKER = ".war-report-events-review"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m war_report_events review",
+        description="Write static HTML pages to review a package or reports: every quote and figure in its "
+        "source text, every claim on an event side by side, every validator finding at its place.",
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", default=["."], help="package folder, datapackage.json or report"
+    )
+    p.add_argument("--out", default="review", metavar="DIR", help="folder to write (default: review); replaced whole")
+    return p
+
+
+def write_all(out: Path, pages: dict[str, str]) -> None:
+    """Replace ``out`` by a folder of exactly ``pages``: the pages are written into a fresh sibling folder,
+    each with files.atomic_write, and the folder then renamed into place, so a failure leaves the old one."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise UserError(f"{out}: is not a folder; give --out a folder to write the review pages into.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UserError(f"{out}: holds files that are not review pages; give --out an empty or new folder.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    old = stage.with_suffix(".old")
+    try:
+        for name, html in sorted(pages.items()):
+            atomic_write(stage / name, html)
+        atomic_write(stage / MARKER, "Review pages written by `python -m war_report_events review`.\n")
+        os.chmod(stage, 0o755)
+        if out.is_dir():
+            os.replace(out, old)
+        os.replace(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if old.is_dir() and not out.exists():
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    packages = [collect(target) for target in args.paths]
+    out = Path(args.out)
+    write_all(out, render(packages))
+    found = sum(len(p.findings) + sum(len(r.findings) for r in p.reports) for p in packages)
+    print(f"review pages written to {out / 'index.html'} ({found} findings of the validator shown)")
+    return 0

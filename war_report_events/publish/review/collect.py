@@ -1,0 +1,133 @@
+"""What the pages show, read from disk: each report with its shipped text and the validator's findings.
+
+The one place of this module that reads files. Nothing outside a package is read (the validator's own
+path checks decide), nothing is imported from the data's folder, and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ... import SCHEMA_VERSION
+from ...failure import UserError
+from ...standard.schema import available_versions
+from ...validator.errors import Problem
+from ...validator.loading import read_json, source_text
+from ...validator.package import validate_package, validate_report
+from ...validator.reports import REPORTS_DIR
+
+MAX_FINDINGS = 10_000
+
+
+@dataclass
+class Report:
+    """One report file: its data when it parses, its source text when shipped, and the findings in it."""
+
+    rel: str  # relative to the package root, POSIX form
+    data: dict | None
+    version: str  # schema version whose titles and codelists describe it
+    text: str | None
+    text_note: str | None  # why the text is not shown, when it is not
+    findings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Package:
+    label: str  # as given on the command line
+    reports: list[Report]
+    findings: list[Problem]  # findings not inside a report file (tables, descriptor)
+    truncated: bool = False
+
+
+def version_of(data: object) -> str:
+    declared = data.get("schema_version") if isinstance(data, dict) else None
+    return declared if isinstance(declared, str) and declared in available_versions() else SCHEMA_VERSION
+
+
+def text_of(root: Path, data: object) -> tuple[str | None, str | None]:
+    """(text, None) of a report's shipped source text, or (None, why it is not shown)."""
+    source = data.get("source") if isinstance(data, dict) else None
+    rel = source.get("text_path") if isinstance(source, dict) else None
+    if not isinstance(rel, str) or not rel:
+        return None, "The text of this source is not shipped in this package."
+    raw, why = source_text(root, rel, False)
+    if raw is None:
+        return None, f"The text file {rel!r} {why or 'cannot be read'}; it is not shown."
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"The text file {rel!r} is not UTF-8 (byte {exc.start}); it is not shown."
+
+
+def _report(root: Path, path: Path, rel: str, findings: list[Problem]) -> Report:
+    doc = read_json(path, rel)
+    data = doc.data if isinstance(doc.data, dict) else None
+    text, note = text_of(root, data) if data is not None else (None, None)
+    return Report(rel, data, version_of(data), text, note, [p for p in findings if p.file == rel])
+
+
+def _root_of_report(path: Path) -> Path:
+    here = path.resolve().parent
+    if here.name == "reports" and here.parent.name == "data":
+        return here.parent.parent
+    return next((f for f in here.parents if (f / "datapackage.json").is_file()), here)
+
+
+def collect(target: str) -> Package:
+    """A package directory, a datapackage.json or one report file, with every finding of the validator."""
+    path = Path(target)
+    if not path.exists():
+        raise UserError(f"{target}: does not exist; give a package folder, a datapackage.json or a report .json file.")
+    if path.is_dir() or path.name == "datapackage.json":
+        root = path if path.is_dir() else path.parent
+        if not (root / "datapackage.json").is_file():
+            raise UserError(f"{target}: holds no datapackage.json; give the package root or a report .json file.")
+        outcome = validate_package(root, max_errors=MAX_FINDINGS)
+        folder = root / REPORTS_DIR
+        files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        rels = [f.relative_to(root).as_posix() for f in files]
+        reports = [
+            _report(root, f, rel, outcome.problems)
+            for f, rel in zip(files, rels)
+            if not any(p.file == rel and p.code == "unsafe-path" for p in outcome.problems)
+        ]
+        shown = {r.rel for r in reports}
+        rest = [p for p in outcome.problems if p.file not in shown]
+        return Package(target, reports, rest, outcome.truncated)
+    root = _root_of_report(path)
+    outcome = validate_report(path, root, max_errors=MAX_FINDINGS)
+    rel = (
+        path.resolve().relative_to(root.resolve()).as_posix()
+        if path.resolve().is_relative_to(root.resolve())
+        else path.name
+    )
+    report = _report(root, path, rel, outcome.problems)
+    return Package(target, [report], [p for p in outcome.problems if p.file != rel], outcome.truncated)
+
+
+_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def path_parts(path: str | None) -> tuple | None:
+    """``$.events[1].claims[0].quote`` -> ("events", 1, "claims", 0, "quote"); None when it is not a JSON path."""
+    if not path or not path.startswith("$"):
+        return None
+    parts: list = []
+    pos = 1
+    while pos < len(path):
+        m = _STEP.match(path, pos)
+        if m is None:
+            return tuple(parts)
+        name, index, quoted = m.groups()
+        if name is not None:
+            parts.append(name)
+        elif index is not None:
+            parts.append(int(index))
+        else:
+            import json
+
+            parts.append(json.loads(quoted))
+        pos = m.end()
+    return tuple(parts)
