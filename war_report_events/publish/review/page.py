@@ -223,9 +223,12 @@ def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
         parent = q.get("part_of")
         children[parent if parent in ids and parent != q.get("quantity_id") else None].append((k, q))
 
+    done: set[int] = set()
+
     def items(parent: object, seen: frozenset) -> str:
         out = []
         for k, q in children.get(parent, []):
+            done.add(k)
             qid = q.get("quantity_id")
             parts = (*claim.parts, "quantities", k)
             measure = coded(version, "quantities", "measure", q.get("measure"))
@@ -242,6 +245,10 @@ def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
         return "".join(out)
 
     body = items(None, frozenset())
+    for k, q in quantities:  # parts of each other in a circle (an error): shown at the top level
+        if k not in done:
+            children["circle"] = [(k, q)]
+            body += items("circle", frozenset({q.get("quantity_id")}))
     return f'<ul class="figures">{body}</ul>' if body else ""
 
 
@@ -349,20 +356,35 @@ def frame(title: str, body: str, lang: str = "en") -> str:
     )
 
 
+def shown_keys(page: SourcePage) -> set[tuple]:
+    """Objects whose findings the source page shows where they stand; findings elsewhere go to its top."""
+    data = page.report.data or {}
+    keys: set[tuple] = {("source",)} if isinstance(data.get("source"), dict) else set()
+    keys |= {(key, i) for key in ("actors", "places") for i, _ in enumerate(as_list(data.get(key)))}
+    for c in page.claims:
+        keys |= {c.parts[:2], c.parts}
+        keys |= {
+            (*c.parts, "quantities", k)
+            for k, q in enumerate(as_list(c.claim.get("quantities")))
+            if isinstance(q, dict)
+        }
+    return keys
+
+
 def source_page(site: Site, page: SourcePage) -> str:
     report, src = page.report, page.source
     version = report.version
     head = f'<h1 dir="auto">{esc(page.title)}</h1><p class="muted">{esc(report.rel)} · schema {esc(version)}</p>'
-    general = findings_html(page.placed.get((), []))
+    general = findings_html([p for key, found in page.placed.items() if key not in shown_keys(page) for p in found])
     if report.data is None:
         return frame(page.title, head + general + '<p class="note">This report could not be read; see above.</p>')
     about = f"<details open><summary>Source</summary>{fields_html(version, 'sources', src, page.language)}"
     about += findings_html(page.placed.get(("source",), []), titles_of(version, "sources")) + "</details>"
     others = "".join(
-        f'<h3 dir="auto">{esc(key)} {esc(text_of(obj.get(key[:-1] + "_id")))}</h3>{findings_html(found)}'
+        f'<h3 dir="auto">{esc(key[:-1].title())} {esc(text_of(obj.get(key[:-1] + "_id") if isinstance(obj, dict) else obj))}</h3>{findings_html(found)}'
         for key in ("actors", "places")
         for i, obj in enumerate(as_list(report.data.get(key)))
-        if isinstance(obj, dict) and (found := page.placed.get((key, i), []))
+        if (found := page.placed.get((key, i), []))
     )
     if report.text is not None:
         pane = f'<div class="text" dir="auto"{lang_attr(page.language)} id="text">{marked_text(page)}</div>'
