@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from ...standard import schema
@@ -155,6 +156,7 @@ def event_page_of(site: Site, claim: Claim) -> EventPage | None:
 # ---------------------------------------------------------------- pieces
 
 
+@lru_cache(maxsize=64)
 def codelist_titles(version: str, name: str | None) -> dict[str, str]:
     if not name:
         return {}
@@ -268,7 +270,7 @@ def claim_card(site: Site, claim: Claim, on_source: bool) -> str:
     quote = c.get("quote")
     quote_html = (
         f'<blockquote{lang_attr(page.language)} dir="auto">{esc(quote)}</blockquote>'
-        if isinstance(quote, str) and (not on_source or page.report.text is None)
+        if isinstance(quote, str) and (not on_source or page.report.text is None or found)
         else ""
     )
     if on_source and page.report.text is not None:
@@ -577,10 +579,12 @@ def claims_table(site: Site, claims: list[Claim]) -> str:
         attrs = ""
         for key, vals in values.items():
             for v in vals:
-                labels[key][_token(tokens[key], v)] = v
+                titles = codelist_titles(version, key) if key in ("measure", "modality") else {}
+                labels[key][_token(tokens[key], v)] = titles.get(v, v)
             attrs += f' data-{key}="{" ".join(tokens[key][v] for v in vals)}"'
         amounts = "; ".join(
-            f"{text_of(q.get('measure'))} {text_of(q.get('subject'))}: {amount(q)}"
+            f"{codelist_titles(version, 'measure').get(text_of(q.get('measure')), text_of(q.get('measure')))} "
+            f"{codelist_titles(version, 'subject').get(text_of(q.get('subject')), text_of(q.get('subject')))}: {amount(q)}"
             for q in as_list(c.claim.get("quantities"))
             if isinstance(q, dict)
         )
