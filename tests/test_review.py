@@ -186,3 +186,12 @@ def test_never_replaces_a_folder_it_did_not_write(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="not a folder"):
         cli.write_all(tmp_path / "link", {"index.html": "x"})
     assert (tmp_path / "docs" / "mine.md").read_text() == "keep"
+
+
+def test_docs_site_gets_the_review_pages_of_the_shipped_data(tmp_path: Path) -> None:
+    from war_report_events.publish.review.site import on_post_build
+
+    on_post_build({"site_dir": str(tmp_path)})
+    assert (tmp_path / "review" / "index.html").is_file()
+    assert "Browse the data: browse.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'href="../review/index.html"' in (ROOT / "docs" / "browse.md").read_text(encoding="utf-8")

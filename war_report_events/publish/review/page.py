@@ -69,6 +69,14 @@ class SourcePage:
         return f"{title} ({sid})" if title else sid
 
     @property
+    def title_html(self) -> str:
+        """The title with each value isolated in <bdi>: a right-to-left or override character in one stays in it."""
+        src = self.source
+        sid = f"<bdi>{esc(text_of(src.get('source_id')) or self.report.rel)}</bdi>"
+        title = text_of(src.get("title"))
+        return f"<bdi>{esc(title)}</bdi> ({sid})" if title else sid
+
+    @property
     def language(self) -> object:
         return self.source.get("language")
 
@@ -236,7 +244,11 @@ def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
             measure = coded(version, "quantities", "measure", q.get("measure"))
             subject = coded(version, "quantities", "subject", q.get("subject"))
             wording = q.get("wording")
-            said = f' <q{lang_attr(page.language)} dir="auto">{esc(wording)}</q>' if isinstance(wording, str) else ""
+            said = (
+                f' <q{lang_attr(page.language)} dir="auto">{esc(wording)}</q>'
+                if isinstance(wording, str) and q.get("qualifier") != "vague"  # a vague amount is its wording
+                else ""
+            )
             nested = items(qid, seen | {qid}) if qid not in seen else ""
             out.append(
                 f'<li data-quantity="{claim.n}-{k}"><span class="tag">{measure}</span> {subject}: '
@@ -276,7 +288,7 @@ def claim_card(site: Site, claim: Claim, on_source: bool) -> str:
     if on_source and page.report.text is not None:
         link = f'<a href="#q-{claim.n}" data-show="{claim.n}">Show in text</a>'
     else:
-        link = f'<a href="{esc(page.name)}.html#claim-{claim.n}">In its source: {esc(page.title)}</a>'
+        link = f'<a href="{esc(page.name)}.html#claim-{claim.n}">In its source: {page.title_html}</a>'
     event_link = ""
     if on_source:
         ev = event_page_of(site, claim)
@@ -376,14 +388,14 @@ def shown_keys(page: SourcePage) -> set[tuple]:
 def source_page(site: Site, page: SourcePage) -> str:
     report, src = page.report, page.source
     version = report.version
-    head = f'<h1 dir="auto">{esc(page.title)}</h1><p class="muted">{esc(report.rel)} · schema {esc(version)}</p>'
+    head = f'<h1>{page.title_html}</h1><p class="muted">{esc(report.rel)} · schema {esc(version)}</p>'
     general = findings_html([p for key, found in page.placed.items() if key not in shown_keys(page) for p in found])
     if report.data is None:
         return frame(page.title, head + general + '<p class="note">This report could not be read; see above.</p>')
-    about = f"<details open><summary>Source</summary>{fields_html(version, 'sources', src, page.language)}"
+    about = f"<details><summary>About the source</summary>{fields_html(version, 'sources', src, page.language)}"
     about += findings_html(page.placed.get(("source",), []), titles_of(version, "sources")) + "</details>"
     others = "".join(
-        f'<h3 dir="auto">{esc(key[:-1].title())} {esc(text_of(obj.get(key[:-1] + "_id") if isinstance(obj, dict) else obj))}</h3>{findings_html(found)}'
+        f'<h3 dir="auto">{esc(key[:-1].title())} <bdi>{esc(text_of(obj.get(key[:-1] + "_id") if isinstance(obj, dict) else obj))}</bdi></h3>{findings_html(found)}'
         for key in ("actors", "places")
         for i, obj in enumerate(as_list(report.data.get(key)))
         if (found := page.placed.get((key, i), []))
@@ -437,7 +449,7 @@ def column_head(c: Claim, version: str) -> str:
     who = text_of(c.source.actor(claimant).get("name")) or text_of(claimant)
     status = c.claim.get("status")
     status_html = f"<div>{coded(version, 'claims', 'status', status)}</div>" if status is not None else ""
-    return f'<th scope="col" dir="auto">{esc(who)}{status_html}<div class="muted">{esc(c.source.title)}</div></th>'
+    return f'<th scope="col" dir="auto">{esc(who)}{status_html}<div class="muted">{c.source.title_html}</div></th>'
 
 
 def comparison(site: Site, ev: EventPage) -> str:
@@ -475,10 +487,10 @@ def comparison(site: Site, ev: EventPage) -> str:
 def event_page(site: Site, ev: EventPage) -> str:
     version = ev.claims[0].source.report.version if ev.claims else schema.SCHEMA_VERSION
     sources = sorted({c.source.name: c.source for c in ev.claims}.values(), key=lambda p: p.name)
-    listed = ", ".join(f'<a href="{esc(p.name)}.html" dir="auto">{esc(p.title)}</a>' for p in sources)
+    listed = ", ".join(f'<a href="{esc(p.name)}.html" >{p.title_html}</a>' for p in sources)
     title = text_of(ev.event.get("summary")) or ev.key[1]
     body = (
-        f'<h1 dir="auto">{esc(title)}</h1><p class="muted">Event {esc(ev.key[1])} · {len(ev.claims)} claims from '
+        f'<h1 dir="auto">{esc(title)}</h1><p class="muted">Event <bdi>{esc(ev.key[1])}</bdi> · {len(ev.claims)} claims from '
         f"{len(sources)} sources: {listed}</p>"
         f"<details><summary>All fields of the event</summary>{fields_html(version, 'events', ev.event)}</details>"
         "<h2>Figures compared</h2>"
@@ -522,7 +534,7 @@ def index_page(site: Site) -> str:
         src = s.source
         n_found = len(s.report.findings)
         rows.append(
-            f'<tr><td><a href="{esc(s.name)}.html" dir="auto">{esc(s.title)}</a></td>'
+            f'<tr><td><a href="{esc(s.name)}.html" >{s.title_html}</a></td>'
             f'<td dir="auto">{esc(text_of(src.get("publisher")))}</td><td>{esc(text_of(src.get("published")))}</td>'
             f"<td>{esc(text_of(src.get('language')))}</td><td>{'shipped' if s.report.text is not None else 'not shipped'}</td>"
             f"<td>{len(s.claims)}</td><td>{n_found or ''}</td></tr>"
