@@ -144,7 +144,7 @@ def test_every_invalid_fixture_renders_with_every_finding(case: str, tmp_path: P
 
 
 def test_missing_path_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert command(["review", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 1
+    assert command(["review", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -195,3 +195,18 @@ def test_docs_site_gets_the_review_pages_of_the_shipped_data(tmp_path: Path) -> 
     assert (tmp_path / "review" / "index.html").is_file()
     assert "Browse the data: browse.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert 'href="../review/index.html"' in (ROOT / "docs" / "browse.md").read_text(encoding="utf-8")
+
+
+def test_text_symlinked_out_of_the_package_is_not_read(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    copy_tree(FIXTURES / "base", pkg)
+    (tmp_path / "secret.txt").write_text("secret outside", encoding="utf-8")
+    text = pkg / "data" / "sources" / "2024-10-30-drone-strikes-north-korea.txt"
+    text.unlink()
+    text.symlink_to(tmp_path / "secret.txt")
+    (pkg / "data" / "reports" / "<b>evil.json").symlink_to(tmp_path / "secret.txt")
+    pages = render([collect(str(pkg))])
+    assert "secret outside" not in "".join(pages.values())
+    page = pages["source-2024-10-30-drone-strikes-north-korea.html"]
+    assert 'id="text-missing"' in page and 'data-code="unsafe-path"' in page
+    assert "&lt;b&gt;evil.json" in pages["index.html"]

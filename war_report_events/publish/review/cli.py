@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -34,9 +35,9 @@ def write_all(out: Path, pages: dict[str, str]) -> None:
     """Replace ``out`` by a folder of exactly ``pages``: the pages are written into a fresh sibling folder,
     each with files.atomic_write, and the folder then renamed into place, so a failure leaves the old one."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UserError(f"{out}: is not a folder; give --out a folder to write the review pages into.")
+        raise UserError(f"{out}: is not a folder; give --out a folder to write the review pages into.", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise UserError(f"{out}: holds files that are not review pages; give --out an empty or new folder.")
+        raise UserError(f"{out}: holds files that are not review pages; give --out an empty or new folder.", 2)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
     old = stage.with_suffix(".old")
@@ -56,11 +57,17 @@ def write_all(out: Path, pages: dict[str, str]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def say(line: str) -> None:
+    """Print a line whatever the terminal's encoding: a folder named in another script is never a traceback."""
+    encoding = sys.stdout.encoding or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding))
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     packages = [collect(target) for target in args.paths]
     out = Path(args.out)
     write_all(out, render(packages))
     found = sum(len(p.findings) + sum(len(r.findings) for r in p.reports) for p in packages)
-    print(f"review pages written to {out / 'index.html'} ({found} findings of the validator shown)")
+    say(f"review pages written to {out / 'index.html'} ({found} findings of the validator shown)")
     return 0

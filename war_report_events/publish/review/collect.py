@@ -79,11 +79,13 @@ def collect(target: str) -> Package:
     """A package directory, a datapackage.json or one report file, with every finding of the validator."""
     path = Path(target)
     if not path.exists():
-        raise UserError(f"{target}: does not exist; give a package folder, a datapackage.json or a report .json file.")
+        raise UserError(
+            f"{target}: does not exist; give a package folder, a datapackage.json or a report .json file.", 2
+        )
     if path.is_dir() or path.name == "datapackage.json":
         root = path if path.is_dir() else path.parent
         if not (root / "datapackage.json").is_file():
-            raise UserError(f"{target}: holds no datapackage.json; give the package root or a report .json file.")
+            raise UserError(f"{target}: holds no datapackage.json; give the package root or a report .json file.", 2)
         outcome = validate_package(root, max_errors=MAX_FINDINGS)
         folder = root / REPORTS_DIR
         files = sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -91,7 +93,7 @@ def collect(target: str) -> Package:
         reports = [
             _report(root, f, rel, outcome.problems)
             for f, rel in zip(files, rels)
-            if not any(p.file == rel and p.code == "unsafe-path" for p in outcome.problems)
+            if not any(p.file == rel and p.code == "unsafe-path" and p.path is None for p in outcome.problems)
         ]
         shown = {r.rel for r in reports}
         rest = [p for p in outcome.problems if p.file not in shown]

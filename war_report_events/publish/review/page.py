@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 
 from ...standard import schema
@@ -68,6 +68,11 @@ class SourcePage:
         title = text_of(src.get("title"))
         return f"{title} ({sid})" if title else sid
 
+    @cached_property
+    def flagged(self) -> set[tuple]:
+        """JSON path parts of the claims with a finding on them or on one of their figures."""
+        return {key[:4] for key, found in self.placed.items() if len(key) >= 4 and key[2] == "claims" and found}
+
     @property
     def title_html(self) -> str:
         """The title with each value isolated in <bdi>: a right-to-left or override character in one stays in it."""
@@ -100,6 +105,7 @@ class Site:
     packages: list[Package]
     sources: list[SourcePage]
     events: list[EventPage]
+    event_of: dict[int, EventPage] = field(default_factory=dict)  # claim number -> the page of its event
 
 
 def _name(wanted: str, taken: set[str], fallback: str) -> str:
@@ -153,12 +159,11 @@ def build_site(packages: list[Package]) -> Site:
     ordered = sorted(events.values(), key=lambda e: (e.key[0], e.key[1]))
     for i, ev in enumerate(ordered, 1):
         ev.name = "event-" + _name(ev.key[1], taken, f"{i}")
-    return Site(packages, sources, ordered)
+    return Site(packages, sources, ordered, {c.n: ev for ev in ordered for c in ev.claims})
 
 
 def event_page_of(site: Site, claim: Claim) -> EventPage | None:
-    key = (claim.source.package, text_of(claim.event.get("event_id")))
-    return next((e for e in site.events if e.key == key or claim in e.claims), None)
+    return site.event_of.get(claim.n)
 
 
 # ---------------------------------------------------------------- pieces
@@ -171,13 +176,18 @@ def codelist_titles(version: str, name: str | None) -> dict[str, str]:
     return {row["code"]: row["title"] for row in schema.load_codelists(version).get(name, ())}
 
 
+@lru_cache(maxsize=256)
+def codelist_of(version: str, table: str, field_name: str) -> str | None:
+    return next((f.codelist for f in schema.table(table, version).fields if f.name == field_name), None)
+
+
 def coded(version: str, table: str, field_name: str, value: object) -> str:
     """A coded value as its title from the codelist (the code kept in a tooltip); other values as they are."""
-    try:
-        f = schema.table(table, version).field(field_name)
-    except StopIteration:
-        return esc(text_of(value))
-    title = codelist_titles(version, f.codelist).get(value) if isinstance(value, str) else None
+    title = (
+        codelist_titles(version, codelist_of(version, table, field_name)).get(value)
+        if isinstance(value, str)
+        else None
+    )
     return f'<span title="{esc(value)}">{esc(title)}</span>' if title else esc(text_of(value))
 
 
@@ -272,7 +282,7 @@ def claim_card(site: Site, claim: Claim, on_source: bool) -> str:
     actor = page.actor(c.get("claimant_actor_id"))
     who = text_of(actor.get("name")) or text_of(c.get("claimant_actor_id")) or "(no claimant)"
     found = page.placed.get(claim.parts, [])
-    nested_bad = any(k[: len(claim.parts)] == claim.parts and v for k, v in page.placed.items())
+    nested_bad = claim.parts in page.flagged
     tags = "".join(
         f'<span class="tag">{coded(version, "claims", name, c.get(name))}</span>'
         for name in ("attribution", "modality", "status")
@@ -330,24 +340,37 @@ def marked_text(page: SourcePage) -> str:
     """The text as shipped, each stretch covered by quotes in a <mark> that names them and its offsets."""
     text = page.report.text or ""
     quotes, figures = spans(page)
-    bad = {c.n for c in page.claims if any(k[: len(c.parts)] == c.parts for k in page.placed)}
+    bad = {c.n for c in page.claims if c.parts in page.flagged}
     cuts = sorted(
         {0, len(text)} | {x for _, s, e in quotes for x in (s, e)} | {x for s, e, _ in figures for x in (s, e)}
     )
-    starts: dict[int, list[int]] = defaultdict(list)
-    for n, s, _ in quotes:
-        starts[s].append(n)
+    opens: dict[int, list[int]] = defaultdict(list)
+    closes: dict[int, list[int]] = defaultdict(list)
+    for n, s, e in quotes:
+        opens[s].append(n)
+        closes[e].append(n)
+    fig_opens: dict[int, list[str]] = defaultdict(list)
+    fig_closes: dict[int, list[str]] = defaultdict(list)
+    for s, e, f in figures:
+        fig_opens[s].append(f)
+        fig_closes[e].append(f)
+    active: set[int] = set()
+    active_figs: set[str] = set()
     out = []
-    for a, b in zip(cuts, cuts[1:]):
-        out += [f'<span class="anchor" id="q-{n}"></span>' for n in starts.get(a, [])]
+    for a, b in zip(cuts, cuts[1:]):  # one sweep: linear in the number of quotes, however many overlap
+        active.difference_update(closes.get(a, ()))
+        active.update(opens.get(a, ()))
+        active_figs.difference_update(fig_closes.get(a, ()))
+        active_figs.update(fig_opens.get(a, ()))
+        out += [f'<span class="anchor" id="q-{n}"></span>' for n in opens.get(a, [])]
         piece = esc(text[a:b])
-        inside = [n for n, s, e in quotes if s <= a and b <= e]
-        if not inside:
+        if not active:
             out.append(piece)
             continue
-        figs = [f for s, e, f in figures if s <= a and b <= e]
-        classes = "q" + (" deep" if len(inside) > 1 else "") + (" bad" if bad & set(inside) else "")
-        fig = f'<span class="fig" data-f="{" ".join(figs)}">{piece}</span>' if figs else piece
+        inside = sorted(active)
+        classes = "q" + (" deep" if len(inside) > 1 else "") + (" bad" if bad & active else "")
+        figs = " ".join(sorted(active_figs))
+        fig = f'<span class="fig" data-f="{figs}">{piece}</span>' if figs else piece
         out.append(
             f'<mark class="{classes}" tabindex="0" data-s="{a}" data-e="{b}" data-q="{" ".join(map(str, inside))}">'
             f"{fig}</mark>"
