@@ -7,6 +7,7 @@ tests/artefacts/review/ (git-ignored); their paths are printed at the end of the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -64,16 +65,47 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     report["events"][0]["claims"][0]["quote"] += " (misquoted)"  # quote-mismatch at a claim
     report["events"][4]["claims"][0]["quantities"][3]["value"] = 10  # part-exceeds-whole at a figure
     (bad / REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    unshipped = tmp / "unshipped"
+    copy_tree(FIXTURES / "base-0.2.0", unshipped)
+    (unshipped / "data" / "sources" / "2024-10-31-fixture-korrektur.txt").unlink()
     out = {}
     for name, target in {
         "shipped": ROOT,
         "v020": FIXTURES / "base-0.2.0",
         "bad": bad,
         "hostile": hostile_package(tmp),
+        "rtl": rtl_package(tmp),
+        "unshipped": unshipped,
     }.items():
         out[name] = tmp / f"site-{name}"
         cli.write_all(out[name], render([collect(str(target))]))
     return out
+
+
+ARABIC = "\u0642\U0001d54f قال الجيش إن 62 طائرة مسيرة أُطلقت ليلاً. \U0001f680\n\n"
+
+
+def rtl_package(tmp: Path) -> Path:
+    """The shipped package with an Arabic sentence (and characters beyond the BMP) before its text, quoted."""
+    pkg = tmp / "rtl"
+    copy_tree(FIXTURES / "base", pkg)
+    report = json.loads((pkg / REPORT).read_text(encoding="utf-8"))
+    text_path = pkg / report["source"]["text_path"]
+    text = ARABIC + text_path.read_text(encoding="utf-8")
+    text_path.write_bytes(text.encode("utf-8"))
+    report["source"]["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for claim in (c for e in report["events"] for c in e["claims"]):
+        claim["quote_start"] += len(ARABIC)
+        claim["quote_end"] += len(ARABIC)
+    arabic = dict(report["events"][0]["claims"][0], claim_id="2024-10-30-drone-strikes-north-korea.c99")
+    arabic.update(quote=ARABIC[2:40], quote_start=2, quote_end=40, statement="The army said 62 drones were launched.")
+    arabic["quantities"] = [
+        dict(arabic["quantities"][0], quantity_id=arabic["claim_id"] + ".q1", wording="62 طائرة", value=62)
+    ]
+    arabic["quantities"][0]["qualifier"] = "exact"
+    report["events"][0]["claims"].append(arabic)
+    (pkg / REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return pkg
 
 
 class Page:
@@ -230,4 +262,38 @@ def test_index_filters_claims(browser, sites: dict[str, Path]) -> None:
     visible = p.locator("tr[data-row]:visible")
     assert 0 < visible.count() < total
     page.shot("index-page")
+    page.close()
+
+
+def test_right_to_left_text_and_astral_characters_keep_their_offsets(browser, sites: dict[str, Path]) -> None:
+    """Offsets count code points; JavaScript counts UTF-16 units: a character beyond the BMP must not shift a quote."""
+    pkg = sites["rtl"].parent / "rtl"
+    report = json.loads((pkg / REPORT).read_text(encoding="utf-8"))
+    text = (pkg / report["source"]["text_path"]).read_bytes().decode("utf-8")
+    page = Page(browser, source_page(sites["rtl"]))
+    p = page.page
+    got = p.evaluate(QUOTES_AT_OFFSETS)
+    assert got["text"] == text
+    for claim in (c for e in report["events"] for c in e["claims"]):
+        marks = got["claims"][claim["claim_id"]]
+        assert "".join(m[2] for m in marks) == text[claim["quote_start"] : claim["quote_end"]] == claim["quote"]
+    box = p.locator("#text").bounding_box()
+    first = p.locator("#text mark").first.bounding_box()  # the Arabic paragraph starts at the right
+    assert first["x"] > box["x"] + box["width"] / 2, "in a left-to-right paragraph it would start at the left"
+    assert p.locator("#text").get_attribute("lang") == "en"  # the source's language, as its report says
+    wording = p.locator("article.claim", has_text="The army said 62 drones").locator("q")
+    assert wording.get_attribute("dir") == "auto" and wording.inner_text() == "62 طائرة"
+    assert "62 طائرة" in p.locator("#text .fig").all_inner_texts()
+    page.shot("source-page-right-to-left")
+    page.close()
+
+
+def test_text_not_shipped_shows_quotes_and_where_to_check(browser, sites: dict[str, Path]) -> None:
+    page = Page(browser, sites["unshipped"] / "source-2024-10-31-fixture-korrektur.html")
+    p = page.page
+    assert "validate.py --texts" in p.locator("#text-missing").inner_text()
+    quote = p.locator("article.claim blockquote").first
+    assert quote.get_attribute("lang") == "de" and "zehn Menschen" in quote.inner_text()
+    assert p.locator("mark").count() == 0
+    page.shot("source-page-text-not-shipped")
     page.close()

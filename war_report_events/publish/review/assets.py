@@ -1,5 +1,7 @@
 """The style sheet and the little JavaScript every page carries inline (no file, CDN or font to fetch).
 
+The text pane uses ``unicode-bidi: plaintext``: each paragraph of a source text takes its own direction from
+its first strong character (the Unicode rule), so an Arabic paragraph in an English text reads right to left.
 Pages forbid everything else with a Content-Security-Policy that allows exactly these two by hash, so even
 a value that escaped escaping could neither run a script nor make a request.
 """
@@ -27,7 +29,7 @@ a { color: #0b57d0; } a:focus-visible, button:focus-visible, mark:focus-visible,
 .layout > .text-pane { position: sticky; top: 0; max-height: 100vh; overflow: auto; }
 @media (max-width: 50rem) { .layout { grid-template-columns: 1fr; }
   .layout > .text-pane { position: static; max-height: 60vh; } }
-.text { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--line); padding: 1rem;
+.text { white-space: pre-wrap; unicode-bidi: plaintext; overflow-wrap: anywhere; border: 1px solid var(--line); padding: 1rem;
   background: var(--card); font-family: Georgia, "Noto Serif", serif; }
 mark.q { background: var(--quote); color: inherit; cursor: pointer; border-radius: 2px; }
 mark.q.deep { background: #ffe066; }
