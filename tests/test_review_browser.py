@@ -207,6 +207,10 @@ def test_phone_layout_stacks_text_above_claims(browser, sites: dict[str, Path]) 
     assert claims["y"] >= text["y"] + text["height"] - 1
     page.shot("source-page-phone")
     page.close()
+    for name in ("index.html", "event-2024-10-30-ru-drone-strike-ua-kyiv.html"):
+        page = Page(browser, sites["shipped"] / name, width=390)
+        assert page.page.evaluate("() => document.documentElement.scrollWidth") <= 390, name
+        page.close()
 
 
 def test_seeded_errors_show_at_their_place(browser, sites: dict[str, Path]) -> None:
@@ -261,6 +265,8 @@ def test_index_filters_claims(browser, sites: dict[str, Path]) -> None:
     p.select_option('select[data-filter="modality"]', label="Forecast")
     visible = p.locator("tr[data-row]:visible")
     assert 0 < visible.count() < total
+    p.locator("#claims").scroll_into_view_if_needed()
+    p.evaluate("() => window.scrollTo(0, document.getElementById('claims').offsetTop - 10)")
     page.shot("index-page")
     page.close()
 

@@ -65,7 +65,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align:
 .verdict-disagree { color: var(--bad); font-weight: 700; }
 .verdict-not-comparable { color: #8a6d00; font-weight: 600; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; margin: .5rem 0; }
-.filters label { display: flex; flex-direction: column; font-size: .9rem; }
+.filters label { display: flex; flex-direction: column; font-size: .9rem; max-width: 100%; }
+.filters select { max-width: 100%; font: inherit; }
 tr[hidden] { display: none; }
 """
 

@@ -69,5 +69,7 @@ def main(argv: list[str]) -> int:
     out = Path(args.out)
     write_all(out, render(packages))
     found = sum(len(p.findings) + sum(len(r.findings) for r in p.reports) for p in packages)
-    say(f"review pages written to {out / 'index.html'} ({found} findings of the validator shown)")
+    say(
+        f"review pages written to {out / 'index.html'} ({found} finding{'s' if found != 1 else ''} of the validator shown)"
+    )
     return 0

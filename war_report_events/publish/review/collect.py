@@ -35,7 +35,7 @@ class Report:
 
 @dataclass
 class Package:
-    label: str  # as given on the command line
+    label: str  # as given on the command line; an absolute path only by its last part (pages name no machine)
     reports: list[Report]
     findings: list[Problem]  # findings not inside a report file (tables, descriptor)
     truncated: bool = False
@@ -75,6 +75,11 @@ def _root_of_report(path: Path) -> Path:
     return next((f for f in here.parents if (f / "datapackage.json").is_file()), here)
 
 
+def label_of(target: str) -> str:
+    path = Path(target)
+    return path.resolve().name or target if path.is_absolute() else target
+
+
 def collect(target: str) -> Package:
     """A package directory, a datapackage.json or one report file, with every finding of the validator."""
     path = Path(target)
@@ -97,7 +102,7 @@ def collect(target: str) -> Package:
         ]
         shown = {r.rel for r in reports}
         rest = [p for p in outcome.problems if p.file not in shown]
-        return Package(target, reports, rest, outcome.truncated)
+        return Package(label_of(target), reports, rest, outcome.truncated)
     root = _root_of_report(path)
     outcome = validate_report(path, root, max_errors=MAX_FINDINGS)
     rel = (
@@ -106,7 +111,7 @@ def collect(target: str) -> Package:
         else path.name
     )
     report = _report(root, path, rel, outcome.problems)
-    return Package(target, [report], [p for p in outcome.problems if p.file != rel], outcome.truncated)
+    return Package(label_of(target), [report], [p for p in outcome.problems if p.file != rel], outcome.truncated)
 
 
 _STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')

@@ -295,14 +295,14 @@ def claim_card(site: Site, claim: Claim, on_source: bool) -> str:
         if isinstance(quote, str) and (not on_source or page.report.text is None or found)
         else ""
     )
+    links = []
     if on_source and page.report.text is not None:
-        link = f'<a href="#q-{claim.n}" data-show="{claim.n}">Show in text</a>'
-    else:
-        link = f'<a href="{esc(page.name)}.html#claim-{claim.n}">In its source: {page.title_html}</a>'
-    event_link = ""
-    if on_source:
-        ev = event_page_of(site, claim)
-        event_link = f' · <a href="{esc(ev.name)}.html">All claims on this event</a>' if ev else ""
+        links.append(f'<a href="#q-{claim.n}" data-show="{claim.n}">Show in text</a>')
+    elif not on_source:
+        links.append(f'<a href="{esc(page.name)}.html#claim-{claim.n}">In its source: {page.title_html}</a>')
+    ev = event_page_of(site, claim) if on_source else None
+    if ev:
+        links.append(f'<a href="{esc(ev.name)}.html">All claims on this event</a>')
     statement = c.get("statement")
     return (
         f'<article class="claim{" bad" if nested_bad else ""}" id="claim-{claim.n}" tabindex="-1">'
@@ -310,7 +310,7 @@ def claim_card(site: Site, claim: Claim, on_source: bool) -> str:
         f'<p dir="auto">{esc(text_of(statement))}</p>{quote_html}'
         f"{findings_html(found, titles_of(version, 'claims'))}"
         f"{quantity_items(page, claim, version)}"
-        f'<div class="muted">{link}{event_link}</div>'
+        f'<div class="muted">{" · ".join(links)}</div>'
         f"<details><summary>All fields of claim {esc(text_of(c.get('claim_id')))}</summary>"
         f"{fields_html(version, 'claims', c, page.language)}</details></article>"
     )
