@@ -210,3 +210,10 @@ def test_text_symlinked_out_of_the_package_is_not_read(tmp_path: Path) -> None:
     page = pages["source-2024-10-30-drone-strikes-north-korea.html"]
     assert 'id="text-missing"' in page and 'data-code="unsafe-path"' in page
     assert "&lt;b&gt;evil.json" in pages["index.html"]
+
+
+def test_an_unreadable_report_shows_its_finding_on_its_lines() -> None:
+    report = FIXTURES / "invalid" / "json-syntax" / "package" / REPORT
+    page = render([collect(str(report))])["source-2024-10-30-drone-strikes-north-korea.html"]
+    assert 'data-code="json-syntax"' in page and "could not be read" in page
+    assert re.search(r'<span class="hit">\s*186  \s*&quot;parent_place_id&quot;: &quot;</span>', page)

@@ -31,6 +31,7 @@ class Report:
     text: str | None
     text_note: str | None  # why the text is not shown, when it is not
     findings: list[Problem] = field(default_factory=list)
+    json_text: str = ""  # the report file as read, to show the lines a finding without a JSON path points at
 
 
 @dataclass
@@ -65,7 +66,7 @@ def _report(root: Path, path: Path, rel: str, findings: list[Problem]) -> Report
     doc = read_json(path, rel)
     data = doc.data if isinstance(doc.data, dict) else None
     text, note = text_of(root, data) if data is not None else (None, None)
-    return Report(rel, data, version_of(data), text, note, [p for p in findings if p.file == rel])
+    return Report(rel, data, version_of(data), text, note, [p for p in findings if p.file == rel], doc.text)
 
 
 def _root_of_report(path: Path) -> Path:

@@ -206,8 +206,21 @@ def finding_html(p: Problem, version_titles: dict[str, str] | None = None) -> st
     )
 
 
-def findings_html(found: list[Problem], titles: dict[str, str] | None = None) -> str:
-    return "".join(finding_html(p, titles) for p in found)
+def findings_html(found: list[Problem], titles: dict[str, str] | None = None, json_text: str = "") -> str:
+    return "".join(finding_html(p, titles) + (excerpt(json_text, p.line) if json_text else "") for p in found)
+
+
+def excerpt(text: str, line: int | None, around: int = 3) -> str:
+    """The lines of a report file around ``line``, numbered, that line marked: where a finding without a JSON path is."""
+    lines = text.split("\n")
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    first, last = max(1, line - around), min(len(lines), line + around)
+    rows = "".join(
+        f'<span class="{"hit" if n == line else "ctx"}">{n:>5}  {esc(lines[n - 1][:300])}</span>\n'
+        for n in range(first, last + 1)
+    )
+    return f'<pre class="excerpt" dir="ltr">{rows}</pre>'
 
 
 def titles_of(version: str, table: str) -> dict[str, str]:
@@ -412,7 +425,10 @@ def source_page(site: Site, page: SourcePage) -> str:
     report, src = page.report, page.source
     version = report.version
     head = f'<h1>{page.title_html}</h1><p class="muted">{esc(report.rel)} · schema {esc(version)}</p>'
-    general = findings_html([p for key, found in page.placed.items() if key not in shown_keys(page) for p in found])
+    general = findings_html(
+        [p for key, found in page.placed.items() if key not in shown_keys(page) for p in found],
+        json_text=report.json_text,
+    )
     if report.data is None:
         return frame(page.title, head + general + '<p class="note">This report could not be read; see above.</p>')
     about = f"<details><summary>About the source</summary>{fields_html(version, 'sources', src, page.language)}"
