@@ -82,7 +82,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-ARABIC = "\u0642\U0001d54f قال الجيش إن 62 طائرة مسيرة أُطلقت ليلاً. \U0001f680\n\n"
+ARABIC = "\u0642\U0001d54f قال الجيش إن 62 طائرة مسيرة أُطلقت ليلاً. \U0001f680\r\n\r\n"  # CR LF: kept in the page as in the file
 
 
 def rtl_package(tmp: Path) -> Path:

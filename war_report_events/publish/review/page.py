@@ -376,7 +376,7 @@ def marked_text(page: SourcePage) -> str:
         active_figs.difference_update(fig_closes.get(a, ()))
         active_figs.update(fig_opens.get(a, ()))
         out += [f'<span class="anchor" id="q-{n}"></span>' for n in opens.get(a, [])]
-        piece = esc(text[a:b])
+        piece = esc(text[a:b]).replace("\r", "&#13;")  # a raw CR would be dropped by the HTML parser: offsets after it
         if not active:
             out.append(piece)
             continue
