@@ -217,3 +217,36 @@ def test_an_unreadable_report_shows_its_finding_on_its_lines() -> None:
     page = render([collect(str(report))])["source-2024-10-30-drone-strikes-north-korea.html"]
     assert 'data-code="json-syntax"' in page and "could not be read" in page
     assert re.search(r'<span class="hit">\s*186  \s*&quot;parent_place_id&quot;: &quot;</span>', page)
+
+
+ODD_VALUES = [None, 1, -5, 2.5, True, [], {}, [1, "<img>"], {"a": "<img>"}, "<img src=x>", "", "\u202e", 10**30]
+
+
+def _leaves(obj: object, path: tuple = ()) -> list[tuple]:
+    inner = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else []
+    return [path] + [p for key, value in inner for p in _leaves(value, (*path, key))]
+
+
+def test_any_json_value_anywhere_renders_as_text() -> None:
+    """An invalid report may hold any JSON value where a string or number belongs: never a traceback, never markup."""
+    import copy
+    import random
+
+    from war_report_events.publish.review.collect import Package, Report
+
+    base = json.loads((ROOT / REPORT).read_text(encoding="utf-8"))
+    text = (ROOT / base["source"]["text_path"]).read_text(encoding="utf-8")
+    paths = [p for p in _leaves(base) if p]
+    rng = random.Random(20)
+    for _ in range(150):
+        report = copy.deepcopy(base)
+        for path in rng.sample(paths, rng.randint(1, 6)):
+            try:
+                parent = report
+                for key in path[:-1]:
+                    parent = parent[key]
+                parent[path[-1]] = rng.choice(ODD_VALUES)
+            except (KeyError, IndexError, TypeError):
+                pass  # an earlier change replaced an ancestor
+        pages = render([Package("p", [Report("data/reports/x.json", report, "0.1.0", text, None)], [])])
+        assert all("<img" not in html for html in pages.values())

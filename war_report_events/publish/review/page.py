@@ -32,6 +32,11 @@ def lang_attr(value: object) -> str:
     return f' lang="{esc(value)}"' if isinstance(value, str) and LANG.match(value) else ""
 
 
+def sid(value: object) -> str | None:
+    """An id as a key: only a string is one (an invalid report may hold a list or an object there)."""
+    return value if isinstance(value, str) else None
+
+
 def text_of(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
@@ -242,7 +247,7 @@ def fields_html(version: str, table: str, obj: dict, language: object = None) ->
             shown = f'<span{lang_attr(lang)} dir="auto">{coded(version, table, f.name, value)}</span>'
         rows.append(f'<dt title="{esc(f.description)}">{esc(f.title)}</dt><dd data-field="{esc(f.name)}">{shown}</dd>')
     names = set(tb.names) | {"claims", "quantities"}
-    for key in sorted(k for k in obj if k not in names):
+    for key in sorted((k for k in obj if k not in names), key=str):
         rows.append(f'<dt>{esc(key)} (not in the schema)</dt><dd dir="auto">{esc(obj[key])}</dd>')
     return f'<dl class="fields">{"".join(rows)}</dl>'
 
@@ -250,11 +255,11 @@ def fields_html(version: str, table: str, obj: dict, language: object = None) ->
 def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
     """The claim's figures, parts nested within their wholes."""
     quantities = [(k, q) for k, q in enumerate(as_list(claim.claim.get("quantities"))) if isinstance(q, dict)]
-    ids = {q.get("quantity_id") for _, q in quantities}
+    ids = {sid(q.get("quantity_id")) for _, q in quantities} - {None}
     children: dict[object, list[tuple[int, dict]]] = defaultdict(list)
     for k, q in quantities:
-        parent = q.get("part_of")
-        children[parent if parent in ids and parent != q.get("quantity_id") else None].append((k, q))
+        parent = sid(q.get("part_of"))
+        children[parent if parent in ids and parent != sid(q.get("quantity_id")) else None].append((k, q))
 
     done: set[int] = set()
 
@@ -262,7 +267,7 @@ def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
         out = []
         for k, q in children.get(parent, []):
             done.add(k)
-            qid = q.get("quantity_id")
+            qid = sid(q.get("quantity_id"))
             parts = (*claim.parts, "quantities", k)
             measure = coded(version, "quantities", "measure", q.get("measure"))
             subject = coded(version, "quantities", "subject", q.get("subject"))
@@ -285,7 +290,7 @@ def quantity_items(page: SourcePage, claim: Claim, version: str) -> str:
     for k, q in quantities:  # parts of each other in a circle (an error): shown at the top level
         if k not in done:
             children["circle"] = [(k, q)]
-            body += items("circle", frozenset({q.get("quantity_id")}))
+            body += items("circle", frozenset({sid(q.get("quantity_id"))}))
     return f'<ul class="figures">{body}</ul>' if body else ""
 
 
@@ -376,7 +381,7 @@ def marked_text(page: SourcePage) -> str:
         active_figs.difference_update(fig_closes.get(a, ()))
         active_figs.update(fig_opens.get(a, ()))
         out += [f'<span class="anchor" id="q-{n}"></span>' for n in opens.get(a, [])]
-        piece = esc(text[a:b]).replace("\r", "&#13;")  # a raw CR would be dropped by the HTML parser: offsets after it
+        piece = esc(text[a:b]).replace("\r", "&#13;")  # a raw CR LF would become LF; a reference survives
         if not active:
             out.append(piece)
             continue

@@ -22,6 +22,7 @@ def number(value: object) -> str:
 def amount(q: dict) -> str:
     """The amount of a quantity in words, its qualifier never dropped."""
     qualifier, value, lower, upper = q.get("qualifier"), q.get("value"), q.get("lower"), q.get("upper")
+    qualifier = qualifier if isinstance(qualifier, str) else None  # an invalid report may hold any JSON value
     wording = q.get("wording")
     first = next((n for n in (value, lower, upper) if n is not None), None)
     if qualifier == "vague" or (first is None and isinstance(wording, str)):
@@ -51,7 +52,7 @@ def _num(value: object) -> float | None:
 def interval(q: dict) -> Interval | None:
     """The amounts a quantity allows, or None when it gives no number to compare ("about", vague, unknown)."""
     value, lower, upper = _num(q.get("value")), _num(q.get("lower")), _num(q.get("upper"))
-    qualifier = q.get("qualifier")
+    qualifier = q.get("qualifier") if isinstance(q.get("qualifier"), str) else None
     bounds: dict[object, Interval | None] = {
         "exact": (value, True, value, True) if value is not None else None,
         "at_least": (lower, True, math.inf, False) if lower is not None else None,
