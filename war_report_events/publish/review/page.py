@@ -457,7 +457,8 @@ def source_page(site: Site, page: SourcePage) -> str:
         pane = (
             f'<p class="note" id="text-missing">{esc(report.text_note or "")} Its quotes are shown beside, with their '
             f"offsets. Check them against the original ({link}; SHA-256 <code>{esc(sha)}</code>): with a copy of the "
-            f"text, <code>{CHECK_TEXTS}</code> checks every quote at its offsets.</p>"
+            f"text saved as <code>DIR/{esc(text_of(src.get('source_id')) or '<source_id>')}.txt</code>, "
+            f"<code>{CHECK_TEXTS}</code> checks its hash and every quote at its offsets.</p>"
         )
     groups = []
     for ev_claims in _by_event(page.claims):
