@@ -58,6 +58,7 @@ dl.fields .empty { color: #999; }
 .excerpt { overflow-x: auto; background: var(--card); border: 1px solid var(--line); padding: .4rem; margin: 0 0 .6rem;
   font-size: .85rem; }
 .excerpt .hit { background: var(--bad-bg); color: var(--bad); font-weight: 700; }
+.skip { position: absolute; left: -100rem; } .skip:focus { position: static; }
 .note { border: 1px solid #8a6d00; background: #fff8d6; padding: .5rem .75rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: start; vertical-align: top;

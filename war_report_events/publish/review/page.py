@@ -475,8 +475,9 @@ def source_page(site: Site, page: SourcePage) -> str:
     no_claims = "" if groups else '<p class="muted">This report codes no claims.</p>'
     body = (
         f"{head}{general}{about}{others}"
+        '<p><a class="skip" href="#claims">Skip the text, to the claims</a></p>'
         f'<div class="layout"><section class="text-pane" aria-label="Source text">{pane}</section>'
-        f'<section aria-label="Claims"><h2>Claims by event</h2>{"".join(groups)}{no_claims}</section></div>'
+        f'<section aria-label="Claims"><h2 id="claims">Claims by event</h2>{"".join(groups)}{no_claims}</section></div>'
     )
     return frame(page.title, body)
 
