@@ -525,7 +525,7 @@ def comparison(site: Site, ev: EventPage) -> str:
             f'<td class="verdict-{word.replace(" ", "-")}">{esc(word)}</td>{cells}</tr>'
         )
     return (
-        '<div class="scroll"><table class="compare"><thead><tr><th scope="col">Figure</th><th scope="col">Claims</th>'
+        '<div class="scroll"><table class="compare"><thead><tr><th scope="col">Figure</th><th scope="col">Comparison</th>'
         f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
