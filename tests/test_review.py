@@ -250,3 +250,29 @@ def test_any_json_value_anywhere_renders_as_text() -> None:
                 pass  # an earlier change replaced an ancestor
         pages = render([Package("p", [Report("data/reports/x.json", report, "0.1.0", text, None)], [])])
         assert all("<img" not in html for html in pages.values())
+
+
+def test_a_local_copy_of_a_text_not_shipped_is_shown_only_when_its_hash_matches(tmp_path: Path) -> None:
+    pkg, texts = tmp_path / "pkg", tmp_path / "texts"
+    copy_tree(FIXTURES / "base", pkg)
+    texts.mkdir()
+    shipped = pkg / "data" / "sources" / "2024-10-30-drone-strikes-north-korea.txt"
+    (texts / shipped.name).write_bytes(shipped.read_bytes())
+    shipped.unlink()
+    report = json.loads((pkg / REPORT).read_text(encoding="utf-8"))
+    del report["source"]["text_path"]
+    (pkg / REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    name = "source-2024-10-30-drone-strikes-north-korea.html"
+
+    page = render([collect(str(pkg), texts)])[name]
+    assert 'id="text-local"' in page and "do not publish them" in page and "<mark" in page
+
+    (texts / shipped.name).write_bytes(b"another text")
+    page = render([collect(str(pkg), texts)])[name]
+    assert 'id="text-missing"' in page and "not the one the report gives" in page and "<mark" not in page
+
+    (texts / shipped.name).unlink()
+    (tmp_path / "elsewhere.txt").write_bytes((FIXTURES / "base" / shipped.relative_to(pkg)).read_bytes())
+    (texts / shipped.name).symlink_to(tmp_path / "elsewhere.txt")  # the right text, but outside --texts
+    page = render([collect(str(pkg), texts)])[name]
+    assert 'id="text-missing"' in page and "<mark" not in page

@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", default=["."], help="package folder, datapackage.json or report"
     )
     p.add_argument("--out", default="review", metavar="DIR", help="folder to write (default: review); replaced whole")
+    p.add_argument(
+        "--texts",
+        metavar="DIR",
+        help="local copies of texts not shipped, as DIR/<source_id>.txt, shown when their SHA-256 matches "
+        "(the pages then contain them: do not publish those)",
+    )
     return p
 
 
@@ -65,7 +71,10 @@ def say(line: str) -> None:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    packages = [collect(target) for target in args.paths]
+    texts = Path(args.texts) if args.texts else None
+    if texts is not None and not texts.is_dir():
+        raise UserError(f"{args.texts}: (--texts) is not a folder.", 2)
+    packages = [collect(target, texts) for target in args.paths]
     out = Path(args.out)
     write_all(out, render(packages))
     found = sum(len(p.findings) + sum(len(r.findings) for r in p.reports) for p in packages)

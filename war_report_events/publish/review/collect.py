@@ -6,6 +6,8 @@ path checks decide), nothing is imported from the data's folder, and nothing is 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +49,43 @@ def version_of(data: object) -> str:
     return declared if isinstance(declared, str) and declared in available_versions() else SCHEMA_VERSION
 
 
-def text_of(root: Path, data: object) -> tuple[str | None, str | None]:
-    """(text, None) of a report's shipped source text, or (None, why it is not shown)."""
+SOURCE_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+def local_copy(texts: Path, source: dict) -> tuple[str | None, str]:
+    """(text, note) from ``texts/<source_id>.txt``, a copy the person holds of a text the package does not ship.
+
+    Shown only when its SHA-256 is the report's: a different text would put the quotes at wrong places."""
+    sid = source.get("source_id")
+    if not isinstance(sid, str) or not SOURCE_ID.match(sid):
+        return None, "The text of this source is not shipped in this package, and its id names no file in --texts."
+    path = texts / f"{sid}.txt"
+    real, folder = os.path.realpath(path), os.path.realpath(texts)
+    if not real.startswith(folder + os.sep) or not os.path.isfile(real):
+        return None, f"The text of this source is not shipped in this package, and --texts holds no file {sid}.txt."
+    raw = Path(real).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != source.get("text_sha256"):
+        return None, (
+            f"The text of this source is not shipped in this package; your copy {path} has SHA-256 {digest}, "
+            "not the one the report gives, so it is not the text that was coded and is not shown."
+        )
+    try:
+        return raw.decode("utf-8"), (
+            f"Shown from your local copy {path} (its SHA-256 is the report's). The package does not ship this text: "
+            "these pages now contain it, so do not publish them."
+        )
+    except UnicodeDecodeError as exc:
+        return None, f"Your copy {path} is not UTF-8 (byte {exc.start}); it is not shown."
+
+
+def text_of(root: Path, data: object, texts: Path | None = None) -> tuple[str | None, str | None]:
+    """(text, None) of a report's shipped source text, (text, note) from a local copy, or (None, why not shown)."""
     source = data.get("source") if isinstance(data, dict) else None
     rel = source.get("text_path") if isinstance(source, dict) else None
     if not isinstance(rel, str) or not rel:
+        if texts is not None and isinstance(source, dict):
+            return local_copy(texts, source)
         return None, "The text of this source is not shipped in this package."
     raw, why = source_text(root, rel, False)
     if raw is None:
@@ -62,10 +96,10 @@ def text_of(root: Path, data: object) -> tuple[str | None, str | None]:
         return None, f"The text file {rel!r} is not UTF-8 (byte {exc.start}); it is not shown."
 
 
-def _report(root: Path, path: Path, rel: str, findings: list[Problem]) -> Report:
+def _report(root: Path, path: Path, rel: str, findings: list[Problem], texts: Path | None) -> Report:
     doc = read_json(path, rel)
     data = doc.data if isinstance(doc.data, dict) else None
-    text, note = text_of(root, data) if data is not None else (None, None)
+    text, note = text_of(root, data, texts) if data is not None else (None, None)
     return Report(rel, data, version_of(data), text, note, [p for p in findings if p.file == rel], doc.text)
 
 
@@ -81,8 +115,10 @@ def label_of(target: str) -> str:
     return path.resolve().name or target if path.is_absolute() else target
 
 
-def collect(target: str) -> Package:
-    """A package directory, a datapackage.json or one report file, with every finding of the validator."""
+def collect(target: str, texts: Path | None = None) -> Package:
+    """A package directory, a datapackage.json or one report file, with every finding of the validator.
+
+    ``texts``: a folder of local copies of texts the package does not ship, as ``<source_id>.txt``."""
     path = Path(target)
     if not path.exists():
         raise UserError(
@@ -97,7 +133,7 @@ def collect(target: str) -> Package:
         files = sorted(folder.glob("*.json")) if folder.is_dir() else []
         rels = [f.relative_to(root).as_posix() for f in files]
         reports = [
-            _report(root, f, rel, outcome.problems)
+            _report(root, f, rel, outcome.problems, texts)
             for f, rel in zip(files, rels)
             if not any(p.file == rel and p.code == "unsafe-path" and p.path is None for p in outcome.problems)
         ]
@@ -111,7 +147,7 @@ def collect(target: str) -> Package:
         if path.resolve().is_relative_to(root.resolve())
         else path.name
     )
-    report = _report(root, path, rel, outcome.problems)
+    report = _report(root, path, rel, outcome.problems, texts)
     return Package(label_of(target), [report], [p for p in outcome.problems if p.file != rel], outcome.truncated)
 
 

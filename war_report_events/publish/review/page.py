@@ -445,7 +445,8 @@ def source_page(site: Site, page: SourcePage) -> str:
         if (found := page.placed.get((key, i), []))
     )
     if report.text is not None:
-        pane = f'<div class="text" dir="auto"{lang_attr(page.language)} id="text">{marked_text(page)}</div>'
+        copy = f'<p class="note" id="text-local">{esc(report.text_note)}</p>' if report.text_note else ""
+        pane = f'{copy}<div class="text" dir="auto"{lang_attr(page.language)} id="text">{marked_text(page)}</div>'
     else:
         url = src.get("url")
         link = (
@@ -549,6 +550,12 @@ def event_page(site: Site, ev: EventPage) -> str:
     return frame(title, body)
 
 
+def text_state(report: Report) -> str:
+    if report.text is None:
+        return "not shipped"
+    return "your local copy" if report.text_note else "shipped"
+
+
 def dates(event: dict) -> str:
     start, end = text_of(event.get("date_start")), text_of(event.get("date_end"))
     if start and end:
@@ -582,7 +589,7 @@ def index_page(site: Site) -> str:
         rows.append(
             f'<tr><td><a href="{esc(s.name)}.html" >{s.title_html}</a></td>'
             f'<td dir="auto">{esc(text_of(src.get("publisher")))}</td><td>{esc(text_of(src.get("published")))}</td>'
-            f"<td>{esc(text_of(src.get('language')))}</td><td>{'shipped' if s.report.text is not None else 'not shipped'}</td>"
+            f"<td>{esc(text_of(src.get('language')))}</td><td>{text_state(s.report)}</td>"
             f"<td>{len(s.claims)}</td><td>{n_found or ''}</td></tr>"
         )
     parts.append(
