@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -276,3 +277,13 @@ def test_a_local_copy_of_a_text_not_shipped_is_shown_only_when_its_hash_matches(
     (texts / shipped.name).symlink_to(tmp_path / "elsewhere.txt")  # the right text, but outside --texts
     page = render([collect(str(pkg), texts)])[name]
     assert 'id="text-missing"' in page and "<mark" not in page
+
+
+def test_a_report_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    copy_tree(FIXTURES / "base", pkg)
+    odd = os.fsdecode(b"\xffodd.json")
+    (pkg / "data" / "reports" / odd).write_bytes((pkg / REPORT).read_bytes())
+    out = tmp_path / "out"
+    assert command(["review", str(pkg), "--out", str(out)]) == 0
+    assert "data/reports/\\udcffodd.json" in (out / "source-2.html").read_text(encoding="utf-8")

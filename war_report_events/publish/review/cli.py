@@ -49,7 +49,8 @@ def write_all(out: Path, pages: dict[str, str]) -> None:
     old = stage.with_suffix(".old")
     try:
         for name, html in sorted(pages.items()):
-            atomic_write(stage / name, html)
+            # A file name that is not UTF-8 reaches us as lone surrogates: shown as \udcff, never a crash.
+            atomic_write(stage / name, html.encode("utf-8", "backslashreplace"))
         atomic_write(stage / MARKER, "Review pages written by `python -m war_report_events review`.\n")
         os.chmod(stage, 0o755)
         if out.is_dir():
