@@ -640,11 +640,12 @@ def claims_table(site: Site, claims: list[Claim]) -> str:
         )
         modality = text_of(c.claim.get("modality"))
         language = text_of(c.source.language)
-        values = {"claimant": [name], "measure": measures, "modality": [modality], "language": [language]}
+        # The claimant by id: two actors of the same name stay two (claims of different parties are never merged).
+        values = {"claimant": [claimant], "measure": measures, "modality": [modality], "language": [language]}
         attrs = ""
         for key, vals in values.items():
             for v in vals:
-                titles = codelist_titles(version, key) if key in ("measure", "modality") else {}
+                titles = {"claimant": {claimant: name}, "language": {}}.get(key) or codelist_titles(version, key)
                 labels[key][_token(tokens[key], v)] = titles.get(v, v)
             attrs += f' data-{key}="{" ".join(tokens[key][v] for v in vals)}"'
         amounts = "; ".join(
@@ -665,7 +666,7 @@ def claims_table(site: Site, claims: list[Claim]) -> str:
         f'<label>{key.title()}<select data-filter="{key}"><option value="">all</option>'
         + "".join(
             f'<option value="{tok}">{esc(labels[key][tok] or "(none)")}</option>'
-            for tok in sorted(labels[key], key=lambda t: labels[key][t])
+            for tok in sorted(labels[key], key=lambda t: (labels[key][t], int(t[1:])))
         )
         + "</select></label>"
         for key in tokens
