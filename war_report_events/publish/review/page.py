@@ -1,7 +1,8 @@
 """HTML of the review pages, built from what ``collect`` read: pure functions from data to strings.
 
-Every value from a package goes through ``esc`` (text and attributes alike); ids never become file names,
-DOM ids or selectors themselves (pages and claims are numbered), so a hostile id is only ever text.
+Every value from a package goes through ``esc`` (text and attributes alike). An id names a page only when it
+is a plain lower-case name (else the page is numbered); DOM ids and selectors are always numbers, so a hostile
+id is only ever text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from html import escape
 
+from ... import SCHEMA_VERSION
 from ...standard import schema
 from ...standard.reports import as_list, objects
 from ...validator.errors import ERROR_CODES, Problem
@@ -532,7 +534,7 @@ def comparison(site: Site, ev: EventPage) -> str:
 
 
 def event_page(site: Site, ev: EventPage) -> str:
-    version = ev.claims[0].source.report.version if ev.claims else schema.SCHEMA_VERSION
+    version = ev.claims[0].source.report.version if ev.claims else SCHEMA_VERSION
     sources = sorted({c.source.name: c.source for c in ev.claims}.values(), key=lambda p: p.name)
     listed = ", ".join(f'<a href="{esc(p.name)}.html" >{p.title_html}</a>' for p in sources)
     title = text_of(ev.event.get("summary")) or ev.key[1]
@@ -655,12 +657,13 @@ def claims_table(site: Site, claims: list[Claim]) -> str:
             if isinstance(q, dict)
         )
         ev = event_page_of(site, c)
+        event_link = f'<a href="{esc(ev.name)}.html">event</a>' if ev else ""
         rows.append(
             f'<tr data-row{attrs}><td><a href="{esc(c.source.name)}.html#claim-{c.n}" dir="auto">'
             f"{esc(text_of(c.claim.get('statement')) or text_of(c.claim.get('claim_id')))}</a></td>"
             f'<td dir="auto">{esc(name)}</td><td>{coded(version, "claims", "modality", modality)}</td>'
             f'<td dir="auto">{esc(amounts)}</td><td>{esc(language)}</td>'
-            f"<td>{f'<a href={chr(34)}{esc(ev.name)}.html{chr(34)}>event</a>' if ev else ''}</td></tr>"
+            f"<td>{event_link}</td></tr>"
         )
     selects = "".join(
         f'<label>{key.title()}<select data-filter="{key}"><option value="">all</option>'
