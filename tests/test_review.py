@@ -287,3 +287,9 @@ def test_a_report_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) ->
     out = tmp_path / "out"
     assert command(["review", str(pkg), "--out", str(out)]) == 0
     assert "data/reports/\\udcffodd.json" in (out / "source-2.html").read_text(encoding="utf-8")
+
+
+def test_an_unwritable_out_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "file").write_text("x")
+    assert command(["review", str(FIXTURES / "base"), "--out", str(tmp_path / "file" / "sub")]) == 1
+    assert "cannot write the review pages there" in capsys.readouterr().err

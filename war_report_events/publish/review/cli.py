@@ -77,7 +77,12 @@ def main(argv: list[str]) -> int:
         raise UserError(f"{args.texts}: (--texts) is not a folder.", 2)
     packages = [collect(target, texts) for target in args.paths]
     out = Path(args.out)
-    write_all(out, render(packages))
+    try:
+        write_all(out, render(packages))
+    except OSError as exc:  # a full disk, a read-only folder: nothing was replaced, say so in words
+        raise UserError(
+            f"{out}: cannot write the review pages there ({exc.strerror or exc}); nothing was changed."
+        ) from None
     found = sum(len(p.findings) + sum(len(r.findings) for r in p.reports) for p in packages)
     say(
         f"review pages written to {out / 'index.html'} ({found} finding{'s' if found != 1 else ''} of the validator shown)"
