@@ -160,18 +160,21 @@ def test_text_not_shipped_shows_quotes_and_where_to_check(tmp_path: Path) -> Non
 
 
 def test_writes_all_pages_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from war_report_events import files
+
     out = tmp_path / "out"
     cli.write_all(out, {"index.html": "old"})
-    calls = []
+    staged = []
+    real_stage = files._stage
 
-    def failing(path: Path, data: str | bytes, mode: int | None = None) -> None:
-        calls.append(path)
-        if len(calls) == 2:
+    def failing(path: Path, payload: bytes, mode: int | None) -> Path:
+        staged.append(path)
+        if len(staged) == 2:
             raise OSError(28, "No space left on device")
-        path.write_text(str(data))
+        return real_stage(path, payload, mode)
 
-    monkeypatch.setattr(cli, "atomic_write", failing)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(files, "_stage", failing)
+    with pytest.raises(UserError, match="disk is full"):
         cli.write_all(out, {"index.html": "new", "source-a.html": "new", "event-b.html": "new"})
     assert sorted(p.name for p in out.iterdir()) == [cli.MARKER, "index.html"]
     assert (out / "index.html").read_text() == "old"
@@ -277,6 +280,11 @@ def test_a_local_copy_of_a_text_not_shipped_is_shown_only_when_its_hash_matches(
     (texts / shipped.name).symlink_to(tmp_path / "elsewhere.txt")  # the right text, but outside --texts
     page = render([collect(str(pkg), texts)])[name]
     assert 'id="text-missing"' in page and "<mark" not in page
+
+    (texts / shipped.name).unlink()
+    os.mkfifo(texts / shipped.name)  # would block a plain read forever
+    page = render([collect(str(pkg), texts)])[name]
+    assert "not a regular file" in page
 
 
 def test_a_report_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ...failure import UserError
-from ...files import atomic_write
+from ...files import write_files
 from .collect import collect
 from .page import render
 
@@ -38,8 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def write_all(out: Path, pages: dict[str, str]) -> None:
-    """Replace ``out`` by a folder of exactly ``pages``: the pages are written into a fresh sibling folder,
-    each with files.atomic_write, and the folder then renamed into place, so a failure leaves the old one."""
+    """Replace ``out`` by a folder of exactly ``pages``, all of them or none: the pages are written into a fresh
+    sibling folder with ``files.write_files``, which is then renamed into place; a failure (or Ctrl-C, or
+    SIGTERM) leaves the old folder as it was."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UserError(f"{out}: is not a folder; give --out a folder to write the review pages into.", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -48,11 +49,15 @@ def write_all(out: Path, pages: dict[str, str]) -> None:
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
     old = stage.with_suffix(".old")
     try:
-        for name, html in sorted(pages.items()):
-            # A file name that is not UTF-8 reaches us as lone surrogates: shown as \udcff, never a crash.
-            atomic_write(stage / name, html.encode("utf-8", "backslashreplace"))
-        atomic_write(stage / MARKER, "Review pages written by `python -m war_report_events review`.\n")
-        os.chmod(stage, 0o755)
+        # A file name that is not UTF-8 reaches us as lone surrogates: shown as \udcff, never a refusal.
+        payloads: dict[Path, bytes | str] = {
+            stage / name: html.encode("utf-8", "backslashreplace") for name, html in sorted(pages.items())
+        }
+        payloads[stage / MARKER] = "Review pages written by `python -m war_report_events review`.\n"
+        write_files(payloads)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)  # mkdtemp's 0700 would keep a web server or other users out
         if out.is_dir():
             os.replace(out, old)
         os.replace(stage, out)

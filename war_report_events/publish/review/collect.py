@@ -14,9 +14,10 @@ from pathlib import Path
 
 from ... import SCHEMA_VERSION
 from ...failure import UserError
+from ...files import Refused, read_bytes
 from ...standard.schema import available_versions
 from ...validator.errors import Problem
-from ...validator.loading import read_json, source_text
+from ...validator.loading import MAX_TEXT_BYTES, read_json, source_text
 from ...validator.package import validate_package, validate_report
 from ...validator.reports import REPORTS_DIR
 
@@ -61,9 +62,12 @@ def local_copy(texts: Path, source: dict) -> tuple[str | None, str]:
         return None, "The text of this source is not shipped in this package, and its id names no file in --texts."
     path = texts / f"{sid}.txt"
     real, folder = os.path.realpath(path), os.path.realpath(texts)
-    if not real.startswith(folder + os.sep) or not os.path.isfile(real):
+    if not real.startswith(folder + os.sep) or not os.path.lexists(real):
         return None, f"The text of this source is not shipped in this package, and --texts holds no file {sid}.txt."
-    raw = Path(real).read_bytes()
+    try:
+        raw = read_bytes(Path(real), MAX_TEXT_BYTES)  # a regular file, capped: a FIFO or a device never hangs us
+    except Refused as exc:
+        return None, f"The text of this source is not shipped in this package; your copy {path} {exc.reason}."
     digest = hashlib.sha256(raw).hexdigest()
     if digest != source.get("text_sha256"):
         return None, (
@@ -87,7 +91,7 @@ def text_of(root: Path, data: object, texts: Path | None = None) -> tuple[str | 
         if texts is not None and isinstance(source, dict):
             return local_copy(texts, source)
         return None, "The text of this source is not shipped in this package."
-    raw, why = source_text(root, rel, False)
+    raw, why = source_text(root, rel, False)[:2]
     if raw is None:
         return None, f"The text file {rel!r} {why or 'cannot be read'}; it is not shown."
     try:
