@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from ...failure import UserError
-from ...files import write_files
+from ...files import write_folder
 from .collect import collect
 from .page import render
 
@@ -38,35 +35,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def write_all(out: Path, pages: dict[str, str]) -> None:
-    """Replace ``out`` by a folder of exactly ``pages``, all of them or none: the pages are written into a fresh
-    sibling folder with ``files.write_files``, which is then renamed into place; a failure (or Ctrl-C, or
-    SIGTERM) leaves the old folder as it was."""
+    """Replace ``out`` by a folder of exactly ``pages``, all of them or none (``files.write_folder``), but only
+    a folder this command wrote before (it holds ``MARKER``) or an empty one: never a folder of other files."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UserError(f"{out}: is not a folder; give --out a folder to write the review pages into.", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise UserError(f"{out}: holds files that are not review pages; give --out an empty or new folder.", 2)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    old = stage.with_suffix(".old")
-    try:
-        # A file name that is not UTF-8 reaches us as lone surrogates: shown as \udcff, never a refusal.
-        payloads: dict[Path, bytes | str] = {
-            stage / name: html.encode("utf-8", "backslashreplace") for name, html in sorted(pages.items())
-        }
-        payloads[stage / MARKER] = "Review pages written by `python -m war_report_events review`.\n"
-        write_files(payloads)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(stage, 0o777 & ~umask)  # mkdtemp's 0700 would keep a web server or other users out
-        if out.is_dir():
-            os.replace(out, old)
-        os.replace(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        if old.is_dir() and not out.exists():
-            os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    # A file name that is not UTF-8 reaches us as lone surrogates: shown as \udcff, never a refusal.
+    files: dict[str, bytes | str] = {name: html.encode("utf-8", "backslashreplace") for name, html in pages.items()}
+    files[MARKER] = "Review pages written by `python -m war_report_events review`.\n"
+    write_folder(out, dict(sorted(files.items())))
 
 
 def say(line: str) -> None:
