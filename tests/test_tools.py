@@ -25,8 +25,8 @@ from war_report_events.tools.locate import fill_offsets, locate
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "tools"
 SEED_ID = "2024-10-30-drone-strikes-north-korea"
-SEED_TEXT = ROOT / "data" / "sources" / f"{SEED_ID}.txt"
-SEED_REPORT = ROOT / "data" / "reports" / f"{SEED_ID}.json"
+SEED_TEXT = ROOT / "tests" / "fixtures" / "base" / "data" / "sources" / f"{SEED_ID}.txt"
+SEED_REPORT = ROOT / "tests" / "fixtures" / "base" / "data" / "reports" / f"{SEED_ID}.json"
 WEDNESDAY = dt.date(2024, 10, 30)
 
 
