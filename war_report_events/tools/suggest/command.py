@@ -16,7 +16,7 @@ import langcodes
 from war_report_events.failure import UserError
 from war_report_events.files import package_root_of, read_json, read_text
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
-from war_report_events.tools.suggest.figures import Candidate, _figures
+from war_report_events.tools.suggest.figures import Candidate, _figures, durations
 from war_report_events.tools.suggest.lexicon import LANGUAGES, _overlaps
 from war_report_events.tools.suggest.times import TimeExpression, cues, sentences, time_expressions
 
@@ -33,6 +33,7 @@ def suggest(text: str, language: str, published: dt.date | None, articles: bool 
     lang = primary_language(language)
     times = time_expressions(text, lang, published)
     found = _figures(text, lang, [(t.start, t.end) for t in times], articles)
+    found = sorted(found + durations(text, lang, times), key=lambda c: c.start)
     cue_list = cues(text, lang)
     dated = [t for t in times if t.date_start or t.date_end]
     spans = sentences(text)
@@ -79,6 +80,12 @@ def _date_text(t: TimeExpression | None) -> str:
     return f"{t.text} = {when} ({t.precision})"
 
 
+def _measure_text(c: Candidate) -> str:
+    if c.measure is None:
+        return ""
+    return f"  measure: {c.measure}" + (f" ({c.unit})" if c.unit else "")
+
+
 def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpan] | None, problems: list[str]) -> str:
     with_report = uncovered is not None
     lines = []
@@ -99,7 +106,7 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
         words = f"«{c.text}» {c.after}".rstrip()
         lines.append(
             f"{mark} {c.start:>5}-{c.end:<5} {words[:36]:<36} {_number_text(c):>7} {c.qualifier:<9} "
-            f"cue: {cue:<14} date: {_date_text(c.date)}"
+            f"cue: {cue:<14} date: {_date_text(c.date)}" + _measure_text(c)
         )
     if with_report and uncovered:
         lines.append("Coded in the report but not a candidate (check that each is a figure of the text):")
@@ -124,7 +131,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "path", type=Path, help="a text file (data/sources/<id>.txt) or a report (data/reports/<id>.json)"
     )
-    parser.add_argument("--published", help="publication date YYYY-MM-DD (a text file; a report gives its own)")
+    parser.add_argument(
+        "--published",
+        help="publication date YYYY-MM-DD, or 'unknown' when the text states none (a text file; a report gives its own)",
+    )
+    parser.add_argument(
+        "--published-is-a-guess",
+        action="store_true",
+        help="the --published date is not stated by the text (e.g. the day you retrieved it): resolve nothing against it",
+    )
     parser.add_argument("--language", help="BCP 47 tag of the text: en or de (a text file; a report gives its own)")
     parser.add_argument(
         "--root",
@@ -139,7 +154,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         text, language, published, report, name = _inputs(args)
-        published_day = dt.date.fromisoformat(published) if published else None
+        doubt = _date_doubt(args, report)
+        published_day = dt.date.fromisoformat(published) if published and doubt is None else None
         candidates = suggest(text, language, published_day, articles=not args.no_articles)
     except UserError as exc:
         print(exc, file=sys.stderr)
@@ -149,9 +165,13 @@ def main(argv: list[str]) -> int:
         coded, problems = coded_spans(report, text)
         uncovered = mark_coded(candidates, coded)
     if args.format == "json":
+        if doubt:
+            print(f"note: {doubt}", file=sys.stderr)  # stdout stays JSON
         print(json.dumps([c.as_json() for c in candidates], indent=2, ensure_ascii=False))
     else:
-        if published_day is None:
+        if doubt:
+            print(f"note: {doubt}")
+        elif published_day is None:
             print("note: no --published date, so relative dates are not resolved")
         print(render_text(name, candidates, uncovered, problems))
     return 0
@@ -172,13 +192,38 @@ def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, A
                 )
         root = package_root_of(args.path, args.root)
         text = read_text(root / source["text_path"])
-        published = source.get("published")
+        published = source.get("published") if source.get("published_precision") in (None, "day") else None
         _check_date(published)
         return text, str(source.get("language") or ""), published, report, str(args.path)
     if not args.language:
         raise UserError("give the text's language with --language (en or de)", exit_code=2)
-    _check_date(args.published)
-    return read_text(args.path), args.language, args.published, None, str(args.path)
+    published = None if args.published == UNKNOWN else args.published
+    _check_date(published)
+    return read_text(args.path), args.language, published, None, str(args.path)
+
+
+UNKNOWN = "unknown"
+UNRESOLVED = (
+    'so relative dates ("Tuesday", "overnight", "yesterday") cannot be resolved and none is: '
+    "code such a date only if other words of the text fix it, else leave date_start and date_end open"
+)
+
+
+def _date_doubt(args: argparse.Namespace, report: dict[str, Any] | None) -> str | None:
+    """Why relative dates must not be resolved against the publication date, or None when they can be."""
+    source = report.get("source") if isinstance(report, dict) else None
+    if isinstance(source, dict):
+        precision = source.get("published_precision")
+        if precision == UNKNOWN or (precision is None and source.get("published") is None):
+            return f"the report's publication date is unknown (published_precision unknown), {UNRESOLVED}"
+        if precision not in (None, "day"):
+            return f"the report's publication date is known only to the {precision}, {UNRESOLVED}"
+        return None
+    if args.published == UNKNOWN:
+        return f"the publication date is unknown, {UNRESOLVED}"
+    if args.published_is_a_guess:
+        return f"the publication date {args.published} is a guess, {UNRESOLVED}; never resolve them against a guess"
+    return None
 
 
 def _check_date(value: str | None) -> None:

@@ -9,16 +9,28 @@ from typing import Any
 
 from war_report_events.standard.schema import load_codelists
 from war_report_events.tools.suggest.lexicon import (
+    ALERT_WORD,
+    ALERTS_AFTER,
+    ATTACKS_AFTER,
     DIGITS,
     DOZEN,
+    DURATION_UNITS,
+    NOT_DURATION_AFTER,
+    NOT_DURATION_BEFORE,
     NOT_NUMBERS,
+    ORDINAL_ATTACK,
     QUALIFIERS_AFTER,
     QUALIFIERS_BEFORE,
     RANGES,
+    TIMES,
     VAGUE,
+    WHOLES,
     WORD,
+    _alternation,
     _free,
+    _number_of,
     _parse_digits,
+    _time_units,
     _words_to_number,
 )
 from war_report_events.tools.suggest.times import Cue, TimeExpression
@@ -30,7 +42,7 @@ class Candidate:
     end: int
     text: str
     qualifier: str
-    kind: str = "number"  # number (digits or number words), vague, or article ("a child")
+    kind: str = "number"  # number, vague, article ("a child"), whole ("all the drones"), duration, ordinal
     value: int | float | None = None
     lower: int | float | None = None
     upper: int | float | None = None
@@ -39,6 +51,8 @@ class Candidate:
     date: TimeExpression | None = None
     coded: bool | None = None
     quantity_ids: list[str] = field(default_factory=list)
+    measure: str | None = None  # a code of measure.csv, only where the words say it: duration, alerts, attacks
+    unit: str | None = None  # the quantity's unit, for a duration
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,6 +69,10 @@ class Candidate:
         out["cue"] = asdict(self.cue) if self.cue else None
         out["date"] = asdict(self.date) if self.date else None
         out["coded"] = self.coded
+        if self.measure:
+            out["measure"] = self.measure
+        if self.unit:
+            out["unit"] = self.unit
         if self.coded:
             out["quantity_ids"] = self.quantity_ids
         return out
@@ -165,7 +183,9 @@ def _qualifier_before(text: str, start: int, lang: str) -> tuple[int, str] | Non
 
 def _figures(text: str, lang: str, taken: list[tuple[int, int]], articles: bool = True) -> list[Candidate]:
     vague = _vague_spans(text, lang, taken)
-    blocked = taken + vague
+    # Ordinals first: "der 19. Angriff" would otherwise read as the number 19.
+    ordinals = _ordinal_attacks(text, lang, taken + vague)
+    blocked = taken + vague + [(c.start, c.end) for c in ordinals]
     cores = _digit_cores(text, lang, blocked)
     cores += _word_cores(text, lang, blocked + [(c.start, c.end) for c in cores])
     cores.sort(key=lambda c: c.start)
@@ -185,7 +205,88 @@ def _figures(text: str, lang: str, taken: list[tuple[int, int]], articles: bool 
                 continue
         out.append(_single(text, lang, core))
         i += 1
+    for candidate in out:
+        if candidate.kind == "number":
+            candidate.measure = _count_measure(text, lang, candidate)
+    out += ordinals
+    out += _wholes(text, lang, blocked + [(c.start, c.end) for c in out])
     return sorted(out, key=lambda c: c.start)
+
+
+def _count_measure(text: str, lang: str, candidate: Candidate) -> str | None:
+    """`alerts` or `attacks` when the words after a number say what it counts ("drei Mal Luftalarm")."""
+    after = text[candidate.end :]
+    if re.match(ALERTS_AFTER[lang], after, re.IGNORECASE if lang == "en" else 0):
+        return "alerts"
+    if (
+        lang == "en"
+        and re.match(TIMES, after)
+        and re.search(ALERT_WORD, text[max(0, candidate.start - 80) : candidate.start], re.IGNORECASE)
+    ):
+        return "alerts"
+    if re.match(ATTACKS_AFTER[lang], after, re.IGNORECASE if lang == "en" else 0):
+        return "attacks"
+    return None
+
+
+def _ordinal_attacks(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Candidate]:
+    """ "the 19th attack", "der 19. Angriff": the ordinal as a count of attacks so far."""
+    out = []
+    for m in re.finditer(ORDINAL_ATTACK[lang], text, re.IGNORECASE if lang == "en" else 0):
+        span = (m.start("n"), m.end())
+        if _free(span, taken):
+            out.append(
+                Candidate(
+                    *span, text[span[0] : span[1]], "exact", kind="ordinal", value=int(m.group("n")), measure="attacks"
+                )
+            )
+    return out
+
+
+def _wholes(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Candidate]:
+    """ "all the drones", "alle Drohnen", "keine der Raketen": all or none of a whole, without a number."""
+    out: list[Candidate] = []
+    for pattern, code, flags in WHOLES[lang]:
+        for m in re.finditer(rf"\b(?:{pattern})", text, flags):
+            if _free(m.span(), taken + [(c.start, c.end) for c in out]):
+                out.append(Candidate(m.start(), m.end(), m.group(), code, kind="whole"))
+    return out
+
+
+def durations(text: str, lang: str, times: list[TimeExpression]) -> list[Candidate]:
+    """Durations ("more than five hours", "3-4 hours") among the undated time expressions, with qualifier and unit.
+
+    A time expression is a duration when a number and a unit of minutes to months make it up whole
+    and no "later"/"ago" ("vor"/"in") makes it a point in time; years stay dates.
+    """
+    units = _time_units(lang)
+    unit_re = _alternation(units)
+    number = rf"(?:{DIGITS[lang]}|{WORD})"
+    undated = {(t.start, t.end) for t in times if not (t.date_start or t.date_end)}
+    out: list[Candidate] = []
+    for pattern in (
+        rf"(?<![\w.,])(?P<a>{number})\s*(?:[-–]|\bto\b|\bbis\b)\s*(?P<b>{number})[\s-]+(?P<unit>{unit_re})\b",
+        # "a 24-hour lull" names a stretch of time, not a count of hours: only "24 hours" is a duration.
+        rf"(?<![\w.,])(?P<a>{number})(?P<b>)\s+(?P<unit>{unit_re})\b",
+    ):
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            unit = DURATION_UNITS.get(units[m.group("unit").lower()])
+            a, b = _number_of(m.group("a"), lang), _number_of(m.group("b") or m.group("a"), lang)
+            if unit is None or a is None or b is None or m.span() not in undated:
+                continue
+            if re.match(NOT_DURATION_AFTER[lang], text[m.end() :], re.IGNORECASE):
+                continue
+            if re.search(NOT_DURATION_BEFORE[lang], text[max(0, m.start() - 10) : m.start()], re.IGNORECASE):
+                continue
+            if not _free(m.span(), [(c.start, c.end) for c in out]):
+                continue
+            if m.group("b"):
+                candidate = Candidate(*m.span(), m.group(), "range", lower=a, upper=b)
+            else:
+                candidate = _single(text, lang, _Core(m.start(), m.end(), a, True))
+            candidate.kind, candidate.measure, candidate.unit = "duration", "duration", unit
+            out.append(candidate)
+    return out
 
 
 def _range(text: str, lang: str, a: _Core, b: _Core) -> Candidate | None:

@@ -119,14 +119,23 @@ CUES: dict[str, list[tuple[str, str]]] = {
         (r"according\s+to|citing", "according_to"),
         (r"reportedly|allegedly|(?:is|are|was|were)\s+said\s+to", "reportedly"),
         (r"announced|announces|announce", "announced"),
-        (r"said|says|say|told|tells|stated|added|adding|claimed|claims|reported|confirmed|wrote", "said"),
+        (
+            r"said|says|say|saying|told|tells|stated|states|added|adds|adding|claimed|claims|reported|reports|"
+            r"confirmed|confirms|wrote|writes",
+            "said",
+        ),
     ],
     "de": [
         (r"Berichten\s+zufolge|angeblich|mutmaßlich", "reportedly"),
         (r"nach\s+(?:eigenen\s+)?Angaben|laut|zufolge|unter\s+Berufung\s+auf", "according_to"),
         (r"gaben?\b[^.!?\n]{0,60}?\bbekannt|verkündete[n]?", "announced"),
-        (r"teilten?\b[^.!?\n]{0,80}?\bmit\b", "said"),
-        (r"sagte[n]?|sagt|erklärte[n]?|berichtete[n]?|meldete[n]?|hieß\s+es|schrieb|bestätigte[n]?", "said"),
+        # Present and past of the separable "teilt ... mit", and the joined form of reported speech
+        # ("wie die Luftwaffe mitteilte").
+        (r"(?:teilt|teilte|teilten|teilen)\b[^.!?\n]{0,80}?\bmit\b|mitgeteilt|mitteilte[n]?|mitteilt", "said"),
+        (
+            r"sagte[n]?|sagt|erklärte[n]?|berichtete[n]?|meldete[n]?|hieß\s+es|heißt\s+es|schrieb|bestätigte[n]?",
+            "said",
+        ),
     ],
 }
 OVERNIGHT: dict[str, str] = {
@@ -154,6 +163,56 @@ DIGITS: dict[str, str] = {
     "de": r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+|\d+(?:,\d+)?",
 }
 WORD = r"[^\W\d_]+(?:[-‐][^\W\d_]+)*"
+# "all"/"none" of a whole, without a number ("all the drones", "alle Drohnen", "keine der Raketen"):
+# figures relative to a whole, coded with the qualifier `all` or `none`. "all 33" is a number.
+WHOLES: dict[str, list[tuple[str, str, int]]] = {
+    "en": [
+        (r"all(?=\s+(?:of\b|the\b|them\b|those\b|these\b|their\b|its\b|[a-z]+s\b))", "all", re.IGNORECASE),
+        (r"none(?=\s+(?:of|was|were|had|has|have)\b)|no\s+one\b|nobody", "none", re.IGNORECASE),
+    ],
+    "de": [
+        (r"\b[Aa]lle(?=\s+(?:der|dieser|diese|ihre|[A-ZÄÖÜ]))", "all", 0),
+        # "keine der Raketen", "keine Toten", "niemand": not "keine Nachricht" or "keine Angaben".
+        (
+            r"\b[Kk]ein(?:e|er|en)?(?=\s+(?:der|von|davon)\b)"
+            r"|\b[Kk]ein(?:e|er|en)?(?=\s+(?:Tote|Toten|Verletzte|Verletzten|Opfer|Menschen|Personen|Zivilisten"
+            r"|Drohne|Drohnen|Rakete|Raketen|Soldaten)\b)|\b[Nn]iemand",
+            "none",
+            0,
+        ),
+    ],
+}
+# Durations ("five hours", "mehr als fünf Stunden"): the quantity field `unit` by dateparser's unit.
+DURATION_UNITS: dict[str, str] = {
+    "minute": "minutes",
+    "hour": "hours",
+    "day": "days",
+    "week": "weeks",
+    "month": "months",
+}
+# A number of days before "later"/"ago" (or after German "vor"/"in") is a point in time, not a duration.
+NOT_DURATION_AFTER: dict[str, str] = {
+    "en": r"\s+(?:later|ago|earlier|before|after|from\s+now)\b",
+    "de": r"\s+(?:später|zuvor|danach|davor|früher)\b",
+}
+NOT_DURATION_BEFORE: dict[str, str] = {"en": r"(?!)", "de": r"\b(?:vor|in)\s+$"}
+# Counts of alerts and attacks (measures `alerts` and `attacks`): words right after a number. English
+# "N times" counts alerts only after an alert word in the same sentence (ALERT_WORD).
+ALERTS_AFTER: dict[str, str] = {
+    "en": r"\s+(?:air[\s-]raid\s+)?(?:alerts|alarms|sirens)\b",
+    "de": r"\s*[Mm]al\s+(?:Luftalarm|Alarm|Raketenalarm)\b|\s+(?:Luftalarme|Alarme)\b",
+}
+ALERT_WORD = r"\b(?:alerts?|alarms?|sirens?)\b"
+TIMES = r"\s+times\b"
+ATTACKS_AFTER: dict[str, str] = {
+    "en": r"\s+(?:(?:massive|major|large-scale|combined|drone|missile|air|separate)\s+)?(?:attacks|raids|assaults)\b",
+    "de": r"\s+(?:(?:massive[n]?|schwere[n]?|erneute[n]?)\s+)?(?:Angriffe|Angriffen|Luftangriffe|Luftangriffen|Drohnenangriffe|Raketenangriffe|Attacken)\b",
+}
+# "the 19th attack", "der 19. Angriff": the ordinal counts the attacks so far.
+ORDINAL_ATTACK: dict[str, str] = {
+    "en": r"\b(?P<n>\d+)(?:st|nd|rd|th)\s+(?:(?:massive|major|large-scale|combined|drone|missile|air)\s+)?(?:attack|strike|raid|assault)\b",
+    "de": r"(?<![\d.])\b(?P<n>\d+)\.\s+(?:(?:massive[n]?|schwere[n]?)\s+)?(?:Angriff|Luftangriff|Drohnenangriff|Raketenangriff|Attacke)\b",
+}
 LANGUAGES = tuple(QUALIFIERS_BEFORE)
 
 
