@@ -249,10 +249,62 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
             "rights": scaffolding.RIGHTS_TODO,
         },
         "actors": [],
+        "places": [],
         "events": [],
     }
     assert report["source"]["text_sha256"] == "074376908b27128a4394da4b45339c63cc1b3237f333ee49863c294786475f0a"
     assert "Next steps:" in out and "TODO" in out and f"fill-offsets data/reports/{source_id}.json" in out
+
+
+def test_new_writes_an_undated_skeleton_without_inventing_a_date(tmp_path, capsys):
+    argv = [str(FIXTURES / "article-de.txt"), "--published", "unknown", "--retrieved", "2024-11-02"]
+    code, out, err = run(capsys, scaffolding.main, [*argv, "--language", "de", "--root", str(tmp_path)])
+    assert (code, err) == (0, "")
+    (path,) = (tmp_path / "data" / "reports").glob("*.json")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    source_id = "undated-testdaten-fur-tests-test-tools"
+    assert list(report) == ["schema_version", "source", "actors", "places", "events"]
+    assert report["schema_version"] == "0.2.0"
+    assert report["source"] == {
+        "source_id": source_id,
+        "published_precision": "unknown",
+        "retrieved": "2024-11-02",
+        "language": "de",
+        "text_path": f"data/sources/{source_id}.txt",
+        "text_sha256": hashlib.sha256((FIXTURES / "article-de.txt").read_bytes()).hexdigest(),
+        "rights": scaffolding.RIGHTS_TODO,
+    }
+    assert "2024-11-02" not in path.name and "--published unknown --language de" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--published", "unknown"], "--published unknown: give the day you retrieved the text with --retrieved"),
+        (["--published", "2024-10-30", "--retrieved", "2024-11-02"], "--retrieved is only for a text without"),
+        (["--published", "unknown", "--retrieved", "2.11.2024"], "--retrieved '2.11.2024': write the date as"),
+    ],
+)
+def test_new_needs_a_retrieval_date_exactly_when_the_publication_date_is_unknown(tmp_path, capsys, extra, message):
+    code, _, err = run(capsys, scaffolding.main, [str(SEED_TEXT), *extra, "--language", "en", "--root", str(tmp_path)])
+    assert code == 2 and err.startswith(message)
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("published", "source_id", "message"),
+    [
+        ("unknown", "2024-11-02-kyiv", "begins 'undated-'"),
+        ("unknown", "undated-2024-11-02-kyiv", "not even the day you retrieved it"),
+        ("2024-10-30", "undated-kyiv", "'undated-' is for sources without a publication date"),
+    ],
+)
+def test_new_keeps_dates_out_of_undated_ids(tmp_path, capsys, published, source_id, message):
+    argv = [str(SEED_TEXT), "--published", published, "--retrieved", "2024-11-02", "--language", "en"]
+    argv = [a for a in argv if published == "unknown" or a not in ("--retrieved", "2024-11-02")]
+    code, _, err = run(capsys, scaffolding.main, [*argv, "--source-id", source_id, "--root", str(tmp_path)])
+    assert code == 1 and message in err
+    assert not (tmp_path / "data").exists()
 
 
 def test_new_refuses_to_overwrite(tmp_path, capsys):
