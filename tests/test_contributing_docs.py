@@ -32,6 +32,7 @@ from war_report_events.validator.errors import ERROR_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "tests" / "fixtures" / "base"
+FROZEN = {"0.1.0": BASE, "0.2.0": ROOT / "tests" / "fixtures" / "base-0.2.0"}
 PAGES = ("docs/contributing.md",)
 MARKER = re.compile(r"<!--\s*docs-test:\s*(\{.*?\})\s*-->", re.S)
 SCRATCH = "/tmp/rehearsal"
@@ -122,14 +123,18 @@ def test_quoted_output_is_what_the_tools_print(block: Proven, package: Path, tmp
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_minimal_report_is_valid_in_a_package(page: str, package: Path, capsys) -> None:
+def test_the_minimal_report_is_valid_in_a_package(page: str, tmp_path: Path, monkeypatch, capsys) -> None:
     files = [b for b in BLOCKS if b.page == page and "file" in b.how]
     assert any(b.how["file"].startswith("data/reports/") for b in files), f"{page}: no minimal report"
+    report = json.loads(next(b.content for b in files if b.how["file"].startswith("data/reports/")))
+    # A package follows one schema version: the frozen package of the report's version.
+    package = tmp_path / "package"
+    shutil.copytree(FROZEN[report["schema_version"]], package)
+    monkeypatch.chdir(package)
     for block in files:
         path = package / block.how["file"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(block.content.encode("utf-8"))
-    report = json.loads(next(b.content for b in files if b.how["file"].startswith("data/reports/")))
     assert list(report) == ["schema_version", "source", "actors", "places", "events"]
     built = command(["build", "."], capsys)
     assert "built" in built, built

@@ -1,13 +1,15 @@
 """A valid contribution never turns the suite red.
 
-A copy of the repository gets one more valid report (tests/fixtures/contribution: an invented
-German report), `build` writes the tables, and then every test module that reads the live data/
+A copy of the repository gets one more valid report (tests/fixtures/contribution/<schema version>:
+an invented German report of the live package's schema version; for 0.2.0 one without a publication
+date, coding a duration, alerts and all/none), `build` writes the tables, and then every test module that reads the live data/
 runs in that copy and passes. The docs' outputs run against frozen packages (tests/docsnippets.py),
 so no documented output depends on which reports data/ holds.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -33,6 +35,19 @@ LIVE_DATA = re.compile(r'ROOT\s*/\s*"data(?:/|"|package\.json")')
 IGNORED = shutil.ignore_patterns(".git", ".venv", "site", "dist", "__pycache__", ".pytest_cache", "*.pyc")
 
 
+def live_schema_version() -> str:
+    """The schema version of the live package's reports (a package follows one)."""
+    first = sorted((ROOT / "data" / "reports").glob("*.json"))[0]
+    return json.loads(first.read_text(encoding="utf-8"))["schema_version"]
+
+
+def test_every_fixture_is_one_valid_report_of_its_version() -> None:
+    for folder in sorted(CONTRIBUTION.iterdir()):
+        (report,) = (folder / "data" / "reports").glob("*.json")
+        assert json.loads(report.read_text(encoding="utf-8"))["schema_version"] == folder.name
+        assert (folder / "data" / "sources" / f"{report.stem}.txt").is_file()
+
+
 def test_every_module_that_reads_the_live_data_is_in_the_list() -> None:
     readers = {
         str(path.relative_to(ROOT))
@@ -48,10 +63,13 @@ def test_one_more_valid_report_leaves_the_data_dependent_tests_green(tmp_path: P
 
     copy = tmp_path / "repository"
     shutil.copytree(ROOT, copy, ignore=IGNORED)
-    shutil.copytree(CONTRIBUTION / "data", copy / "data", dirs_exist_ok=True)
+    version = live_schema_version()
+    fixture = CONTRIBUTION / version / "data"
+    assert fixture.is_dir(), f"add an invented valid report of schema {version} under {fixture.relative_to(ROOT)}"
+    shutil.copytree(fixture, copy / "data", dirs_exist_ok=True)
     assert build.main([str(copy)]) == 0
-    assert (copy / "data" / "reports" / "2026-11-28-erfundene-drohnenangriffe.json").is_file()
-    assert "2026-11-28-erfundene-drohnenangriffe" in (copy / "data" / "sources.csv").read_text(encoding="utf-8")
+    (added,) = [p.stem for p in (fixture / "reports").glob("*.json")]
+    assert f"\n{added}," in (copy / "data" / "sources.csv").read_text(encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *DATA_DEPENDENT, "-k", "not site_builds"],
         cwd=copy,

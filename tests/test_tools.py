@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from war_report_events import SCHEMA_VERSION
 from war_report_events import files as textfiles
 from war_report_events.tools import locate as locating
 from war_report_events.tools import new as scaffolding
@@ -239,7 +240,7 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
     assert text_out.read_bytes() == SEED_TEXT.read_bytes()
     report = json.loads(report_out.read_text(encoding="utf-8"))
     assert report == {
-        "schema_version": "0.1.0",
+        "schema_version": SCHEMA_VERSION,
         "source": {
             "source_id": source_id,
             "published": "2024-10-30",

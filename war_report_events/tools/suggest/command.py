@@ -205,7 +205,7 @@ def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, A
 UNKNOWN = "unknown"
 UNRESOLVED = (
     'so relative dates ("Tuesday", "overnight", "yesterday") cannot be resolved and none is: '
-    "code such a date only if other words of the text fix it, else leave date_start and date_end open"
+    "date an event only by what the text states absolutely, else as on or before the day the text was retrieved"
 )
 
 
