@@ -774,3 +774,41 @@ def test_a_report_with_an_unknown_publication_date_resolves_nothing(tmp_path, ca
     code, out, _ = run(capsys, suggesting.main, [str(path)])
     assert code == 0 and "publication date is unknown (published_precision unknown)" in out
     assert "2024-11" not in out.split("\n", 1)[1]
+
+
+def test_suggest_and_new_survive_a_console_that_cannot_show_the_text(tmp_path):
+    import subprocess
+    import sys
+
+    text = tmp_path / "Київ.txt"
+    text.write_text("Київ: the governor says all the drones fell and 40 drones were launched.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    argv = [sys.executable, "-m", "war_report_events"]
+    done = subprocess.run(
+        [*argv, "suggest", str(text), "--published", "unknown", "--language", "en"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and b"\\u041a" in done.stdout and b"Traceback" not in done.stderr
+    done = subprocess.run(
+        [
+            *argv,
+            "new",
+            str(text),
+            "--published",
+            "2024-10-30",
+            "--language",
+            "en",
+            "--source-id",
+            "2024-10-30-k",
+            "--root",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and b"\\u041a" in done.stdout

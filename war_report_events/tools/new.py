@@ -29,6 +29,7 @@ from slugify import slugify
 from war_report_events import SCHEMA_VERSION
 from war_report_events.failure import UserError
 from war_report_events.files import atomic_write, dump_report
+from war_report_events.tools.console import tolerant_output
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")  # the schema's id pattern
 ID_MAX_LENGTH = 120
@@ -200,6 +201,7 @@ def create(
 
 
 def main(argv: list[str]) -> int:
+    tolerant_output()
     parser = argparse.ArgumentParser(
         prog="python -m war_report_events new",
         description="Start a report: copy TEXT_FILE unchanged to data/sources/<source_id>.txt and "

@@ -15,6 +15,7 @@ import langcodes
 
 from war_report_events.failure import UserError
 from war_report_events.files import package_root_of, read_json, read_text
+from war_report_events.tools.console import tolerant_output
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
 from war_report_events.tools.suggest.figures import Candidate, _figures, durations
 from war_report_events.tools.suggest.lexicon import LANGUAGES, _overlaps
@@ -123,6 +124,7 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
 
 
 def main(argv: list[str]) -> int:
+    tolerant_output()
     parser = argparse.ArgumentParser(
         prog="python -m war_report_events suggest",
         description="List every candidate figure in a text with its qualifier, attribution cue and date; "
