@@ -15,7 +15,6 @@ import langcodes
 
 from war_report_events.failure import UserError
 from war_report_events.files import package_root_of, read_json, read_text
-from war_report_events.tools.console import tolerant_output
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
 from war_report_events.tools.suggest.figures import Candidate, _figures, durations
 from war_report_events.tools.suggest.lexicon import LANGUAGES, _overlaps
@@ -124,7 +123,6 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
 
 
 def main(argv: list[str]) -> int:
-    tolerant_output()
     parser = argparse.ArgumentParser(
         prog="python -m war_report_events suggest",
         description="List every candidate figure in a text with its qualifier, attribution cue and date; "
@@ -193,7 +191,7 @@ def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, A
                     f"{args.path}: the report says {key} {source.get(key)!r}; drop --{flag} {given}", exit_code=2
                 )
         root = package_root_of(args.path, args.root)
-        text = read_text(root / source["text_path"])
+        text = read_text(root / source["text_path"], root, source["text_path"])  # never outside the package
         published = source.get("published") if source.get("published_precision") in (None, "day") else None
         _check_date(published)
         return text, str(source.get("language") or ""), published, report, str(args.path)
