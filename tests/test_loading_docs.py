@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docsnippets import PAGE_DATA, ROOT, data_problems, normalise, page_snippets, run, snippets
+from docsnippets import PAGE_DATA, ROOT, data_problems, normalise, page_snippets, run, snippets
 
 PAGES = ("docs/loading.md", "docs/quickstart.md")
 ALL = [s for page in PAGES for s in page_snippets(page)]

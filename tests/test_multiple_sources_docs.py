@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docsnippets import PAGE_DATA, ROOT, normalise, page_snippets, run
+from docsnippets import PAGE_DATA, ROOT, normalise, page_snippets, run
 
 PAGE = "docs/multiple-sources.md"
 PACKAGE = ROOT / PAGE_DATA[PAGE]
