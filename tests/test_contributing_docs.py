@@ -11,7 +11,7 @@ that adding or correcting a report never changes these outputs:
   root, and every line of the block must be a line of what it prints.
 - ``{"run": [COMMAND, ARGS...]}``: run `python -m war_report_events COMMAND ARGS` from the package
   root; the block must equal what it prints (stdout, then stderr), or its first ``"head": N`` lines.
-  ``/tmp/rehearsal`` in ARGS and output stands for a scratch directory.
+  ``/tmp/rehearsal`` in ARGS and output stands for an empty scratch folder (the page says to make it).
 
 And every line of any ```text block in docs/ that ends in an error code (``[code]``) must sit in a
 block produced this way, so no message in the docs can drift from the validator's.
@@ -101,6 +101,7 @@ def normalise(text: str) -> list[str]:
 @pytest.mark.parametrize("block", CHECKS, ids=[f"{b.page}:{b.line}" for b in CHECKS])
 def test_quoted_output_is_what_the_tools_print(block: Proven, package: Path, tmp_path: Path, capsys) -> None:
     scratch = tmp_path / "rehearsal"
+    scratch.mkdir()
     how = block.how
     if "run" in how:
         argv = [a.replace(SCRATCH, str(scratch)) for a in how["run"]]
