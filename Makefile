@@ -28,7 +28,7 @@ docs: $(READY)      ## build the documentation site into site/ (fails on warning
 	$(BIN)/python -m war_report_events docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
-export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to dist/
+export: $(READY)    ## write Parquet (one file per table), reports.jsonl and load.sql (typed DuckDB tables from data/*.csv) to dist/
 	$(BIN)/python -m war_report_events export
 
 release: $(READY)   ## build dist/war-report-events-<version>.zip and dist/SHA256SUMS
