@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..files import unsafe_reason
 from .errors import Problem, show_value
+from .rules import whole_number
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -173,7 +174,9 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         return value
 
     try:
-        doc.data = json.loads(doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+        doc.data = json.loads(
+            doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number, parse_int=whole_number
+        )
     except RecursionError:
         return problem(
             "json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep."

@@ -35,6 +35,37 @@ def _pattern(pattern: str) -> re.Pattern:
 
 INTEGER = re.compile(r"-?[0-9]+")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_FORMAT = "%Y-%m-%d"  # the strptime form of DATE (the vectorised path parses dates with it)
+# Python refuses to convert longer digit strings (sys.get_int_max_str_digits); no count or offset is
+# anywhere near this long, so a longer one is only ever judged by its length.
+MAX_DIGITS = 4000
+
+
+class LongInteger(int):
+    """A whole number written with more than MAX_DIGITS digits: a power of ten of the same number of
+    digits and sign, enough to judge it against any bound of the schema; shown by its digits' count,
+    never printed in full (Python could not)."""
+
+    digits: int
+
+    def __new__(cls, text: str) -> LongInteger:
+        digits = len(text.lstrip("-+"))
+        self = super().__new__(cls, (-1 if text.startswith("-") else 1) * 10 ** (digits - 1))
+        self.digits = digits
+        return self
+
+    def __repr__(self) -> str:
+        return f"a {'negative ' if self < 0 else ''}{self.digits}-digit number"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+
+def whole_number(text: str) -> int:
+    """The int a string of digits (and sign) stands for, without Python's limit on long ones."""
+    return LongInteger(text) if len(text) > MAX_DIGITS else int(text)
 
 
 def _real_date(text: str) -> bool:
@@ -92,6 +123,20 @@ def constraint_findings(f: Field, value: object) -> list[Finding]:
     return []
 
 
+def written_number_findings(f: Field, value: object) -> list[Finding]:
+    """A whole number written as a decimal (10.0, 6.2e1): JSON Schema counts it an integer, but the
+    tables would hold "10.0", which no integer column reads, and the quote would never be compared."""
+    if f.type != "integer" or not isinstance(value, float) or not value.is_integer():
+        return []
+    return [
+        Finding(
+            "wrong-type",
+            f.name,
+            f"{value!r} is written as a decimal number; write the whole number {int(value)}, without a point or exponent.",
+        )
+    ]
+
+
 def cell_value(f: Field, text: str) -> tuple[object, list[Finding]]:
     """A CSV cell typed for its field: (value or None when empty, findings)."""
     if text == "":
@@ -100,14 +145,19 @@ def cell_value(f: Field, text: str) -> tuple[object, list[Finding]]:
     if f.type == "integer":
         if not INTEGER.fullmatch(text):
             return None, [Finding("wrong-type", f.name, f"{show_value(text)} is not a whole number.")]
-        value = int(text)
+        value = whole_number(text)
     problems = constraint_findings(f, value)
     return (None if problems else value), problems
 
 
-CONTROL_STRICT = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_FREE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and LF allowed; CR is never needed
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Control characters: C0, DEL and C1 (U+0080-U+009F: U+0085 NEXT LINE breaks lines in some readers).
+CONTROL_CHARACTERS = "".join(map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0)]))
+FREE_TEXT_CONTROLS = "\t\n"  # allowed in free text (CR is never needed)
+CONTROL_STRICT = re.compile("[" + re.escape(CONTROL_CHARACTERS) + "]")
+CONTROL_FREE = re.compile("[" + re.escape("".join(c for c in CONTROL_CHARACTERS if c not in FREE_TEXT_CONTROLS)) + "]")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets take as the start of a formula
+PLACEHOLDER = "TODO"  # left by `new` for the coder to replace
+NORMAL_FORM = "NFC"
 
 
 def text_findings(f: Field, value: str) -> list[Finding]:
@@ -131,7 +181,7 @@ def text_findings(f: Field, value: str) -> list[Finding]:
                 f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it.",
             )
         )
-    if value.startswith("TODO"):
+    if value.startswith(PLACEHOLDER):
         found.append(
             Finding(
                 "placeholder-text",
@@ -139,7 +189,7 @@ def text_findings(f: Field, value: str) -> list[Finding]:
                 f"{show_value(value)} is a placeholder; replace it with what the source says.",
             )
         )
-    if not f.verbatim and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+    if not f.verbatim and not value.isascii() and not unicodedata.is_normalized(NORMAL_FORM, value):
         found.append(Finding("not-nfc", f.name, f"{show_value(value)} is not in Unicode NFC form; normalise it."))
     return found
 
