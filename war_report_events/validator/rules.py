@@ -273,6 +273,24 @@ DATE_SHAPES = {  # precision -> (date_start given, date_end given)
 }
 
 
+class Span(NamedTuple):
+    """A calendar span as written in YYYY-MM-DD: its dates share the first ``prefix`` characters;
+    the start ends with ``first``, the end with ``last`` (empty: any day that ends the span)."""
+
+    prefix: int
+    first: str
+    last: str
+
+
+MONTH_SPAN = Span(7, "-01", "")  # the last day of a month varies: checked with the calendar
+YEAR_SPAN = Span(4, "-01-01", "-12-31")
+
+
+def _month_ends(day: str) -> bool:
+    end = dt.date.fromisoformat(day)
+    return end.month != (end + dt.timedelta(days=1)).month
+
+
 def _precision_fits(precision: str, start: str | None, end: str | None) -> str | None:
     """Why the dates do not fit the precision, or None."""
     want = DATE_SHAPES.get(precision)
@@ -290,13 +308,14 @@ def _precision_fits(precision: str, start: str | None, end: str | None) -> str |
         return "precision 'day' needs date_start equal to date_end"
     if precision == "days" and start == end:
         return "precision 'days' needs a span of more than one day; use 'day' for one day"
+    month, year = MONTH_SPAN, YEAR_SPAN
     if precision == "month" and (
-        start[8:] != "01"
-        or start[:7] != end[:7]
-        or dt.date.fromisoformat(end).month == (dt.date.fromisoformat(end) + dt.timedelta(days=1)).month
+        not start.endswith(month.first) or start[: month.prefix] != end[: month.prefix] or not _month_ends(end)
     ):
         return "precision 'month' needs the first and last day of one month"
-    if precision == "year" and (start[4:] != "-01-01" or end[4:] != "-12-31" or start[:4] != end[:4]):
+    if precision == "year" and (
+        not start.endswith(year.first) or not end.endswith(year.last) or start[: year.prefix] != end[: year.prefix]
+    ):
         return "precision 'year' needs 1 January and 31 December of one year"
     return None
 
@@ -333,6 +352,10 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
     return found
 
 
+ENDED_STATUSES = ("retracted", "superseded")  # schema 0.2.0: a status that names its source
+TRANSLATION_FIELDS = ("quote_translation", "quote_translation_language", "quote_translator")  # all or none
+
+
 def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
     """``language`` is the source's, when known (for translations)."""
     found = []
@@ -345,17 +368,17 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
             )
         )
     status = row.get("status")
-    if (status in ("retracted", "superseded")) != (row.get("status_source_id") is not None):
+    if (status in ENDED_STATUSES) != (row.get("status_source_id") is not None):
         found.append(
             Finding(
                 "claim-status-mismatch",
                 "status_source_id",
                 f"status is {status!r} but status_source_id is missing; name the source that reports it."
-                if status in ("retracted", "superseded")
+                if status in ENDED_STATUSES
                 else "is given but the claim is active; set status, or remove status_source_id.",
             )
         )
-    names = ("quote_translation", "quote_translation_language", "quote_translator")
+    names = TRANSLATION_FIELDS
     given = [n for n in names if row.get(n) is not None]
     if given and len(given) < len(names):
         missing = next(n for n in names if n not in given)
@@ -386,6 +409,10 @@ QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
 }
 
 
+BOUNDED_QUALIFIERS = ("range", "estimate")  # lower may not exceed upper
+ESTIMATE = "estimate"  # its value lies within its bounds
+
+
 def quantity_rules(row: Row) -> list[Finding]:
     qualifier = row.get("qualifier")
     want = QUALIFIER_NUMBERS.get(qualifier)  # type: ignore[arg-type]
@@ -401,9 +428,9 @@ def quantity_rules(row: Row) -> list[Finding]:
                 f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.",
             )
         ]
-    if qualifier in ("range", "estimate") and row["lower"] > row["upper"]:  # type: ignore[operator]
+    if qualifier in BOUNDED_QUALIFIERS and row["lower"] > row["upper"]:  # type: ignore[operator]
         return [Finding("range-order", "upper", f"{row['upper']} is below lower {row['lower']}.")]
-    if qualifier == "estimate" and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
+    if qualifier == ESTIMATE and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
         return [
             Finding(
                 "range-order", "value", f"the best estimate {row['value']} is outside {row['lower']}..{row['upper']}."
