@@ -44,6 +44,8 @@ def test_invalid_case(case: Path, tmp_path: Path) -> None:
 
     text_code, text = run(args)
     lines = text.splitlines()
+    if result.get("truncated"):  # --max-errors reached: said once, before the summary
+        assert lines.pop(-2).startswith(f"stopped after {len(expected)} errors")
     assert text_code == want_exit and len(lines) == len(expected) + 1
     assert lines[-1].startswith("could not start: " if want_exit == 2 else "invalid: ")
     for (file, line, _, _, code_), printed in zip(expected, lines):
