@@ -64,3 +64,14 @@ def test_every_error_code_has_a_fixture() -> None:
         covered |= {row[4] for row in expected_rows(case, Path("."))}
     untested_here = {"path-unreadable", "file-too-large", "cell-too-large", "internal-error"}  # in test_hostile.py
     assert set(ERROR_CODES) - covered - untested_here == set()
+
+
+def test_build_never_writes_a_decimal_integer(tmp_path: Path) -> None:
+    """A report with offsets 334.0 and a value 6.2e1 (integers to JSON Schema) is refused by `build`,
+    which writes nothing: no 334.0 reaches claims.csv."""
+    from war_report_events.tools.build import main as build
+
+    pkg = materialize(FIXTURES / "invalid" / "report-decimal-integer", tmp_path)
+    before = {p.name: p.read_bytes() for p in (pkg / "data").glob("*.csv")}
+    assert build([str(pkg)]) == 1
+    assert {p.name: p.read_bytes() for p in (pkg / "data").glob("*.csv")} == before

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..files import unsafe_reason
 from .errors import Problem, show_value
-from .rules import whole_number
+from .rules import MAX_DIGITS, whole_number
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -46,7 +46,7 @@ class JsonDocument:
             import json_source_map  # only when an error needs a line
 
             try:
-                self._map = json_source_map.calculate(self.text)
+                self._map = json_source_map.calculate(_short_numbers(self.text))
             except Exception:  # the map is a convenience; the error still has its JSON path
                 self._map = {}
         parts = list(pointer_parts)
@@ -58,6 +58,15 @@ class JsonDocument:
             if not parts:
                 return None
             parts.pop()
+
+
+_LONG_NUMBER = re.compile(rf"(?<![0-9])[0-9]{{{MAX_DIGITS + 1},}}")  # each run tried once: linear
+
+
+def _short_numbers(text: str) -> str:
+    """The text with every run of more than MAX_DIGITS digits written 0 and padded, so that the source
+    map (which converts numbers, and Python refuses such long ones) sees the same lines and columns."""
+    return _LONG_NUMBER.sub(lambda m: "0" + " " * (len(m.group()) - 1), text)
 
 
 def json_path(parts: tuple) -> str:
