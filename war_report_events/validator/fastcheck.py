@@ -207,11 +207,6 @@ def check(path: Path, checker: Checker) -> bool:
             if any((pc.max(pc.binary_length(batch[n])).as_py() or 0) > MAX_CELL for n in table.names):
                 return False  # streaming reports the oversized cell
             n = batch.num_rows
-            breaks = sc.line_breaks(batch, table)
-            # A record starts on the line after the previous one ended: quoted line breaks shift it.
-            lines = next_line + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-            next_line += n + int(breaks.sum())
-            breaks_total += int(breaks.sum())
             suspect = _screen(batch, checker, tabs, set(known), most)
             at = {}
             if table.name == "quantities" and ctx.quote_index is not None and "claim_id" in known:
@@ -226,16 +221,23 @@ def check(path: Path, checker: Checker) -> bool:
             flagged += int(suspect.sum())
             if rows + n >= FEW_ROWS and flagged > MOSTLY_FLAGGED * (rows + n):
                 return False  # cheaper streamed; judged before this batch's exact checks, so little is lost
+            flagged_at = np.flatnonzero(suspect)
+            flagged_cells = [[batch[name][int(i)].as_py() for name in table.names] for i in flagged_at]
+            breaks = sc.line_breaks(batch, table)
+            for i, cells in zip(flagged_at, flagged_cells):  # breaks outside free text: flagged records only
+                breaks[i] += sum(c.count("\n") for f, c in zip(table.fields, cells) if not f.free_text)
+            # A record starts on the line after the previous one ended: quoted line breaks shift it.
+            lines = next_line + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+            next_line += n + int(breaks.sum())
+            breaks_total += int(breaks.sum())
             quotes = Quotes(batch["claim_id"], ctx, at.get("claim_id")) if table.name == "quantities" else None
             clean = ~suspect
             if quotes is not None:
                 _check_wordings(batch["wording"], quotes, clean, lines, checker)
-            for i in np.flatnonzero(suspect):
-                i = int(i)
+            for i, cells in zip(flagged_at.tolist(), flagged_cells):
                 facts: dict = {"refs": {name: bool(ok[i]) for name, ok in exists.items()}}
                 if quotes is not None:
                     facts["quote"] = quotes.at(i)
-                cells = [batch[name][i].as_py() for name in table.names]
                 if checker.row(int(lines[i]), cells, facts=facts) and table.name == "claims":
                     flagged_quotes[rows + i] = cells[quote_at]
             for name, chunks in kept.items():
@@ -253,7 +255,7 @@ def check(path: Path, checker: Checker) -> bool:
     except (pa.ArrowInvalid, pa.ArrowException):
         return False  # a ragged or unparsable record: the caller discards these findings and streams
     if line_feeds != rows + 1 + breaks_total:
-        return False  # a line break the records do not account for: the streaming path tells where
+        return False  # a line break the screens missed (none known): the streaming path tells where
     clean = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
     lines = np.concatenate(all_lines) if all_lines else np.zeros(0, dtype=np.int64)
     columns = {name: sc.concat(chunks) for name, chunks in kept.items()}

@@ -49,8 +49,7 @@ def _encoded_class(chars: str) -> re.Pattern[bytes]:
 
 #: Control characters of several bytes (C1: U+0080-U+009F): a file holding one is streamed.
 WIDE_CONTROLS = _encoded_class(rules.CONTROL_CHARACTERS)
-SEPARATORS = np.array([ord(","), ord("\n")], dtype=np.uint8)
-QUOTE = ord('"')
+COMMA, LINE_FEED, QUOTE = ord(","), ord("\n"), ord('"')
 
 
 class QuoteScan:
@@ -67,23 +66,32 @@ class QuoteScan:
 
     def feed(self, block: bytes) -> bool:
         a = np.frombuffer(block, dtype=np.uint8)
-        if self.open_end and a[0] not in SEPARATORS and a[0] != QUOTE:
+        if self.open_end and not _may_follow(a[:1]).all():
             return False
         at = np.flatnonzero(a == QUOTE)
         if len(at):
-            numbers = self.count + np.arange(len(at))
-            prev = np.where(at > 0, a[np.maximum(at - 1, 0)], self.before)
-            opening = numbers % 2 == 0
-            if np.any(opening & (prev != -1) & ~np.isin(prev, SEPARATORS) & (prev != QUOTE)):
+            opening = (self.count + np.arange(len(at))) % 2 == 0
+            prev = a[at[opening] - 1] if at[0] > 0 or not opening[0] else None
+            if prev is None:  # the block starts with an opening quote: the byte before is the last one fed
+                prev = np.concatenate(([self.before if self.before >= 0 else ord("\n")], a[at[opening][1:] - 1]))
+            if not _may_precede(prev.astype(np.uint8)).all():
                 return False
-            inside = at < len(a) - 1
-            after = a[np.minimum(at + 1, len(a) - 1)]
-            if np.any(~opening & inside & ~np.isin(after, SEPARATORS) & (after != QUOTE)):
+            closing = at[~opening]
+            after = a[closing[closing < len(a) - 1] + 1]
+            if not _may_follow(after).all():
                 return False
             self.count += len(at)
         self.open_end = bool(a[-1] == QUOTE and self.count % 2 == 0)
         self.before = int(a[-1])
         return True
+
+
+def _may_precede(b: np.ndarray) -> np.ndarray:
+    """Bytes an opening quote may follow: a separator, or the quote it escapes."""
+    return (b == COMMA) | (b == LINE_FEED) | (b == QUOTE)
+
+
+_may_follow = _may_precede  # bytes a closing quote may precede: a separator, or the quote it escapes
 
 
 def scan(path: Path) -> tuple[bool, bool, int] | None:
@@ -104,6 +112,8 @@ def scan(path: Path) -> tuple[bool, bool, int] | None:
             tabs = tabs or b"\t" in block
             breaks += block.count(b"\n")
             last = block[-1:]
+    if quotes.count % 2:
+        return None  # a quoted cell never closed: the streaming path reports where
     return tabs, last == b"\n", breaks
 
 
@@ -250,8 +260,10 @@ def cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, most: int, referen
             bad = _or(bad, pc.greater(pc.binary_length(col), lit(f.max_length)))
         if f.min_length is not None:
             bad = _or(bad, pc.and_(filled, pc.less(pc.utf8_length(col), lit(f.min_length))))
-        for c in rules.FREE_TEXT_CONTROLS:  # the only control characters a screened file holds
-            if not f.free_text and (tabs or c != "\t"):
+        # Tab and LF, the only control characters a screened file holds, are flagged outside free text
+        # (a code with one is flagged as not in its codelist already).
+        for c in rules.FREE_TEXT_CONTROLS:
+            if not f.free_text and f.enum is None and (tabs or c != "\t"):
                 bad = _or(bad, pc.match_substring(col, c))
         if f.enum is None and not f.pattern:
             for start in rules.FORMULA:
@@ -263,10 +275,11 @@ def cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, most: int, referen
 
 
 def line_breaks(batch: pa.RecordBatch, table: Table) -> np.ndarray:
-    """Line breaks inside each record's cells: quoted line breaks shift the lines records start on."""
+    """Line breaks inside each record's free-text cells, the only cells that may hold them: a break in
+    any other cell flags its record (see cell_suspects), whose breaks are counted from its cells."""
     out = np.zeros(batch.num_rows, dtype=np.int64)
     for f in table.fields:
-        if f.type == "string":
+        if f.free_text:
             out += numbered(pc.count_substring(batch[f.name], "\n"))
     return out
 
