@@ -359,7 +359,7 @@ def _part_suspects(
     exists = whole >= 0
     w = np.where(exists, whole, 0)
     claim = sc.numbered(claims.indices)  # one dictionary for the whole column: equal codes, equal ids
-    exact = sc.to_numpy(pc.is_in(qualifiers.dictionary, value_set=sc.strings(["exact"])))[
+    exact = sc.to_numpy(pc.is_in(qualifiers.dictionary, value_set=sc.strings([rules.EXACT])))[
         sc.numbered(qualifiers.indices)
     ]
     number = sc.numbered(sc.number(values, most))

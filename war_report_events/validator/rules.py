@@ -262,14 +262,18 @@ def place_rules(row: Row) -> list[Finding]:
     return found
 
 
+# Codes of the codelists that rules name (both paths use these names).
+DAY, DAYS, MONTH, YEAR, UNKNOWN = "day", "days", "month", "year", "unknown"  # date and place precisions
+EXACT = "exact"  # the qualifier of a number as said
+
 DATE_SHAPES = {  # precision -> (date_start given, date_end given)
-    "day": (True, True),
-    "days": (True, True),
-    "month": (True, True),
-    "year": (True, True),
+    DAY: (True, True),
+    DAYS: (True, True),
+    MONTH: (True, True),
+    YEAR: (True, True),
     "on_or_before": (False, True),
     "on_or_after": (True, False),
-    "unknown": (False, False),
+    UNKNOWN: (False, False),
 }
 
 
@@ -304,16 +308,16 @@ def _precision_fits(precision: str, start: str | None, end: str | None) -> str |
             (False, False): "no dates",
         }[want]
         return f"precision {precision!r} needs {need}"
-    if precision == "day" and start != end:
+    if precision == DAY and start != end:
         return "precision 'day' needs date_start equal to date_end"
-    if precision == "days" and start == end:
+    if precision == DAYS and start == end:
         return "precision 'days' needs a span of more than one day; use 'day' for one day"
     month, year = MONTH_SPAN, YEAR_SPAN
-    if precision == "month" and (
+    if precision == MONTH and (
         not start.endswith(month.first) or start[: month.prefix] != end[: month.prefix] or not _month_ends(end)
     ):
         return "precision 'month' needs the first and last day of one month"
-    if precision == "year" and (
+    if precision == YEAR and (
         not start.endswith(year.first) or not end.endswith(year.last) or start[: year.prefix] != end[: year.prefix]
     ):
         return "precision 'year' needs 1 January and 31 December of one year"
@@ -330,7 +334,7 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
         if why:
             found.append(Finding("date-precision-mismatch", "date_precision", why + "."))
     place, precision = row.get("place_id"), row.get("place_precision")
-    if (place is None) != (precision == "unknown"):
+    if (place is None) != (precision == UNKNOWN):
         found.append(
             Finding(
                 "place-precision-mismatch",
@@ -359,7 +363,7 @@ TRANSLATION_FIELDS = ("quote_translation", "quote_translation_language", "quote_
 def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
     """``language`` is the source's, when known (for translations)."""
     found = []
-    if (row.get("claim_date") is None) != (row.get("claim_date_precision") == "unknown"):
+    if (row.get("claim_date") is None) != (row.get("claim_date_precision") == UNKNOWN):
         found.append(
             Finding(
                 "claim-date-mismatch",
@@ -397,7 +401,7 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
 
 
 QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
-    "exact": ("value",),
+    EXACT: ("value",),
     "about": ("value",),
     "at_least": ("lower",),
     "more_than": ("lower",),
@@ -492,8 +496,8 @@ def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) ->
             )
         ]
     if (
-        row.get("qualifier") == "exact"
-        and qualifier == "exact"
+        row.get("qualifier") == EXACT
+        and qualifier == EXACT
         and isinstance(row.get("value"), int)
         and isinstance(value, int)
         and row["value"] > value

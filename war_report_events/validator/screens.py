@@ -308,8 +308,8 @@ def _event_suspects(t: pa.RecordBatch, subtypes: dict[str, str]) -> pa.Array:
     start, end, precision = t["date_start"], t["date_end"], t["date_precision"]
     bad = pc.and_(pc.and_(given(start), given(end)), pc.less(end, start))
     bad = pc.or_(bad, bools(shape_mismatch(precision, [start, end], rules.DATE_SHAPES)))
-    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit("day")), pc.not_equal(start, end)))
-    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit("days")), pc.equal(start, end)))
+    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit(rules.DAY)), pc.not_equal(start, end)))
+    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit(rules.DAYS)), pc.equal(start, end)))
     month, year = rules.MONTH_SPAN, rules.YEAR_SPAN
     end_day = day_of(pc.if_else(given(end), end, lit("2000-01-01")))
     next_day = pc.cast(pc.add(pc.cast(end_day, pa.int32()), pc.cast(lit(1), pa.int32())), pa.date32())
@@ -318,18 +318,20 @@ def _event_suspects(t: pa.RecordBatch, subtypes: dict[str, str]) -> pa.Array:
         pc.utf8_slice_codeunits(start, 0, month.prefix), pc.utf8_slice_codeunits(end, 0, month.prefix)
     )
     month_ok = pc.and_(pc.and_(pc.ends_with(start, month.first), same_month), month_end)
-    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit("month")), pc.invert(pc.fill_null(month_ok, lit(False)))))
+    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit(rules.MONTH)), pc.invert(pc.fill_null(month_ok, lit(False)))))
     same_year = pc.equal(pc.utf8_slice_codeunits(start, 0, year.prefix), pc.utf8_slice_codeunits(end, 0, year.prefix))
     year_ok = pc.and_(pc.and_(pc.ends_with(start, year.first), pc.ends_with(end, year.last)), same_year)
-    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit("year")), pc.invert(year_ok)))
-    bad = pc.or_(bad, pc.not_equal(pc.equal(t["place_id"], lit("")), pc.equal(t["place_precision"], lit("unknown"))))
+    bad = pc.or_(bad, pc.and_(pc.equal(precision, lit(rules.YEAR)), pc.invert(year_ok)))
+    bad = pc.or_(
+        bad, pc.not_equal(pc.equal(t["place_id"], lit("")), pc.equal(t["place_precision"], lit(rules.UNKNOWN)))
+    )
     pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], lit("|"))
     valid = strings([f"{s}|{k}" for s, k in subtypes.items()])
     return pc.or_(bad, pc.and_(given(t["event_subtype"]), pc.invert(pc.is_in(pairs, value_set=valid))))
 
 
 def _claim_suspects(t: pa.RecordBatch, languages: dict[str, str]) -> pa.Array:
-    bad = pc.not_equal(pc.equal(t["claim_date"], lit("")), pc.equal(t["claim_date_precision"], lit("unknown")))
+    bad = pc.not_equal(pc.equal(t["claim_date"], lit("")), pc.equal(t["claim_date_precision"], lit(rules.UNKNOWN)))
     names = t.schema.names
     if "status" in names:  # schema 0.2.0: a retraction or supersession names its source
         ended = pc.is_in(t["status"], value_set=strings(list(rules.ENDED_STATUSES)))
