@@ -75,3 +75,44 @@ def test_build_never_writes_a_decimal_integer(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in (pkg / "data").glob("*.csv")}
     assert build([str(pkg)]) == 1
     assert {p.name: p.read_bytes() for p in (pkg / "data").glob("*.csv")} == before
+
+
+MIXED = ["table-duplicate-claim-other-quote", "report-wording-not-in-quote", "table-quote-mismatch"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in MIXED], ids=lambda c: c.name)
+def test_claims_screened_and_quantities_streamed_find_the_same(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large claims table screened, a small quantities table streamed: quantities then read the claims'
+    quotes from the screen's index, which must give each claim id the quote streaming would."""
+    from war_report_events.validator import fastcheck
+    from war_report_events.validator import tables as validation
+
+    screen = fastcheck.check
+    monkeypatch.setattr(
+        fastcheck, "check", lambda path, checker: checker.table.name != "quantities" and screen(path, checker)
+    )
+    monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
+    pkg = materialize(case, tmp_path)
+    code, out = run(case_args(case, pkg) + ["--format", "json"])
+    got = [(e["file"], e["line"], e["field"], e["path"], e["code"]) for e in json.loads(out)["errors"]]
+    assert got == expected_rows(case, pkg)
+
+
+def test_the_streaming_checker_offers_what_the_screen_uses(tmp_path: Path) -> None:
+    """fastcheck.Checker and fastcheck.Context list all the screen may use of RowChecker and TableContext."""
+    import typing
+
+    from war_report_events.standard import schema
+    from war_report_events.validator import fastcheck
+    from war_report_events.validator import tables as validation
+    from war_report_events.validator.errors import Collector
+
+    ctx = validation.TableContext()
+    checker = validation.RowChecker("data/claims.csv", schema.table("claims"), ctx, Collector(10), tmp_path, False)
+    for protocol, real in ((fastcheck.Checker, checker), (fastcheck.Context, ctx)):
+        wanted = set(typing.get_type_hints(protocol)) | {
+            n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")
+        }
+        assert wanted and all(hasattr(real, name) for name in wanted), wanted - set(dir(real))
