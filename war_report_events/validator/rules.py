@@ -47,15 +47,15 @@ MAX_DIGITS = 4000
 
 
 class LongInteger(int):
-    """A whole number written with more than MAX_DIGITS digits: a power of ten of the same number of
-    digits and sign, enough to judge it against any bound of the schema; shown by its digits' count,
-    never printed in full (Python could not)."""
+    """A whole number written with more than MAX_DIGITS digits: ten to the MAX_DIGITS with its sign,
+    beyond any bound of the schema, so judged as it would be (and cheap: ten to the number of digits
+    would take seconds for a few million); shown by its digits' count, never printed in full."""
 
     digits: int
 
     def __new__(cls, text: str) -> LongInteger:
         digits = len(text.lstrip("-+"))
-        self = super().__new__(cls, (-1 if text.startswith("-") else 1) * 10 ** (digits - 1))
+        self = super().__new__(cls, (-1 if text.startswith("-") else 1) * 10**MAX_DIGITS)
         self.digits = digits
         return self
 
