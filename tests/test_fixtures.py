@@ -27,6 +27,26 @@ def test_vectorised_path_finds_exactly_the_same(case: Path, tmp_path: Path, monk
     assert got == expected_rows(case, pkg)
 
 
+TABLE_CASES = [c for c in CASES if c.name.startswith("table-")]
+
+
+@pytest.mark.parametrize("case", TABLE_CASES, ids=[c.name for c in TABLE_CASES])
+def test_vectorised_path_in_small_batches_finds_the_same(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, with batches of a few records: what crosses batches (line numbers after quoted line
+    breaks, repeated ids, quotes of claims, parts and their wholes) is carried over right."""
+    from war_report_events.validator import fastcheck
+    from war_report_events.validator import tables as validation
+
+    monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
+    monkeypatch.setattr(fastcheck, "BLOCK", 700)  # bytes: two to four records of the frozen package
+    pkg = materialize(case, tmp_path)
+    code, out = run(case_args(case, pkg) + ["--format", "json"])
+    got = [(e["file"], e["line"], e["field"], e["path"], e["code"]) for e in json.loads(out)["errors"]]
+    assert got == expected_rows(case, pkg)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_invalid_case(case: Path, tmp_path: Path) -> None:
     pkg = materialize(case, tmp_path)
