@@ -10,7 +10,7 @@ that build Arrow arrays from buffers.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -94,24 +94,22 @@ def _may_precede(b: np.ndarray) -> np.ndarray:
 _may_follow = _may_precede  # bytes a closing quote may precede: a separator, or the quote it escapes
 
 
-def scan(path: Path) -> tuple[bool, bool, int] | None:
-    """(has tabs, last byte is LF, number of LFs) from one pass over the bytes, a block at a time;
+def scan(blocks: Iterable[bytes]) -> tuple[bool, bool, int] | None:
+    """(has tabs, last byte is LF, number of LFs) from one pass over a file's bytes, a block at a time;
     None when a byte needs the streaming path (BOM, CR, control characters, a stray quote)."""
-    tabs, breaks, last = False, 0, b""
+    tabs, breaks, last, first = False, 0, b"", True
     quotes = QuoteScan()
-    with open(path, "rb") as handle:
-        head = handle.read(3)
-        if head == b"\xef\xbb\xbf":
+    for block in blocks:
+        if first and block.startswith(b"\xef\xbb\xbf"):
             return None
-        handle.seek(0)
-        while block := handle.read(16 << 20):
-            if block.translate(None, ORDINARY_BYTES) or WIDE_CONTROLS.search(block):
-                return None
-            if b'"' in block and not quotes.feed(block):
-                return None
-            tabs = tabs or b"\t" in block
-            breaks += block.count(b"\n")
-            last = block[-1:]
+        first = False
+        if block.translate(None, ORDINARY_BYTES) or WIDE_CONTROLS.search(block):
+            return None
+        if b'"' in block and not quotes.feed(block):
+            return None
+        tabs = tabs or b"\t" in block
+        breaks += block.count(b"\n")
+        last = block[-1:]
     if quotes.count % 2:
         return None  # a quoted cell never closed: the streaming path reports where
     return tabs, last == b"\n", breaks
