@@ -37,11 +37,32 @@ ERROR_CODES_PAGE = Path("docs/error-codes.md")
 # --- Markdown helpers -------------------------------------------------------------------
 
 
+#: Outside code spans, schema and codelist text is shown as written, never interpreted: HTML and entities
+#: (``<script>``, ``<javascript:...>`` autolinks, snippets' ``--8<--``), links and images (``[x](javascript:...)``),
+#: attribute lists (``{: onclick=...}``) and a table cell's pipe. Markdown's backslash escapes keep the characters.
+_MARKUP = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "\\|",
+    "\\": "\\\\",
+    "[": "\\[",
+    "]": "\\]",
+    "{": "\\{",
+    "}": "\\}",
+}
+
+
+def _plain(text: str) -> str:
+    return "".join(_MARKUP.get(c, c) for c in text)
+
+
 def _inline(text: str) -> str:
-    """Schema prose as one Markdown table cell: code spans kept, HTML and pipes escaped outside them."""
+    """Schema prose as one Markdown table cell: code spans kept, every markup that could run or link escaped
+    outside them (text from a pull request's codelist must not become a live link in the site)."""
     parts = re.sub(r"\s+", " ", text.strip()).split("`")
     for i in range(0, len(parts), 2):  # even parts lie outside code spans
-        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+        parts[i] = _plain(parts[i])
     return "`".join(parts)
 
 
@@ -290,7 +311,7 @@ def main(argv: list[str]) -> int:
     stale = [rel for rel, text in pages.items() if not same_bytes(args.root / rel, text.encode("utf-8"))]
     if not args.check and stale:
         try:
-            write_files({args.root / rel: pages[rel] for rel in stale})
+            write_files({args.root / rel: pages[rel] for rel in stale}, root=args.root)
         except UserError as exc:
             print(f"docs: {exc}", file=sys.stderr)
             return 1

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..failure import UserError
-from ..files import list_reports, same_bytes, unsafe_reason, write_files
+from ..failure import UserError, printable
+from ..files import report_files, same_bytes, unsafe_reason, write_files
 from ..standard.tables import expected_files
-from ..validator.reporting import printable
 
 
 def write_atomically(root: Path, files: dict[str, str]) -> None:
@@ -22,8 +21,10 @@ def write_atomically(root: Path, files: dict[str, str]) -> None:
     for rel in files:
         why = unsafe_reason(root, rel)
         if why:
-            raise UserError(f"{root / rel} {why}; the build writes only inside the package. Nothing was written")
-    write_files({root / rel: text for rel, text in files.items()})
+            raise UserError(
+                f"{printable(str(root / rel))} {why}; the build writes only inside the package. Nothing was written"
+            )
+    write_files({root / rel: text for rel, text in files.items()}, root=root)
 
 
 # ---------------------------------------------------------------- command
@@ -36,8 +37,8 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
     from .locate import count_missing, fill_file
 
     written: list[str] = []
-    paths, _ = list_reports(root, "data/reports")  # an unsafe folder is reported by the validator below
-    for path in paths:
+    allowed, _ = report_files(root)  # the door's one listing; a report it refuses is reported by the validator below
+    for _, path in allowed:
         try:
             report = read_json(path)
             if isinstance(report, dict) and count_missing(report):
@@ -66,7 +67,7 @@ def main(argv: list[str]) -> int:
 
     root = Path(args.root)
     if not root.is_dir():
-        print(f"{root}: not a folder; give the package root", file=sys.stderr)
+        print(f"{printable(str(root))}: not a folder; give the package root", file=sys.stderr)
         return 2
     written: list[str] = []
     if not args.check:

@@ -39,7 +39,7 @@ import langcodes
 from dateparser.languages.loader import default_loader
 from text_to_num import text2num
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 from war_report_events.files import package_root_of, read_json, read_text
 from war_report_events.standard.schema import load_codelists
 from war_report_events.tools.locate import locate
@@ -796,7 +796,8 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
     lines.append(
         "These are suggestions: the qualifier, cue and date are what the words imply; you decide what to code."
     )
-    return "\n".join(lines)
+    # Words around a figure come from the source text, which is not ours: escape controls and bidi overrides.
+    return "\n".join(printable(line) for line in lines)
 
 
 def main(argv: list[str]) -> int:
@@ -826,14 +827,15 @@ def main(argv: list[str]) -> int:
         published_day = dt.date.fromisoformat(published) if published else None
         candidates = suggest(text, language, published_day, articles=not args.no_articles)
     except UserError as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc), keep="\n"), file=sys.stderr)
         return exc.exit_code
     uncovered, problems = None, []
     if report is not None:
         coded, problems = coded_spans(report, text)
         uncovered = mark_coded(candidates, coded)
     if args.format == "json":
-        print(json.dumps([c.as_json() for c in candidates], indent=2, ensure_ascii=False))
+        # json escapes C0 controls; C1 and bidi controls become \uXXXX escapes, which every JSON reader decodes
+        print(printable(json.dumps([c.as_json() for c in candidates], indent=2, ensure_ascii=False), keep="\n"))
     else:
         if published_day is None:
             print("note: no --published date, so relative dates are not resolved")

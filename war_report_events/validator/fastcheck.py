@@ -153,8 +153,7 @@ def _cell_suspects(
         if not f.free_text and breaks:
             bad = _or(bad, pc.match_substring(col, "\n"))
         if f.enum is None and not f.pattern:
-            for start in rules.FORMULA:
-                bad = _or(bad, pc.starts_with(col, start))
+            bad = _or(bad, pc.match_substring_regex(col, rules.formula_screen()))  # a superset of formula_start
         if not f.verbatim:
             bad = _or(bad, pc.not_equal(pc.utf8_normalize(col, form="NFC"), col))
         bad = _or(bad, pc.starts_with(col, "TODO"))
