@@ -81,12 +81,18 @@ def _tolerant_streams() -> None:
 class _Escaping:
     """A console stream that escapes, in whatever a command prints, every character that could forge a line's
     meaning or drive the terminal (ESC, BEL, a carriage return, bidi overrides; see ``failure.printable``),
-    keeping line breaks and tabs. Data written as bytes (``flat --out -``) goes to ``.buffer`` unchanged."""
+    keeping line breaks and tabs. An argument of the command line that holds such characters (a path with a line
+    break) is escaped whole wherever it appears, its line breaks too, so no message naming it can be forged.
+    Data written as bytes (``flat --out -``) goes to ``.buffer`` unchanged."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream, args: list[str]) -> None:
         self._stream = stream
+        hostile = {a for arg in args for a in (arg, os.path.normpath(arg)) if printable(a) != a}
+        self._hostile = sorted(hostile, key=len, reverse=True)
 
     def write(self, text: str) -> int:
+        for arg in self._hostile:
+            text = text.replace(arg, printable(arg))
         return self._stream.write(printable(text, keep="\n\t"))
 
     def __getattr__(self, name: str):
@@ -94,9 +100,9 @@ class _Escaping:
 
 
 @contextmanager
-def _escaped_console():
+def _escaped_console(args: list[str]):
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Escaping(sys.stdout), _Escaping(sys.stderr)
+    sys.stdout, sys.stderr = _Escaping(sys.stdout, args), _Escaping(sys.stderr, args)
     try:
         yield
     finally:
@@ -111,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     _tolerant_streams()
     if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, never inside a caller's process
         signal.signal(signal.SIGTERM, _interrupt)
-    with _escaped_console():
-        return _dispatch(sys.argv[1:] if argv is None else argv, program=argv is None)
+    args = sys.argv[1:] if argv is None else argv
+    with _escaped_console(args):
+        return _dispatch(args, program=argv is None)
 
 
 def _dispatch(args: list[str], program: bool) -> int:

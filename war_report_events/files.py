@@ -383,6 +383,14 @@ def _clear_leftovers(folder: Path) -> None:
             _remove(folder / name)
 
 
+def clear_leftovers(root: Path, folders: list[str]) -> None:
+    """Remove what a killed write left in these package folders (only our marked temporary and backup files),
+    even when nothing is to be written: `make build` after a SIGKILL leaves no ``.wre-`` file behind."""
+    for folder in folders:
+        if os.path.isdir(root / folder) and unsafe_reason(root, folder) is None:
+            _clear_leftovers(root / folder)
+
+
 def _mkdirs(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)

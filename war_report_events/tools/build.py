@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
 from ..failure import UserError, printable
-from ..files import report_files, same_bytes, unsafe_reason, write_files
+from ..files import clear_leftovers, report_files, same_bytes, unsafe_reason, write_files
 from ..standard.tables import expected_files
 
 
-def write_atomically(root: Path, files: dict[str, str]) -> None:
+def write_atomically(root: Path, files: dict[str, str], expected: tuple[str, ...] = ()) -> None:
     """Write all files or none (see ``files.write_files``): a failure or Ctrl-C leaves every table as it was.
 
     A folder of the package symlinked elsewhere (``data/`` -> a folder outside) is refused: the build writes
@@ -25,6 +26,7 @@ def write_atomically(root: Path, files: dict[str, str]) -> None:
                 f"{printable(str(root / rel))} {why}; the build writes only inside the package. Nothing was written"
             )
     write_files({root / rel: text for rel, text in files.items()}, root=root)
+    clear_leftovers(root, sorted({os.path.dirname(rel) or "." for rel in expected}))
 
 
 # ---------------------------------------------------------------- command
@@ -107,7 +109,7 @@ def main(argv: list[str]) -> int:
             print(f"{rel}: out of date; run `make build`.")
         return 1 if changed else 0
     try:
-        write_atomically(root, {rel: files[rel] for rel in changed})
+        write_atomically(root, {rel: files[rel] for rel in changed}, tuple(files))
     except UserError as exc:
         print(f"{exc}\n{_nothing_else(written)}" if written else exc, file=sys.stderr)
         return 1
