@@ -7,7 +7,7 @@ READY  := $(VENV)/.ready
 # folder would run before our code); the package comes from this Makefile's folder. See README "Security".
 RUN    := PYTHONPATH="$(CURDIR)" $(BIN)/python -P -m war_report_events
 
-.PHONY: validate test build docs bench release export clean
+.PHONY: validate test build docs bench release export clean review
 
 $(READY): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -39,3 +39,7 @@ release: $(READY)   ## build dist/war-report-events-<version>.zip and dist/SHA25
 
 bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 300,000 and 1,000,000 rows and on the shipped package
 	$(BIN)/python tests/benchmarks/bench.py --rows 100000 300000 1000000 --repeat 3 --shipped
+
+REVIEW ?= .
+review: $(READY)    ## write HTML pages to review the data (or REVIEW="path ...") into review/: figures in their sources, errors in place
+	$(BIN)/python -m war_report_events review $(REVIEW) --out review
