@@ -42,4 +42,4 @@ bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 3
 
 REVIEW ?= .
 review: $(READY)    ## write HTML pages to review the data (or REVIEW="path ...") into review/: figures in their sources, errors in place
-	$(BIN)/python -m war_report_events review $(REVIEW) --out review
+	$(RUN) review $(REVIEW) --out review

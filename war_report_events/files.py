@@ -518,7 +518,7 @@ def write_folder(folder: Path, files: dict[str, bytes | str]) -> None:
     old = stage.with_suffix(".bak")
     try:
         os.mkdir(stage)  # its mode from the umask, as for any folder a person makes
-        write_files({stage / name: data for name, data in files.items()})
+        write_files({stage / name: data for name, data in files.items()}, root=stage)  # no name leaves it
         if os.path.isdir(folder):
             os.replace(folder, old)
         os.replace(stage, folder)
