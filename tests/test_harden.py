@@ -331,3 +331,22 @@ def test_formula_start_sees_through_spaces_format_characters_and_full_width(valu
 
     screened = pc.match_substring_regex(pa.array([value]), rules.formula_screen()).to_pylist()[0]
     assert screened or start is None  # the fast screen never misses what the rule flags
+
+
+def test_a_code_with_backticks_cannot_close_its_code_span() -> None:
+    codelists = {k: [dict(r) for r in v] for k, v in load_codelists().items()}
+    name = next(iter(codelists))
+    codelists[name][0]["code"] = "`` [x](javascript:alert(3)) ``"
+    page = data_dictionary_markdown(load_schema(), codelists)
+    assert "| ``` `` [x](javascript:alert(3)) `` ``` |" in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["`[x](javascript:alert(1))", "``a` [x](javascript:1)", "`ok` then ` [x](javascript:1)", "`a`` [x](javascript:1)"],
+)
+def test_an_unclosed_backtick_cannot_shield_a_link(text: str) -> None:
+    from war_report_events.publish.docs import _inline
+
+    cell = _inline(text)
+    assert "\\[x\\](javascript:" in cell, cell  # the link escaped, wherever the backticks are
