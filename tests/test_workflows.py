@@ -313,3 +313,52 @@ def test_action_validates_a_package_and_annotates_errors(tmp_path: Path) -> None
     invalid = run_action_step("Validate", {"path": "packages/ours"}, tmp_path, workspace)
     assert invalid.returncode == 1
     assert re.search(rf"^::error file=[^,]*{re.escape(report.name)},line=\d+", invalid.stdout, re.M), invalid.stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_enforces_its_schema_version_input(tmp_path: Path) -> None:
+    """A 0.2.0 package fails with schema-version 0.1.0 (the input is passed on, not only checked to exist)."""
+    python = tmp_path / "war-report-events-venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base-0.2.0", workspace / "pkg")
+
+    ours = run_action_step("Validate", {"path": "pkg", "schema-version": "0.2.0"}, tmp_path, workspace)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    other = run_action_step("Validate", {"path": "pkg", "schema-version": "0.1.0"}, tmp_path, workspace)
+    assert other.returncode == 1, other.stdout + other.stderr
+    assert re.search(r"^::error file=pkg/datapackage.json.*title=wrong-schema-version", other.stdout, re.M), (
+        other.stdout
+    )
+
+
+# --- what a contributor sees on GitHub: issue forms and the pull request template ---
+
+ISSUE_FORMS = sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+PR_TEMPLATE = ROOT / ".github" / "pull_request_template.md"
+
+
+def test_issue_forms_match_githubs_schema() -> None:
+    names = {load(path)["name"] for path in ISSUE_FORMS}
+    assert {"Report a coding error", "Propose a source"} <= names
+    result = check_jsonschema("--builtin-schema", "vendor.github-issue-forms", *map(str, ISSUE_FORMS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_form_check_can_fail(tmp_path: Path) -> None:
+    broken = tmp_path / "form.yml"
+    # `body` items need a known `type`; "text" is not one (GitHub's is "textarea").
+    broken.write_text("name: x\ndescription: x\nbody:\n  - type: text\n    id: a\n    attributes: {label: a}\n")
+    assert check_jsonschema("--builtin-schema", "vendor.github-issue-forms", str(broken)).returncode == 1
+
+
+def test_pull_request_checklist_names_the_commands_the_docs_name() -> None:
+    template = PR_TEMPLATE.read_text(encoding="utf-8")
+    boxes = re.findall(r"^- \[ \] (.+)$", template, flags=re.M)
+    assert len(boxes) >= 6
+    for step in ("fill-offsets", "suggest", "make build", "validate.py", "make test", "rights", "undated-"):
+        assert any(step in box for box in boxes), step
+    guide = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    assert "pull_request_template.md" in guide

@@ -196,6 +196,8 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
             value = row.get(f.name)
             if isinstance(value, str):
                 found.extend(at(obj, x) for x in rules.text_findings(f, value))
+            elif isinstance(value, float):
+                found.extend(at(obj, x) for x in rules.written_number_findings(f, value))
             if f.references in ("actors", "places") and isinstance(value, str):
                 used[f.references].add(value)
             if (
