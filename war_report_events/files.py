@@ -410,7 +410,7 @@ def _refuse_outside(path: Path, root: Path) -> None:
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         raise UserError(
             f"{printable(str(path))} leads outside {printable(str(root))} (to {printable(real)}) through a symlinked "
-            "folder; nothing is written there. Remove the symlink, or give the folder you mean with --out"
+            "folder; nothing is written there. Remove the symlink (a command that takes --out may write to a folder named there)"
         )
 
 
