@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..failure import UserError
-from ..files import list_reports, same_bytes, unsafe_reason, write_files
+from ..failure import UserError, printable
+from ..files import clear_leftovers, report_files, same_bytes, unsafe_reason, write_files
 from ..standard.tables import expected_files
-from ..validator.reporting import printable
 
 
-def write_atomically(root: Path, files: dict[str, str]) -> None:
+def write_atomically(root: Path, files: dict[str, str], expected: tuple[str, ...] = ()) -> None:
     """Write all files or none (see ``files.write_files``): a failure or Ctrl-C leaves every table as it was.
 
     A folder of the package symlinked elsewhere (``data/`` -> a folder outside) is refused: the build writes
@@ -22,8 +22,11 @@ def write_atomically(root: Path, files: dict[str, str]) -> None:
     for rel in files:
         why = unsafe_reason(root, rel)
         if why:
-            raise UserError(f"{root / rel} {why}; the build writes only inside the package. Nothing was written")
-    write_files({root / rel: text for rel, text in files.items()})
+            raise UserError(
+                f"{printable(str(root / rel))} {why}; the build writes only inside the package. Nothing was written"
+            )
+    write_files({root / rel: text for rel, text in files.items()}, root=root)
+    clear_leftovers(root, sorted({os.path.dirname(rel) or "." for rel in expected}))
 
 
 # ---------------------------------------------------------------- command
@@ -36,8 +39,8 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
     from .locate import count_missing, fill_file
 
     written: list[str] = []
-    paths, _ = list_reports(root, "data/reports")  # an unsafe folder is reported by the validator below
-    for path in paths:
+    allowed, _ = report_files(root)  # the door's one listing; a report it refuses is reported by the validator below
+    for _, path in allowed:
         try:
             report = read_json(path)
             if isinstance(report, dict) and count_missing(report):
@@ -66,7 +69,7 @@ def main(argv: list[str]) -> int:
 
     root = Path(args.root)
     if not root.is_dir():
-        print(f"{root}: not a folder; give the package root", file=sys.stderr)
+        print(f"{printable(str(root))}: not a folder; give the package root", file=sys.stderr)
         return 2
     written: list[str] = []
     if not args.check:
@@ -106,7 +109,7 @@ def main(argv: list[str]) -> int:
             print(f"{rel}: out of date; run `make build`.")
         return 1 if changed else 0
     try:
-        write_atomically(root, {rel: files[rel] for rel in changed})
+        write_atomically(root, {rel: files[rel] for rel in changed}, tuple(files))
     except UserError as exc:
         print(f"{exc}\n{_nothing_else(written)}" if written else exc, file=sys.stderr)
         return 1
