@@ -5,6 +5,7 @@ Every reader returns data and a list of located problems; none raises on bad inp
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import json
@@ -37,26 +38,100 @@ class JsonDocument:
     text: str
     data: object = None
     problems: list[Problem] = field(default_factory=list)
-    _map: dict | None = None
+    _locator: _Locator | None = None
 
     def line_of(self, pointer_parts: tuple) -> int | None:
         """1-based line where the value at the JSON pointer starts (nearest existing ancestor)."""
-        if self._map is None:
-            import json_source_map  # only when an error needs a line
-
-            try:
-                self._map = json_source_map.calculate(self.text)
-            except Exception:  # the map is a convenience; the error still has its JSON path
-                self._map = {}
+        if self._locator is None:  # only when an error needs a line: a valid file is never mapped
+            self._locator = _Locator(self.text)
         parts = list(pointer_parts)
         while True:
-            key = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-            entry = self._map.get(key)
-            if entry is not None:
-                return entry.value_start.line + 1
+            pos = self._locator.start_of(tuple(parts))
+            if pos is not None:
+                return self._locator.line_at(pos)
             if not parts:
                 return None
             parts.pop()
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SKIPPER = json.JSONDecoder(  # skips a value at C speed; numbers are not converted (a 5,000-digit one stays cheap)
+    parse_int=lambda _: 0, parse_float=lambda _: 0.0, parse_constant=lambda _: 0.0
+)
+
+
+class _Locator:
+    """Where values start in a JSON text, found on demand.
+
+    Only the containers on the paths asked for are scanned, each once: their members' start
+    offsets are kept, and the values in between are skipped by the C decoder. So locating any
+    number of values costs at most a few passes over the text, and memory stays proportional
+    to the containers visited, not to the document (a full source map of an 8 MB report took
+    gigabytes). Line numbers come from one index of line starts, built on first use.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.members: dict[tuple, dict[str, int] | list[int] | None] = {}
+        self.newlines: list[int] | None = None
+
+    def _skip_space(self, pos: int) -> int:
+        return _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+
+    def _scan(self, start: int) -> dict[str, int] | list[int] | None:
+        """Start offsets of the members of the container at ``start``; None for a scalar.
+
+        For a key given twice, the later one counts, as for parsers that keep the last."""
+        text, decode = self.text, _SKIPPER.raw_decode
+        opening = text[start : start + 1]
+        if opening not in ("{", "["):
+            return None
+        closing = "}" if opening == "{" else "]"
+        keys: dict[str, int] = {}
+        items: list[int] = []
+        pos = self._skip_space(start + 1)
+        if text.startswith(closing, pos):
+            return keys if opening == "{" else items
+        while True:
+            if opening == "{":
+                key, pos = json.decoder.scanstring(text, pos + 1)
+                pos = self._skip_space(self._skip_space(pos) + 1)  # past the colon
+                keys[key] = pos
+            else:
+                items.append(pos)
+            _, end = decode(text, pos)
+            pos = self._skip_space(end)
+            if text.startswith(closing, pos):
+                return keys if opening == "{" else items
+            pos = self._skip_space(pos + 1)  # past the comma
+
+    def start_of(self, parts: tuple) -> int | None:
+        """Offset where the value at ``parts`` starts, or None when there is none."""
+        try:
+            pos = self._skip_space(0)
+            for depth, part in enumerate(parts):
+                prefix = parts[:depth]
+                if prefix not in self.members:
+                    self.members[prefix] = self._scan(pos)
+                members = self.members[prefix]
+                if isinstance(members, dict):
+                    found = members.get(str(part))
+                elif isinstance(members, list) and (isinstance(part, int) or str(part).isdecimal()):
+                    index = int(part)
+                    found = members[index] if 0 <= index < len(members) else None
+                else:
+                    found = None
+                if found is None:
+                    return None
+                pos = found
+            return pos
+        except (ValueError, IndexError):  # not valid JSON after all: the error keeps its JSON path
+            return None
+
+    def line_at(self, pos: int) -> int:
+        if self.newlines is None:
+            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self.newlines, pos) + 1
 
 
 def json_path(parts: tuple) -> str:
@@ -75,50 +150,57 @@ def _line_at(text: str, pos: int) -> int:
 
 
 def _depth(value: object) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
+    """Levels of nesting: a scalar is 1, a container with members one more than its deepest member."""
+    if not isinstance(value, (dict, list)):
+        return 1
+    deepest, stack = 1, [(value, 1)]
+    while stack:  # containers only: the scalars of a large report are never visited one by one
         item, d = stack.pop()
-        deepest = max(deepest, d)
-        if isinstance(item, dict):
-            stack.extend((v, d + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, d + 1) for v in item)
+        members = item.values() if isinstance(item, dict) else item
+        if members:
+            deepest = max(deepest, d + 1)
+            stack.extend((v, d + 1) for v in members if isinstance(v, (dict, list)))
     return deepest
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.S)
 
 
 def duplicate_keys(text: str) -> list[tuple[str, int]]:
     """(key, position of the later occurrence) for every key repeated within one object.
 
-    Only called once the parser has seen a duplicate, so its slowness never costs a valid file.
-    """
+    One pass over strings and brackets (everything else is skipped by the regex), so many
+    duplicates cost no more than a few: linear in the text."""
     found: list[tuple[str, int]] = []
     stack: list[set[str] | None] = []  # a set per open object, None per open array
-    string = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            m = string.match(text, i)
-            if m is None:
-                break
-            j = m.end()
-            while j < n and text[j] in " \t\r\n":
-                j += 1
-            if j < n and text[j] == ":" and stack and stack[-1] is not None:
-                key = json.loads(m.group())
-                if key in stack[-1]:
-                    found.append((key, i))
-                stack[-1].add(key)
-            i = m.end()
-            continue
-        if c == "{":
+    space = _SPACE
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token == "{":
             stack.append(set())
-        elif c == "[":
+        elif token == "[":
             stack.append(None)
-        elif c in "}]" and stack:
-            stack.pop()
-        i += 1
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif stack and stack[-1] is not None and text.startswith(":", space.match(text, m.end()).end()):  # type: ignore[union-attr]
+            key = json.loads(token)
+            if key in stack[-1]:
+                found.append((key, m.start()))
+            stack[-1].add(key)
     return found
+
+
+def _lines_at(text: str, positions: list[int]) -> list[int]:
+    """1-based lines of many positions in one pass (counting from the start for each is quadratic)."""
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    out = [0] * len(positions)
+    line, last = 1, 0
+    for i in order:
+        line += text.count("\n", last, positions[i])
+        last = positions[i]
+        out[i] = line
+    return out
 
 
 def read_json(path: Path, rel: str) -> JsonDocument:
@@ -189,11 +271,13 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         doc.data = None
         return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
     if duplicates:
-        for key, pos in duplicate_keys(doc.text):
+        repeated = duplicate_keys(doc.text)
+        lines = _lines_at(doc.text, [pos for _, pos in repeated])
+        for (key, _), line in zip(repeated, lines):
             doc.problems.append(
                 Problem(
                     rel,
-                    _line_at(doc.text, pos),
+                    line,
                     None,
                     key,
                     "json-duplicate-key",
