@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .. import SCHEMA_VERSION
 from ..files import unsafe_reason
@@ -108,6 +110,42 @@ def screen_accepts(data: object, version: str) -> bool:
         return False
 
 
+def _spots(data: object, version: str) -> list[tuple] | None:
+    """The items of the report's top-level lists (``("events", 3)``) that hold every error the screen sees,
+    or None when an error lies elsewhere (or the screen cannot say): then the whole report is explained."""
+    screen = _screen(version)
+    if screen is None:
+        return None
+    spots: set[tuple] = set()
+    try:
+        for err in screen.iter_errors(data):
+            path = tuple(err.instance_path)
+            if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data, dict):
+                return None
+            if not isinstance(data.get(path[0]), list):
+                return None
+            spots.add(path[:2])
+    except Exception:
+        return None
+    return sorted(spots)
+
+
+def _explained(data: object, version: str, screen: bool) -> Iterator[tuple[tuple, Any]]:
+    """(path prefix, jsonschema error) for every JSON Schema error of the report.
+
+    With the screen, only the list items it rejects are explained, each against its own part of the
+    schema (items never constrain one another): an 8 MB report with one error costs one item's check."""
+    validator = _exact(version)
+    spots = _spots(data, version) if screen else None
+    if spots is None:
+        yield from (((), err) for err in validator.iter_errors(data))
+        return
+    properties = schema.load_schema(version)["properties"]
+    for name, index in spots:
+        item = validator.evolve(schema=properties[name]["items"])
+        yield from (((name, index), err) for err in item.iter_errors(data[name][index]))  # type: ignore[index]
+
+
 def schema_findings(doc: JsonDocument, version: str, screen: bool = True) -> tuple[list[Problem], set[tuple]]:
     """JSON Schema findings in our codes and words, and the paths of objects that have them.
 
@@ -115,12 +153,11 @@ def schema_findings(doc: JsonDocument, version: str, screen: bool = True) -> tup
     the benchmark compare the two)."""
     if screen and screen_accepts(doc.data, version):
         return [], set()
-    validator = _exact(version)
     tables = {t.name: t for t in schema.tables(version)}
     found: list[Problem] = []
     bad: set[tuple] = set()
-    for err in validator.iter_errors(doc.data):
-        parts = tuple(err.absolute_path)
+    for prefix, err in _explained(doc.data, version, screen):
+        parts = prefix + tuple(err.absolute_path)
         code = SCHEMA_CODES.get(str(err.validator), "wrong-type")
         if err.validator in ("required", "additionalProperties"):
             bad.add(parts)
