@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write
+from war_report_events.files import Refused, atomic_write, read_inside, read_text, sha256_of
 from war_report_events.publish import versions
 
 NAME = "war-report-events"
@@ -148,7 +148,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path)
 
 
 def schema_hashes(root: Path, version: str) -> dict[str, str]:
@@ -171,7 +171,7 @@ def released_schema_versions(root: Path) -> list[str]:
 
 def schema_immutability_problems(root: Path, version: str) -> list[str]:
     """Differences between schema/<version>/ and schema/released/<version>.sha256."""
-    released = parse_manifest(manifest_path(root, version).read_text(encoding="utf-8"))
+    released = parse_manifest(read_text(manifest_path(root, version)))
     return manifest_problems(released, schema_hashes(root, version))
 
 
@@ -191,7 +191,7 @@ def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:
     text = manifest_text(schema_hashes(root, version))
     target = manifest_path(root, version)
     if target.exists():
-        if target.read_text(encoding="utf-8") == text:
+        if read_text(target) == text:
             return target, False
         problems = schema_immutability_problems(root, version)
         raise UserError(
@@ -215,8 +215,9 @@ def ids_manifest_text(root: Path, version: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["table", "id"])
     for table in schema.tables(version):
-        with open(root / "data" / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
-            writer.writerows((table.name, row[table.primary_key]) for row in csv.DictReader(handle))
+        data = tracked_bytes(root, f"data/{table.name}.csv").decode("utf-8")
+        rows = csv.DictReader(io.StringIO(data, newline=""))
+        writer.writerows((table.name, row[table.primary_key]) for row in rows)
     return buffer.getvalue()
 
 
@@ -264,13 +265,30 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
     return version, problems
 
 
+#: A release ships whole tables; the cap only keeps a device or a runaway file out of memory.
+MAX_MEMBER_BYTES = 1 << 30
+
+
+def tracked_bytes(root: Path, rel: str) -> bytes:
+    """A tracked file's own bytes: never a symlink's target (a secret, /etc/hostname would ship in the public
+    zip), never outside the repository, never a FIFO or device."""
+    if os.path.islink(root / rel):
+        raise UserError(
+            f"{rel} is a symlink; a release ships files, never what a link points to. Commit the file itself"
+        )
+    try:
+        return read_inside(root, rel, limit=MAX_MEMBER_BYTES)
+    except Refused as exc:
+        raise UserError(f"{rel}: {exc.reason}") from None
+
+
 def build_release(root: Path, out: Path, version: str) -> tuple[Path, str, int]:
     """Write the zip and SHA256SUMS into `out`; returns (zip path, sha256, number of files)."""
     tracked = git(root, "ls-files", "-z").split("\0")
     members = release_members(p for p in tracked if p)
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or git(root, "log", "-1", "--format=%ct", "HEAD").strip())
     prefix = f"{NAME}-{version}"
-    content = build_zip([(path, (root / path).read_bytes()) for path in members], prefix, zip_timestamp(epoch))
+    content = build_zip([(path, tracked_bytes(root, path)) for path in members], prefix, zip_timestamp(epoch))
     digest = hashlib.sha256(content).hexdigest()
     zip_path = out / f"{prefix}.zip"
     write_atomic(zip_path, content)

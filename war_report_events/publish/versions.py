@@ -20,6 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from war_report_events.failure import UserError
+from war_report_events.files import read_text
+
 # SemVer 2.0.0 core (with optional pre-release/build); the folder names under schema/ use it.
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 SCHEMA_ID = re.compile(r"^https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json$")
@@ -124,8 +127,8 @@ def collect_versions(root: Path) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for label, (relative, parse) in version_sources(Path(root)).items():
         try:
-            found[label] = parse((Path(root) / relative).read_text(encoding="utf-8"))
-        except (OSError, ValueError, SyntaxError, yaml.YAMLError, AttributeError):
+            found[label] = parse(read_text(Path(root) / relative))
+        except (UserError, ValueError, SyntaxError, yaml.YAMLError, AttributeError):
             # A broken file states no version; its own tests/validators say what is broken.
             found[label] = None
     return found

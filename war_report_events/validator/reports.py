@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import SCHEMA_VERSION
-from ..files import unsafe_reason
+from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
 from ..standard.reports import Located
@@ -247,9 +247,8 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
 
     source = report.get("source") if isinstance(report.get("source"), dict) else {}
     text: str | None = None
-    raw, why = source_text(root, source.get("text_path"), allow_outside)
+    raw, why, code = source_text(root, source.get("text_path"), allow_outside)
     if why:
-        code = "unsafe-path" if why != "does not exist" else "file-missing"
         found.append(
             Problem(
                 doc.rel,
@@ -369,10 +368,14 @@ def load_reports(
     """All reports of the package with every problem in them and between them.
 
     With ``version`` (the package's), a report that follows another schema version is an error."""
-    folder = root / REPORTS_DIR
     found: list[Problem] = []
     loaded: list[tuple[JsonDocument, dict]] = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    listed, why = list_reports(root, REPORTS_DIR, allow_outside)
+    if why:  # never list (and so print the names in) a folder outside the package
+        found.append(
+            Problem(REPORTS_DIR, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package.")
+        )
+    for path in listed:
         rel = path.relative_to(root).as_posix()
         why = unsafe_reason(root, rel, allow_outside)
         if why:
@@ -406,8 +409,10 @@ def load_reports(
 
 def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
     """References that may point into another report (a retraction's source, a revised claim) exist."""
-    sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
-    claims = {o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"}
+    # Only string ids can be referred to: a list or an object where an id belongs is a schema error already.
+    sources = [r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)]
+    claims = [o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"]
+    sources, claims = {s for s in sources if isinstance(s, str)}, {c for c in claims if isinstance(c, str)}
     found = []
     for doc, report in loaded:
         for obj in walk.objects(report):

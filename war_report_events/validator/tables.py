@@ -3,17 +3,18 @@ against the reports it is built from and against the ids of released versions.""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..files import unsafe_reason
+from ..files import Refused, read_bytes, read_inside, reading, regular_size, unsafe_reason
 from ..standard import schema
 from ..standard.schema import Table
 from ..standard.tables import build_tables, csv_text
 from . import rules
 from .errors import Collector, Full, Problem, show_value
-from .loading import CsvFile, source_text
+from .loading import MAX_TEXT_BYTES, CsvFile, source_text
 from .reports import REPORTS_DIR
 
 
@@ -56,7 +57,11 @@ class TableContext:
         if source_id not in self._decoded:
             if len(self._decoded) >= 16:
                 self._decoded.pop(next(iter(self._decoded)))
-            self._decoded[source_id] = path.read_bytes().decode("utf-8", errors="replace")
+            try:
+                raw = read_bytes(path, MAX_TEXT_BYTES)  # checked when its row was; read again only here
+            except Refused:
+                return None
+            self._decoded[source_id] = raw.decode("utf-8", errors="replace")
         return self._decoded[source_id]
 
     languages: dict[str, str] = field(default_factory=dict)
@@ -79,11 +84,11 @@ def _row_findings(
     language = ctx.languages.get(str(row["source_id"])) if name == "claims" else None
     out = rules.record_findings(name, row, language, subtypes)
     if name == "sources":
-        raw, why = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
+        raw, why, code = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
         if why:
             out.append(
                 rules.Finding(
-                    "unsafe-path" if why != "does not exist" else "file-missing",
+                    code,
                     "text_path",
                     f"{show_value(row.get('text_path'))} {why}.",
                 )
@@ -243,20 +248,24 @@ def check_table(
     root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool, fast: bool = True
 ) -> None:
     path = root / rel
-    if not rel or not path.is_file():
-        if rel:
-            out.add(
-                Problem(
-                    rel, None, None, None, "file-missing", f"the {table.name} table does not exist; run `make build`."
-                )
-            )
+    try:
+        size = regular_size(path) if rel else -1
+    except Refused as exc:
+        message = (
+            f"the {table.name} table does not exist; run `make build`."
+            if exc.reason == "does not exist"
+            else f"the {table.name} table {exc.reason}; run `make build`."
+        )
+        out.add(Problem(rel, None, None, None, "file-missing", message))
+        size = -1
+    if size < 0:
         ctx.keys[table.name] = None
         return
-    if path.stat().st_size == 0:
+    if size == 0:
         out.add(Problem(rel, None, None, None, "empty-file", "is empty, not even a header; run `make build`."))
         ctx.keys[table.name] = None
         return
-    if fast and path.stat().st_size >= FAST_MIN_BYTES:
+    if fast and size >= FAST_MIN_BYTES:
         from . import fastcheck  # pyarrow is imported only for large tables
 
         # Findings are held back until the screening has read the whole file: a file it cannot
@@ -289,6 +298,8 @@ def check_table(
             reader.problems.clear()
         out.extend(reader.problems)
         checker.finish(reader.stopped)
+    except Refused as exc:
+        out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.reason}."))
     except OSError as exc:
         out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
 
@@ -296,22 +307,23 @@ def check_table(
 CHUNK_ROWS = 20_000  # rows serialised at a time when comparing: a few MB, however large the table
 
 
-def same_as_built(path: Path, table: Table, rows: list[dict]) -> bool:
-    """Whether the file holds exactly the bytes ``build`` writes for ``rows``.
+def same_as_built(path: Path, table: Table, rows: list[dict], errors: str = "strict") -> bool:
+    """Whether ``path`` is a regular file holding exactly the bytes ``build`` writes for ``rows``.
 
     Compared a chunk of rows at a time against the file as it is read, stopping at the first
-    difference: the whole table is never held as text, nor the file as bytes."""
+    difference: the whole table is never held as text, nor the file as bytes. ``errors`` is how
+    text is encoded (strict: a lone surrogate raises UnicodeEncodeError, as writing it would)."""
     try:
-        with open(path, "rb") as handle:
+        with reading(path) as handle:
             for start in range(0, max(len(rows), 1), CHUNK_ROWS):
                 text = csv_text(table, rows[start : start + CHUNK_ROWS])
                 if start:
                     text = text[text.index("\n") + 1 :]  # the header is written once, at the top
-                want = text.encode("utf-8")
+                want = text.encode("utf-8", errors=errors)
                 if handle.read(len(want)) != want:
                     return False
             return not handle.read(1)
-    except OSError:
+    except (Refused, OSError):
         return False
 
 
@@ -321,12 +333,17 @@ def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out
         rows = built.pop(tb.name)  # each table's rows are let go once compared
         rel = paths.get(tb.name) or ""
         path = root / rel
-        if not rel or not path.is_file() or path.stat().st_size == 0:
-            continue  # reported as missing or empty already
-        if same_as_built(path, tb, rows):
+        try:
+            if not rel or regular_size(path) == 0:
+                continue  # reported as missing or empty already
+        except Refused:
+            continue
+        # surrogatepass: a lone surrogate in a report ("\ud800") cannot be in a UTF-8 table, so the
+        # table is out of date there (and `build` says why) rather than the validator failing.
+        if same_as_built(path, tb, rows, errors="surrogatepass"):
             continue  # the common case: no text of the whole table is made
-        want = csv_text(tb, rows).encode("utf-8").split(b"\n")
-        with open(path, "rb") as handle:
+        want = csv_text(tb, rows).encode("utf-8", errors="surrogatepass").split(b"\n")
+        with reading(path) as handle:
             for number, got in enumerate(handle, start=1):
                 if number > len(want) - 1 or got.rstrip(b"\n") != want[number - 1] or not got.endswith(b"\n"):
                     out.add(
@@ -358,11 +375,27 @@ RELEASED = "schema/released"
 WITHDRAWN = "data/withdrawn.csv"
 
 
-def _csv_rows(path: Path) -> list[dict]:
+def _csv_rows(root: Path, rel: str, out: Collector) -> list[dict] | None:
+    """The rows of a small CSV file of the package (a manifest, the withdrawn list); None, with a finding, when
+    it cannot be read: it is read through the same door as every other file, so a symlink out is refused."""
     import csv
+    import io
 
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        text = read_inside(root, rel).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except Refused as exc:
+        out.add(Problem(rel, None, None, None, exc.code, f"cannot be read: {exc.reason}."))
+        return None
+    except UnicodeDecodeError as exc:
+        out.add(
+            Problem(rel, None, None, None, "encoding-error", f"byte {exc.start} is not valid UTF-8; save it as UTF-8.")
+        )
+        return None
+    except csv.Error as exc:
+        out.add(Problem(rel, None, None, None, "csv-syntax", f"the CSV cannot be parsed ({exc})."))
+        return None
+    return [r for r in rows if isinstance(r.get("table"), str) and isinstance(r.get("id"), str)]
 
 
 def check_released_ids(root: Path, paths: dict[str, str], ctx: TableContext, out: Collector) -> None:
@@ -372,13 +405,18 @@ def check_released_ids(root: Path, paths: dict[str, str], ctx: TableContext, out
     if not folder.is_dir() or unsafe_reason(root, RELEASED):
         return
     withdrawn = set()
-    if (root / WITHDRAWN).is_file():
-        withdrawn = {(r.get("table"), r.get("id")) for r in _csv_rows(root / WITHDRAWN)}
-    for manifest in sorted(folder.glob("*.ids.csv")):
-        release = manifest.name.removesuffix(".ids.csv")
-        for row in _csv_rows(manifest):
+    if os.path.lexists(root / WITHDRAWN):
+        withdrawn = {(r.get("table"), r.get("id")) for r in _csv_rows(root, WITHDRAWN, out) or []}
+    try:
+        manifests = sorted(p.name for p in folder.iterdir() if p.name.endswith(".ids.csv"))
+    except OSError:
+        return
+    known = {t.name for t in schema.tables(ctx.version)}
+    for name in manifests:
+        release = name.removesuffix(".ids.csv")
+        for row in _csv_rows(root, f"{RELEASED}/{name}", out) or []:
             table, value = row.get("table"), row.get("id")
-            if (table, value) in withdrawn or ctx.knows(table, value) is not False:
+            if table not in known or (table, value) in withdrawn or ctx.knows(table, value) is not False:
                 continue
             pk = schema.table(table, ctx.version).primary_key
             out.add(
