@@ -53,7 +53,8 @@ def _changed_files(reports: list[dict], version: str, root: Path) -> dict[str, s
 # ---------------------------------------------------------------- command
 
 
-_KEY = r'"{}"[ \t\n\r]*:'
+# A claim's id or offset key, and whether its value is null: one pass over the text finds them all.
+_OFFSET_KEYS = re.compile(r'"(claim_id|quote_start|quote_end)"[ \t\n\r]*:([ \t\n\r]*null)?')
 
 
 def _offsets_all_given(path: Path) -> bool:
@@ -65,9 +66,12 @@ def _offsets_all_given(path: Path) -> bool:
         text = read_bytes(path).decode("utf-8")
     except (UserError, UnicodeDecodeError):
         return False
-    claims, starts, ends = (len(re.findall(_KEY.format(k), text)) for k in ("claim_id", "quote_start", "quote_end"))
-    nulls = re.search(_KEY.format("quote_(?:start|end)") + r"[ \t\n\r]*null", text)
-    return claims == starts == ends and nulls is None
+    counts = {"claim_id": 0, "quote_start": 0, "quote_end": 0}
+    for key, null in _OFFSET_KEYS.findall(text):
+        if null and key != "claim_id":
+            return False
+        counts[key] += 1
+    return counts["claim_id"] == counts["quote_start"] == counts["quote_end"]
 
 
 def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
