@@ -249,3 +249,44 @@ def test_build_still_fills_offsets_left_out(package: Path) -> None:
     filled = json.loads(path.read_text(encoding="utf-8"))["events"][0]["claims"][0]
     assert isinstance(filled["quote_start"], int) and isinstance(filled["quote_end"], int)
     assert build._offsets_all_given(path)
+
+
+def _mutations(report: dict) -> list[dict]:
+    """Reports broken in several places at once: in list items, at the top level, in the source."""
+    import copy
+
+    out = []
+    for change in range(6):
+        r = copy.deepcopy(report)
+        events = r["events"]
+        if change == 0:
+            events[0]["claims"][0]["quantities"][0]["subject"] = "tank"
+            events[-1]["colour"] = "red"
+            r["actors"][0]["actor_type"] = 7
+        elif change == 1:
+            del r["source"]
+        elif change == 2:
+            r["events"] = []
+            r["actors"][0].pop("name")
+        elif change == 3:
+            r["extra"] = {"deep": [[[1]]]}
+            events[0]["claims"][0]["quote_start"] = "1"
+        elif change == 4:
+            r["source"]["published"] = "2024-02-30"
+            events[0]["date_start"] = "2024-13-01"
+        else:
+            r["events"] = [{}] * 3 + events
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("change", range(6))
+def test_reports_broken_in_many_places_are_explained_identically(change: int) -> None:
+    path = next((ROOT / "data" / "reports").glob("*.json"))
+    broken = _mutations(json.loads(path.read_text(encoding="utf-8")))[change]
+    doc = loading.JsonDocument(path.name, json.dumps(broken, indent=2, ensure_ascii=False))
+    doc.data = broken
+    screened = report_path.schema_findings(doc, broken["schema_version"])
+    assert screened[0], "the change breaks the schema"
+    doc._locator = None
+    assert screened == report_path.schema_findings(doc, broken["schema_version"], screen=False)
