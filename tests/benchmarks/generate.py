@@ -931,17 +931,9 @@ def generate(
 
         for _ in range(n_events):
             event = make_event(rng, published, event_index, fighters, referable_places)
-            # Derived by `build` from the claims, which are drawn after the event; the table path does not
-            # re-derive it (only the up-to-date check against reports does), so any code keeps the package valid.
-            event["reported_as"] = "mixed"
             event_id = str(event["event_id"])
-            kind = plan.events.get(event_index)
-            if kind is not None:
-                fit_event_for_error(event, kind)
-            keep(clean, tables["events"], event)
-            if kind is not None:
-                apply_row_error(event, kind, event_index, None)
-            seeded.write(writers["events"], event, kind)
+            event_kind = plan.events.get(event_index)
+            claim_modalities: list[tuple[str, str | None]] = []  # reported_as is derived from them (written below)
             for _ in range(counts.event_sizes[event_index]):
                 size = counts.claim_sizes[claim_index]
                 claimant_id = referable_actors[rng.randrange(len(referable_actors))]
@@ -984,6 +976,7 @@ def generate(
                 }
                 claim_kind = kind if kind is not None and kind.table == "claims" else None
                 keep(clean, tables["claims"], claim)
+                claim_modalities.append((str(claim["modality"]), None))
                 if claim_kind is not None:
                     apply_claim_error(claim, claim_kind, claim_index, text.text())
                 seeded.write(writers["claims"], claim, claim_kind)
@@ -1008,6 +1001,15 @@ def generate(
                         apply_quantity_error(q_row, q_kind, claim_index, quote)
                     seeded.write(writers["quantities"], q_row, q_kind)
                 claim_index += 1
+            # Written after its claims (each table has its own writer, so no file's order changes): the
+            # derived reported_as needs the claims' modalities, as `build` derives it.
+            event["reported_as"] = building.reported_as(claim_modalities)
+            if event_kind is not None:
+                fit_event_for_error(event, event_kind)
+            keep(clean, tables["events"], event)
+            if event_kind is not None:
+                apply_row_error(event, event_kind, event_index, None)
+            seeded.write(writers["events"], event, event_kind)
             event_index += 1
         raw = (text.text().rstrip(" ") + "\n").encode("utf-8")
         text_path = f"data/sources/{source_id}.txt"
