@@ -33,7 +33,7 @@ import re
 from war_report_events.failure import UserError
 from war_report_events.files import dump_report
 from war_report_events.peers.air_attacks.mapping import SUBDIVISIONS
-from war_report_events.peers.common import Record, RowProblem, csv_records, schema_check, short_hash, slug
+from war_report_events.peers.common import Record, RowProblem, known_table, schema_check, short_hash, slug
 from war_report_events.peers.countries import iso2_of_gw
 
 IMPORT_SCHEMA_VERSION = "0.2.0"  # the first version with the `estimate` qualifier and subject_actor_id
@@ -116,25 +116,14 @@ SETTLEMENT_WORD = re.compile(r"\b(city|town|village|settlement|urban-type settle
 
 
 def read_ged(text: str, name: str) -> tuple[str, list[Record], list[RowProblem]]:
-    header, header_text, records, problems = csv_records(text, name)
-    unknown = [c for c in header if c not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in header]
-    if unknown or missing or len(set(header)) != len(header):
-        raise UserError(
-            f"{name}:1: not a UCDP GED table the importer knows"
-            + (f"; missing column(s): {', '.join(missing)}" if missing else "")
-            + (
-                f"; unknown column(s): {', '.join(unknown)} (refused rather than dropped: add each to COLUMNS "
-                "in war_report_events/peers/ucdp_ged.py with where it goes)"
-                if unknown
-                else ""
-            )
-            + ("; a column name repeats" if len(set(header)) != len(header) else "")
-            + "."
-        )
-    if not records and not problems:
-        raise UserError(f"{name}: no rows after the header; nothing to import.")
-    return header_text, records, problems
+    return known_table(
+        text,
+        name,
+        COLUMNS,
+        REQUIRED,
+        "a UCDP GED table the importer knows",
+        "add each to COLUMNS in war_report_events/peers/ucdp_ged.py with where it goes",
+    )
 
 
 def whole(text: str, column: str) -> int:
