@@ -17,6 +17,9 @@ symlink at a target is refused rather than followed or replaced.
 Quote offsets are code points into the text *as shipped*, so texts are decoded
 from their bytes without newline translation: ``open(path).read()`` would turn
 ``\\r\\n`` into ``\\n`` and shift every offset after it.
+
+Over 400 lines on purpose: it is the one door, so every check of a path, a file kind, a size and
+every all-or-nothing write lives here, where one reading of the module shows the whole promise.
 """
 
 from __future__ import annotations

@@ -94,6 +94,29 @@ def _schema_validator(version: str):
     return jsonschema.Draft202012Validator(sch, registry=registry)
 
 
+def known_table(
+    text: str, name: str, known: frozenset[str] | set[str] | dict, required: tuple[str, ...], what: str, where: str
+) -> tuple[str, list[Record], list[RowProblem]]:
+    """(header text, records, problems of rows) of a peer table whose header the importer knows.
+
+    A header with a missing, unknown or repeated column stops the import: an unknown column is refused
+    rather than dropped (``where`` says where its mapping is added); an empty table stops it too."""
+    header, header_text, records, problems = csv_records(text, name)
+    unknown = [c for c in header if c not in known]
+    missing = [c for c in required if c not in header]
+    if missing or unknown or len(set(header)) != len(header):
+        raise UserError(
+            f"{name}:1: not {what}"
+            + (f"; missing column(s): {', '.join(missing)}" if missing else "")
+            + (f"; unknown column(s): {', '.join(unknown)} (refused rather than dropped: {where})" if unknown else "")
+            + ("; a column name repeats" if len(set(header)) != len(header) else "")
+            + "."
+        )
+    if not records and not problems:
+        raise UserError(f"{name}: no rows after the header; nothing to import.")
+    return header_text, records, problems
+
+
 def schema_check(report: dict) -> None:
     """Raises a UserError naming the first place where an imported report breaks the JSON Schema: a row
     whose cells would make an invalid report (an empty name, a name too long, ...) is a bad row, never

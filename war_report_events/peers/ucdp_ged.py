@@ -22,6 +22,9 @@ mapping and its losses: docs/crosswalks.md, section 2):
   (the standard records none); they stay in the shipped record.
 - Every column is listed in ``COLUMNS`` with where its cells go; a column not listed is refused
   rather than dropped. A row that cannot be imported is reported with its line.
+
+Over 400 lines on purpose: one column-by-column mapping (COLUMNS) and the functions that apply it;
+splitting it would separate each column from where it goes.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import re
 from war_report_events.failure import UserError
 from war_report_events.files import dump_report
 from war_report_events.peers.air_attacks.mapping import SUBDIVISIONS
-from war_report_events.peers.common import Record, RowProblem, csv_records, schema_check, short_hash, slug
+from war_report_events.peers.common import Record, RowProblem, known_table, schema_check, short_hash, slug
 from war_report_events.peers.countries import iso2_of_gw
 
 IMPORT_SCHEMA_VERSION = "0.2.0"  # the first version with the `estimate` qualifier and subject_actor_id
@@ -116,25 +119,14 @@ SETTLEMENT_WORD = re.compile(r"\b(city|town|village|settlement|urban-type settle
 
 
 def read_ged(text: str, name: str) -> tuple[str, list[Record], list[RowProblem]]:
-    header, header_text, records, problems = csv_records(text, name)
-    unknown = [c for c in header if c not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in header]
-    if unknown or missing or len(set(header)) != len(header):
-        raise UserError(
-            f"{name}:1: not a UCDP GED table the importer knows"
-            + (f"; missing column(s): {', '.join(missing)}" if missing else "")
-            + (
-                f"; unknown column(s): {', '.join(unknown)} (refused rather than dropped: add each to COLUMNS "
-                "in war_report_events/peers/ucdp_ged.py with where it goes)"
-                if unknown
-                else ""
-            )
-            + ("; a column name repeats" if len(set(header)) != len(header) else "")
-            + "."
-        )
-    if not records and not problems:
-        raise UserError(f"{name}: no rows after the header; nothing to import.")
-    return header_text, records, problems
+    return known_table(
+        text,
+        name,
+        COLUMNS,
+        REQUIRED,
+        "a UCDP GED table the importer knows",
+        "add each to COLUMNS in war_report_events/peers/ucdp_ged.py with where it goes",
+    )
 
 
 def whole(text: str, column: str) -> int:

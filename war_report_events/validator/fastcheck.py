@@ -12,6 +12,9 @@ What this module may use of the streaming checker and its context is written dow
 Files that are unusual at the byte level (BOM, CR, control characters, invalid UTF-8, ragged
 rows, stray quotes) and tables whose records the screens flag for the most part return False:
 the caller streams them, and discards what this found.
+
+Over 400 lines on purpose: the driver of one table's screening (batches, keys, quotes, parts) is
+one sequence of steps; the screens themselves are in ``screens``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import re
 import tokenize
 
 from war_report_events.failure import UserError
-from war_report_events.peers.common import Record, RowProblem, csv_records, problems_text
+from war_report_events.peers.common import Record, RowProblem, known_table, problems_text
 
 #: Columns each known version of the table has; any other column is refused, so nothing is dropped silently.
 REQUIRED = ("time_start", "time_end", "model", "target", "launched", "destroyed", "source")
@@ -39,25 +39,14 @@ KNOWN = frozenset(
 
 def read_table(text: str, name: str) -> tuple[str, list[Record], list[RowProblem]]:
     """(header text, records, problems of rows) of the table; a header that is not the table's stops here."""
-    header, header_text, records, problems = csv_records(text, name)
-    unknown = [c for c in header if c not in KNOWN]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing or unknown or len(set(header)) != len(header):
-        raise UserError(
-            f"{name}:1: not a known version of the air-attack table"
-            + (f"; missing column(s): {', '.join(missing)}" if missing else "")
-            + (
-                f"; unknown column(s): {', '.join(unknown)} (the importer refuses them rather than drop them: "
-                "add their mapping to war_report_events/peers/air_attacks/building.py)"
-                if unknown
-                else ""
-            )
-            + ("; a column name repeats" if len(set(header)) != len(header) else "")
-            + "."
-        )
-    if not records and not problems:
-        raise UserError(f"{name}: no rows after the header; nothing to import.")
-    return header_text, records, problems
+    return known_table(
+        text,
+        name,
+        KNOWN,
+        REQUIRED,
+        "a known version of the air-attack table",
+        "add their mapping to war_report_events/peers/air_attacks/building.py",
+    )
 
 
 def read_records(text: str, name: str) -> tuple[str, list[Record]]:
