@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("war_report_events.publish.release:main", "build the reproducible release zip in dist/"),
     "import": ("war_report_events.peers.air_attacks:main", "import a peer dataset as war reports"),
     "flat": ("war_report_events.peers.flat:main", "write one peer-style row per event to dist/events-flat.csv"),
+    "one-night": ("war_report_events.publish.one_night:main", "write docs/one-night.md and its plot from data/*.csv"),
 }
 
 

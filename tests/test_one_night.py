@@ -1,0 +1,85 @@
+"""docs/one-night.md is generated from the tables, says what the figures say, and the suite fails when it is stale."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from war_report_events.publish import one_night
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def figure(qualifier: str, value=None, lower=None, upper=None, source="s1", status="active") -> one_night.Figure:
+    return one_night.Figure(
+        quantity_id=f"{source}.c01.q1",
+        event_id="e",
+        measure="injured",
+        subject="person",
+        place="ua-kyiv",
+        qualifier=qualifier,
+        value=value,
+        lower=lower,
+        upper=upper,
+        wording="nine people",
+        part_of="",
+        claimant="someone",
+        attribution="said",
+        modality="asserted",
+        status=status,
+        source_id=source,
+        publisher="an outlet",
+        language="en",
+        claim_id=f"{source}.c01",
+    )
+
+
+def test_the_shipped_page_and_plot_are_up_to_date():
+    assert one_night.main(["--root", str(ROOT), "--check"]) == 0, "run: python -m war_report_events one-night"
+
+
+def test_a_changed_table_makes_the_page_stale(tmp_path: Path, capsys):
+    for rel in ("data", "docs"):
+        shutil.copytree(ROOT / rel, tmp_path / rel, ignore=shutil.ignore_patterns("sources"))
+    claims = tmp_path / "data" / "quantities.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("nine people", "nine persons"), encoding="utf-8")
+    assert one_night.main(["--root", str(tmp_path), "--check"]) == 1
+    assert "stale: docs/one-night.md" in capsys.readouterr().err
+
+
+def test_missing_tables_are_a_message_not_a_traceback(tmp_path: Path):
+    with pytest.raises(one_night.UserError, match="run `python -m war_report_events build` first"):
+        one_night.read_tables(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("figures", "word"),
+    [
+        ([figure("exact", 9), figure("exact", 9, source="s2")], "**Agree**"),
+        ([figure("exact", 9), figure("at_least", lower=9, source="s2")], "**Compatible**"),
+        ([figure("exact", 9), figure("more_than", lower=9, source="s2")], "**Disagree**"),
+        ([figure("exact", 18), figure("exact", 19, source="s2")], "**Disagree**"),
+        (
+            [
+                figure("exact", 5, status="superseded"),
+                figure("exact", 9, source="s2"),
+                figure("exact", 9, source="s3"),
+            ],
+            "**Agree**",
+        ),
+        ([figure("about", 30), figure("about", 30, source="s2")], "not judged"),
+        ([figure("exact", 9)], "One source only"),
+    ],
+)
+def test_verdict_never_merges_and_ignores_superseded_figures(figures, word):
+    assert word in one_night.verdict(figures)
+
+
+def test_said_keeps_the_qualifier():
+    assert one_night.said(figure("at_least", lower=9)) == "at least 9"
+    assert one_night.said(figure("more_than", lower=24)) == "more than 24"
+    assert one_night.said(figure("about", 30)) == "about 30"
+    assert one_night.said(dataclasses.replace(figure("vague"), wording="“scores of”")) == "“scores of” (no number)"
