@@ -22,6 +22,8 @@ def _properties(node: dict, where: str = "$"):
         yield from _properties(sub, f"$defs.{name}")
     for name, prop in node.get("x-parentColumns", {}).items():
         yield f"{where}.(column {name})", prop
+    for name, prop in node.get("x-derivedColumns", {}).items():
+        yield f"{where}.(derived column {name})", prop
 
 
 def test_schema_is_valid_draft_2020_12() -> None:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "locate": ("war_report_events.tools.locate:main", "print the code-point offsets of a phrase in a text"),
     "suggest": ("war_report_events.tools.suggest:main", "list candidate figures in a text or report"),
     "fill-offsets": ("war_report_events.tools.locate:main_fill_offsets", "fill missing quote offsets in reports"),
+    "upgrade": ("war_report_events.tools.upgrade:main", "upgrade reports to the latest schema version, losslessly"),
     "docs": ("war_report_events.publish.docs:main", "generate the data dictionary and error-code pages"),
     "export": ("war_report_events.peers.export:main", "write Parquet and JSON Lines to dist/"),
     "release": ("war_report_events.publish.release:main", "build the reproducible release zip in dist/"),

@@ -46,6 +46,7 @@ class Table:
     primary_key: str
     fields: tuple[Field, ...]
     parent_columns: tuple[str, ...]  # columns implied by nesting in a report
+    derived_columns: tuple[str, ...] = ()  # columns `build` derives (never written in a report)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -117,7 +118,9 @@ def table_from_definition(def_name: str, definition: dict) -> Table:
     fields = [_field(pk, props[pk], True)]
     fields += [_field(n, p, True) for n, p in parents.items()]
     fields += [_field(n, p, n in required) for n, p in props.items() if n != pk and p.get("type") != "array"]
-    return Table(definition["x-table"], def_name, pk, tuple(fields), tuple(parents))
+    derived = definition.get("x-derivedColumns", {})
+    fields += [_field(n, p, True) for n, p in derived.items()]
+    return Table(definition["x-table"], def_name, pk, tuple(fields), tuple(parents), tuple(derived))
 
 
 @lru_cache(maxsize=8)

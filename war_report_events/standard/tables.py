@@ -67,16 +67,45 @@ def build_tables(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[str
             for row in rows:
                 tables[name].setdefault(row[key], row)
     out = {name: list(rows.values()) for name, rows in tables.items()}
+    if "reported_as" in schema.table("events", version).derived_columns:
+        _derive_reported_as(out["events"], out["claims"])
     for name in ("actors", "places"):
         out[name].sort(key=lambda r: r[schema.table(name, version).primary_key])
     return out
+
+
+MODALITY_REPORTED_AS = {
+    "asserted": "happened",
+    "unverified": "happened",  # the source reports it as having happened, without confirmation
+    "forecast": "forecast",
+    "speculative": "speculated",
+    "denied": "denied",
+}
+INACTIVE = ("retracted", "superseded")
+
+
+def reported_as(modalities: list[tuple[str, str | None]]) -> str:
+    """What an event's claims say of it, from (modality, status) of each claim (see the reported_as codelist)."""
+    kinds = {MODALITY_REPORTED_AS.get(m, "mixed") for m, status in modalities if status not in INACTIVE}
+    if not kinds:
+        return "retracted"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _derive_reported_as(events: list[Row], claims: list[Row]) -> None:
+    by_event: dict[object, list[tuple[str, str | None]]] = {}
+    for claim in claims:
+        by_event.setdefault(claim["event_id"], []).append((str(claim["modality"]), claim.get("status")))  # type: ignore[arg-type]
+    for event in events:
+        event["reported_as"] = reported_as(by_event.get(event["event_id"], []))
 
 
 # ---------------------------------------------------------------- rows -> reports
 
 
 def _obj(row: Row, table: Table) -> dict:
-    return {k: row[k] for k in table.names if k not in table.parent_columns and row.get(k) not in (None, "")}
+    skip = table.parent_columns + table.derived_columns
+    return {k: row[k] for k in table.names if k not in skip and row.get(k) not in (None, "")}
 
 
 def _closure(ids: set[str], parent_of: dict[str, str | None]) -> list[str]:
@@ -115,6 +144,10 @@ def unflatten(tables: dict[str, list[Row]], version: str = SCHEMA_VERSION) -> li
         actor_ids = {c["claimant_actor_id"] for cs in by_event.values() for c in cs}
         actor_ids |= {e.get(k) for e in evs for k in ("actor_id", "target_actor_id")}
         place_ids = {e.get("place_id") for e in evs}
+        for cs in by_event.values():
+            for c in cs:
+                place_ids |= {q.get(k) for q in c.get("quantities", []) for k in ("place_id", "launch_place_id")}
+                actor_ids |= {q.get("subject_actor_id") for q in c.get("quantities", [])}
         report: dict = {"schema_version": version, "source": _obj(source, t["sources"])}
         report["actors"] = [
             _obj(actors[i], t["actors"])

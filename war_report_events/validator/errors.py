@@ -227,7 +227,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Give place_id unless the source says nothing of the place.",
             ),
             "qualifier-mismatch": (
-                "The numbers given do not fit the qualifier (exact/about: value; at_least/more_than: lower; at_most/less_than: upper; range: lower and upper; vague: none).",
+                "The numbers given do not fit the qualifier (exact/about: value; at_least/more_than: lower; at_most/less_than: upper; range: lower and upper; estimate: all three; vague, all, none: none; all and none also name their whole in part_of or subject_detail).",
                 "Give exactly the numbers the qualifier asks for; never drop the qualifier to fit a number.",
             ),
             "range-order": ("lower is greater than upper.", "Correct the bounds."),
@@ -267,6 +267,30 @@ ERROR_CODES: dict[str, ErrorCode] = {
             "id-removed": (
                 "An id of a released version is gone from the data. Ids are never deleted or reused.",
                 "Restore the record (mark a claim retracted instead of deleting it), or list the id in data/withdrawn.csv with the reason.",
+            ),
+            "published-precision-mismatch": (
+                "A source's published, published_precision and retrieved do not fit together (schema 0.2.0).",
+                "Give published for a known date; for an unknown one set published_precision 'unknown', omit published and give retrieved.",
+            ),
+            "undated-id": (
+                "A source without a publication date has an id that does not begin with `undated-` or holds the retrieval date, or a dated source's id begins with `undated-`.",
+                "Begin the id of an undated source with `undated-` and a few words; never put the retrieval date in an id.",
+            ),
+            "text-redistribution-mismatch": (
+                "text_redistribution and text_path disagree: a text that may not be redistributed is shipped, or an allowed one is missing.",
+                "Ship the text (allowed) or remove text_path and the file (not_allowed; check it with `validate.py --texts DIR`).",
+            ),
+            "unit-mismatch": (
+                "A duration has no unit, or a figure that is not a duration has one.",
+                "Give unit (minutes, hours, days, weeks, months) exactly when measure is duration.",
+            ),
+            "time-mismatch": (
+                "An event has a clock time (time_start, time_end) without the source's words for it.",
+                "Copy the source's words into time_wording.",
+            ),
+            "parent-event-self": (
+                "An event names itself as its parent_event_id.",
+                "Name the larger event it is part of, or omit parent_event_id.",
             ),
             "claim-date-mismatch": (
                 "claim_date is given with precision `unknown`, or missing with another precision.",

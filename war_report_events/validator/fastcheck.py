@@ -216,7 +216,12 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         )
         pairs = pc.binary_join_element_wise(t["event_subtype"], t["event_type"], _lit("|"))
         valid = _strings([f"{s}|{k}" for s, k in subtypes.items()])
-        return pc.or_(bad, pc.and_(_given(t["event_subtype"]), pc.invert(pc.is_in(pairs, value_set=valid))))
+        bad = pc.or_(bad, pc.and_(_given(t["event_subtype"]), pc.invert(pc.is_in(pairs, value_set=valid))))
+        if "time_start" in t.column_names:  # schema 0.2.0: clock times need their wording; no event is its parent
+            timed = pc.or_(_given(t["time_start"]), _given(t["time_end"]))
+            bad = pc.or_(bad, pc.and_(timed, pc.invert(_given(t["time_wording"]))))
+            bad = pc.or_(bad, pc.and_(_given(t["parent_event_id"]), pc.equal(t["parent_event_id"], t["event_id"])))
+        return bad
     if name == "claims":
         return pc.not_equal(pc.equal(t["claim_date"], _lit("")), pc.equal(t["claim_date_precision"], _lit("unknown")))
     if name == "quantities":
@@ -227,7 +232,13 @@ def _rule_suspects(table: Table, t: pa.Table, subtypes: dict[str, str]) -> pa.Ch
         bounded = pc.is_in(t["qualifier"], value_set=_strings(["range", "estimate"]))
         bad = pc.or_(bad, pc.and_(bounded, pc.greater(number["lower"], number["upper"])))
         outside = pc.or_(pc.less(number["value"], number["lower"]), pc.greater(number["value"], number["upper"]))
-        return pc.or_(bad, pc.and_(pc.equal(t["qualifier"], _lit("estimate")), outside))
+        bad = pc.or_(bad, pc.and_(pc.equal(t["qualifier"], _lit("estimate")), outside))
+        if "unit" in t.column_names:  # schema 0.2.0: a unit exactly for durations; all/none name their whole
+            bad = pc.or_(bad, pc.not_equal(pc.equal(t["measure"], _lit("duration")), _given(t["unit"])))
+            relative = pc.is_in(t["qualifier"], value_set=_strings(list(rules.RELATIVE)))
+            unnamed = pc.and_(pc.invert(_given(t["part_of"])), pc.invert(_given(t["subject_detail"])))
+            bad = pc.or_(bad, pc.and_(relative, unnamed))
+        return bad
     return None
 
 

@@ -182,6 +182,94 @@ def source_rules(row: Row) -> list[Finding]:
                 f"{show_value(lang)} is not a valid BCP 47 language tag; use e.g. en, de, uk.",
             )
         ]
+    return publication_findings(row) + redistribution_findings(row)
+
+
+UNDATED = "undated-"
+
+
+def publication_findings(row: Row) -> list[Finding]:
+    """Schema 0.2.0: a known publication date, or none at all, with the retrieval date kept apart from ids."""
+    precision = row.get("published_precision") or "day"
+    published, retrieved, sid = row.get("published"), row.get("retrieved"), row.get("source_id")
+    found = []
+    if precision == "unknown" and published is not None:
+        found.append(
+            Finding(
+                "published-precision-mismatch",
+                "published",
+                "is given but published_precision is 'unknown'; omit published, or give its precision.",
+            )
+        )
+    if precision == "unknown" and retrieved is None:
+        found.append(
+            Finding(
+                "published-precision-mismatch",
+                "retrieved",
+                "is missing; a source without a publication date needs the date its text was retrieved.",
+            )
+        )
+    if precision != "unknown" and published is None:
+        found.append(
+            Finding(
+                "published-precision-mismatch",
+                "published",
+                "is missing; give the publication date, or set published_precision to 'unknown' and give retrieved.",
+            )
+        )
+    if isinstance(published, str) and (
+        (precision == "month" and published[8:] != "01") or (precision == "year" and published[4:] != "-01-01")
+    ):
+        first = "first day of the month" if precision == "month" else "1 January"
+        found.append(
+            Finding(
+                "published-precision-mismatch",
+                "published",
+                f"{published} does not fit precision {precision!r}; write the {first}.",
+            )
+        )
+    if isinstance(sid, str) and (precision == "unknown") != sid.startswith(UNDATED):
+        found.append(
+            Finding(
+                "undated-id",
+                "source_id",
+                f"{show_value(sid)} must begin with 'undated-' for a source without a publication date, and only then "
+                "(never with the retrieval date)."
+                if precision == "unknown"
+                else f"{show_value(sid)} begins with 'undated-' but the source has a publication date; begin it with that date.",
+            )
+        )
+    if isinstance(sid, str) and isinstance(retrieved, str) and precision == "unknown" and retrieved in sid:
+        found.append(
+            Finding(
+                "undated-id",
+                "source_id",
+                f"{show_value(sid)} holds the retrieval date {retrieved}, which is not a publication date; remove it.",
+            )
+        )
+    return found
+
+
+def redistribution_findings(row: Row) -> list[Finding]:
+    """Schema 0.2.0: a text whose rights do not allow redistribution is never in the package."""
+    decision, path = row.get("text_redistribution"), row.get("text_path")
+    if decision == "allowed" and path is None:
+        return [
+            Finding(
+                "text-redistribution-mismatch",
+                "text_path",
+                "is missing, but text_redistribution is 'allowed'; ship the text under data/sources/, or set 'not_allowed'.",
+            )
+        ]
+    if decision == "not_allowed" and path is not None:
+        return [
+            Finding(
+                "text-redistribution-mismatch",
+                "text_path",
+                "is given, but text_redistribution is 'not_allowed': the text may not be shipped; remove text_path "
+                "and the file (keep text_sha256, and check with validate.py --texts DIR).",
+            )
+        ]
     return []
 
 
@@ -274,6 +362,16 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
                 else f"is {precision!r} but place_id is empty; give the place, or use 'unknown'.",
             )
         )
+    if (row.get("time_start") is not None or row.get("time_end") is not None) and row.get("time_wording") is None:
+        found.append(
+            Finding(
+                "time-mismatch",
+                "time_wording",
+                "is missing; a clock time (time_start, time_end) needs the source's words for it in time_wording.",
+            )
+        )
+    if row.get("parent_event_id") is not None and row.get("parent_event_id") == row.get("event_id"):
+        found.append(Finding("parent-event-self", "parent_event_id", "an event cannot be its own parent."))
     sub, kind = row.get("event_subtype"), row.get("event_type")
     if sub is not None and subtypes.get(sub) not in (None, kind):
         found.append(
@@ -336,11 +434,42 @@ QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
     "range": ("lower", "upper"),
     "vague": (),
     "estimate": ("value", "lower", "upper"),  # schema 0.2.0
+    "all": (),  # schema 0.2.0: relative to a whole, named by part_of or subject_detail
+    "none": (),
 }
+RELATIVE = ("all", "none")
 
 
 def quantity_rules(row: Row) -> list[Finding]:
+    return _unit_findings(row) + _number_findings(row)
+
+
+def _unit_findings(row: Row) -> list[Finding]:
+    duration, unit = row.get("measure") == "duration", row.get("unit")
+    if duration and unit is None:
+        return [Finding("unit-mismatch", "unit", "is missing; a duration needs its unit (minutes, hours, days, ...).")]
+    if not duration and unit is not None:
+        return [
+            Finding(
+                "unit-mismatch",
+                "unit",
+                f"is given but measure is {show_value(row.get('measure'))}; only a duration has a unit.",
+            )
+        ]
+    return []
+
+
+def _number_findings(row: Row) -> list[Finding]:
     qualifier = row.get("qualifier")
+    if qualifier in RELATIVE and row.get("part_of") is None and row.get("subject_detail") is None:
+        return [
+            Finding(
+                "qualifier-mismatch",
+                "qualifier",
+                f"{qualifier!r} is relative to a whole; name it in part_of (the quantity it is {qualifier} of) "
+                "or, when the source gives the whole no figure, in subject_detail.",
+            )
+        ]
     want = QUALIFIER_NUMBERS.get(qualifier)  # type: ignore[arg-type]
     if want is None:
         return []
