@@ -104,7 +104,7 @@ def test_zip_holds_the_tracked_release_files_with_fixed_metadata(
         for required in [
             *releasing.REQUIRED_FILES,
             "war_report_events/__init__.py",
-            "war_report_events/cli.py",
+            "war_report_events/validator/cli.py",
             f"schema/{version}/war-report.schema.json",
             f"schema/released/{version}.sha256",
         ]:
