@@ -31,8 +31,8 @@ docs: $(READY)      ## build the documentation site into site/ (fails on warning
 export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to dist/
 	$(BIN)/python -m war_report_events export
 
-release: $(READY)   ## build dist/war-report-events-<version>.zip and dist/SHA256SUMS
-	$(BIN)/python -m war_report_events release
+release: $(READY)   ## rebuild a recorded release (VERSION=X.Y.Z, default the latest) into dist/, or refuse
+	$(BIN)/python -m war_report_events release $(if $(VERSION),--version $(VERSION))
 
 bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 300,000 and 1,000,000 rows and on the shipped package
 	$(BIN)/python tests/benchmarks/bench.py --rows 100000 300000 1000000 --repeat 3 --shipped

@@ -80,11 +80,41 @@ def test_zenodo_and_citation_agree() -> None:
 
 
 def test_release_dates_agree() -> None:
+    """At a release, its date everywhere; between releases (X.Y.Z-dev), no release date at all."""
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     date = versions.changelog_release_date(changelog)
     assert date is not None
-    assert str(cff()["date-released"]) == date
-    assert zenodo()["publication_date"] == date
+    if versions.is_dev(str(cff()["version"])):
+        assert "date-released" not in cff() and "date-released" not in cff()["preferred-citation"]
+        assert "publication_date" not in zenodo()
+    else:
+        assert str(cff()["date-released"]) == date
+        assert zenodo()["publication_date"] == date
+
+
+def test_bibtex_and_csl_json_come_from_citation_cff_with_the_version() -> None:
+    from war_report_events.publish import citing
+
+    citation = cff()
+    bib = citing.bibtex(citation)
+    assert bib.startswith("@dataset{war_report_events_") and f"version = {{{citation['version']}}}" in bib
+    assert "author  = {{War Report Events contributors}}" in bib
+    item = json.loads(citing.csl_json(citation))[0]
+    assert (item["type"], item["version"], item["title"]) == ("dataset", str(citation["version"]), citation["title"])
+    # Nothing invented: no DOI or URL while CITATION.cff has none.
+    assert "doi" not in bib and "url" not in bib and "DOI" not in item and "URL" not in item
+    page = (ROOT / "docs" / "citing.md").read_text(encoding="utf-8")
+    assert citing.fill(page, citation) == page, "run `make docs`: docs/citing.md differs from CITATION.cff"
+    assert bib in page and citing.csl_json(citation) in page
+    assert "<repository URL>" not in page and "<owner>" not in page and "TODO" not in page
+
+
+def test_a_doi_in_citation_cff_reaches_the_generated_blocks() -> None:
+    from war_report_events.publish import citing
+
+    citation = {**cff(), "doi": "10.5281/zenodo.0000000"}  # an example value, never written to a file
+    assert "doi     = {10.5281/zenodo.0000000}" in citing.bibtex(citation)
+    assert json.loads(citing.csl_json(citation))[0]["DOI"] == "10.5281/zenodo.0000000"
 
 
 def test_zenodo_points_to_the_schema() -> None:

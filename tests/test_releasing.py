@@ -1,5 +1,6 @@
-"""`make release`: the same commit gives a byte-identical zip; a dirty tree, disagreeing versions,
-a modified released schema or an invalid package are refused.
+"""Releases: `make release` rebuilds the recorded zip byte for byte from its commit, on the release
+commit and on any later one, or refuses; `release --cut` records a release only from a clean,
+consistent, valid commit; the unzipped release passes its own quick start.
 
 Each test works in a fresh `git clone` of this repository (its committed HEAD), so the clone is
 clean and the tests never touch the working tree they run from.
@@ -7,11 +8,14 @@ clean and the tests never touch the working tree they run from.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
-import time
+import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -46,8 +50,20 @@ def repo(tmp_path: Path) -> Path:
     return clone(tmp_path / "repo")
 
 
-def release(repo: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = releasing.main(["--root", str(repo), "--out", str(out)])
+def records() -> list[dict[str, str]]:
+    path = ROOT / "releases.csv"
+    return releasing.parse_releases(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def latest() -> dict[str, str]:
+    found = records()
+    if not found:
+        pytest.skip("no release recorded yet")
+    return max(found, key=lambda r: versions.semver_key(r["version"]))
+
+
+def release(repo: Path, out: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = releasing.main(["--root", str(repo), "--out", str(out), *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -57,49 +73,77 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "--quiet", "-m", message)
 
 
-def current_version() -> str:
-    return versions.agreed_version(versions.collect_versions(ROOT))
+def at_release_commit(repo: Path) -> dict[str, str]:
+    """Check out the recorded commit of the latest release (detached): a clean release commit."""
+    record = latest()
+    git(repo, "checkout", "--quiet", record["commit"])
+    return record
 
 
-# --- reproducibility ---
+# --- the record: rebuilt byte for byte, on the release commit and later ---
 
 
-def test_same_commit_gives_a_byte_identical_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first = clone(tmp_path / "a")
-    code_a, out_a, err_a = release(first, tmp_path / "dist-a", capsys)
-    # Past the zip format's 2-second clock step: a build stamped with the wall clock, or a
-    # checkout stamped with its files' modification times, would now give other bytes.
-    time.sleep(2.1)
-    second = clone(tmp_path / "b")
-    # Junk in an ignored path (git status stays clean) must not ship.
-    junk = second / "war_report_events" / "__pycache__" / "junk.cpython-311.pyc"
-    junk.parent.mkdir(exist_ok=True)
-    junk.write_bytes(b"junk")
-    code_b, out_b, err_b = release(second, tmp_path / "dist-b", capsys)
-    assert (code_a, code_b) == (0, 0), err_a + err_b
-
-    name = f"war-report-events-{current_version()}.zip"
-    zip_a, zip_b = (tmp_path / "dist-a" / name).read_bytes(), (tmp_path / "dist-b" / name).read_bytes()
-    assert zip_a == zip_b
-    digest = hashlib.sha256(zip_a).hexdigest()
-    assert f"sha256 {digest}" in out_a
-    assert (tmp_path / "dist-a" / "SHA256SUMS").read_text() == f"{digest}  {name}\n"
-    assert (tmp_path / "dist-b" / "SHA256SUMS").read_bytes() == (tmp_path / "dist-a" / "SHA256SUMS").read_bytes()
+def test_make_release_later_rebuilds_the_recorded_zip(repo: Path, tmp_path: Path, capsys) -> None:
+    record = latest()
+    # A later commit that changes data and code must not change the release.
+    (repo / "data" / "reports" / "later.txt").write_text("a later change\n")
+    (repo / "war_report_events" / "later.py").write_text("X = 1\n")
+    commit_all(repo, "later work")
+    code, out, err = release(repo, tmp_path / "dist", capsys)
+    assert code == 0, err
+    name = f"war-report-events-{record['version']}.zip"
+    content = (tmp_path / "dist" / name).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == record["zip_sha256"]
+    assert (tmp_path / "dist" / "SHA256SUMS").read_text() == f"{record['zip_sha256']}  {name}\n"
+    assert f"sha256 {record['zip_sha256']}" in out
+    with zipfile.ZipFile(tmp_path / "dist" / name) as archive:
+        assert not any(n.endswith(("later.txt", "later.py")) for n in archive.namelist())
 
 
-def test_zip_holds_the_tracked_release_files_with_fixed_metadata(
-    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cut_on_the_release_commit_gives_the_recorded_zip(repo: Path, tmp_path: Path, capsys) -> None:
+    record = at_release_commit(repo)
+    code, out, err = release(repo, tmp_path / "dist", capsys, "--cut")
+    assert code == 0, err
+    assert f"sha256 {record['zip_sha256']}" in out
+    rows = releasing.parse_releases((repo / "releases.csv").read_text(encoding="utf-8"))
+    assert rows[-1] == record
+    assert f"`{record['commit']}`" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_an_unrecorded_version_is_refused(repo: Path, tmp_path: Path, capsys) -> None:
+    err = assert_refused(repo, tmp_path, capsys, "no release 9.9.9 is recorded", "--version", "9.9.9")
+    assert "release --cut" in err
+
+
+def test_a_zip_that_differs_from_its_record_is_refused(repo: Path, tmp_path: Path, capsys) -> None:
+    record = latest()
+    path = repo / "releases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(record["zip_sha256"], "0" * 64), encoding="utf-8")
+    assert_refused(repo, tmp_path, capsys, "not the recorded", "--version", record["version"])
+
+
+def test_the_record_is_in_the_changelog_too() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    for record in records():
+        assert f"## [{record['version']}] - {record['date']}" in changelog
+        assert f"commit `{record['commit']}`" in changelog and f"SHA-256 `{record['zip_sha256']}`" in changelog
+
+
+# --- the zip ---
+
+
+def test_zip_holds_the_release_files_with_fixed_metadata(repo: Path, tmp_path: Path, capsys) -> None:
+    record = latest()
     code, _, err = release(repo, tmp_path / "dist", capsys)
     assert code == 0, err
-    version = current_version()
+    version = record["version"]
     prefix = f"war-report-events-{version}/"
     with zipfile.ZipFile(tmp_path / "dist" / f"war-report-events-{version}.zip") as archive:
         infos = archive.infolist()
         names = [info.filename.removeprefix(prefix) for info in infos]
         assert all(info.filename.startswith(prefix) for info in infos)
         assert names == sorted(names, key=lambda n: n.encode())
-        tracked = set(git(repo, "ls-files").splitlines())
+        tracked = set(git(repo, "ls-tree", "-r", "--name-only", record["commit"]).splitlines())
         assert set(names) <= tracked
         for required in [
             *releasing.REQUIRED_FILES,
@@ -109,99 +153,158 @@ def test_zip_holds_the_tracked_release_files_with_fixed_metadata(
             f"schema/released/{version}.sha256",
         ]:
             assert required in names, required
-        assert any(n.startswith("data/reports/") for n in names) and any(n.startswith("data/sources/") for n in names)
+        assert any(n.startswith("data/reports/") for n in names)
         assert not any(n.startswith(("tests/", ".github/", "dist/")) or n.endswith(".pyc") for n in names)
-        commit_time = int(git(repo, "log", "-1", "--format=%ct").strip())
+        commit_time = int(git(repo, "show", "-s", "--format=%ct", record["commit"]).strip())
         assert {info.date_time for info in infos} == {releasing.zip_timestamp(commit_time)}
         assert {info.external_attr >> 16 for info in infos} == {0o100644}
         assert {info.compress_type for info in infos} == {zipfile.ZIP_DEFLATED}
-        # Content is the committed content.
-        assert archive.read(prefix + "CITATION.cff") == (repo / "CITATION.cff").read_bytes()
-    # Nothing but the two outputs is left in dist/ (no temporary files).
+        cff = git(repo, "show", f"{record['commit']}:CITATION.cff").encode()
+        assert archive.read(prefix + "CITATION.cff") == cff
     assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["SHA256SUMS", f"war-report-events-{version}.zip"]
 
 
-def test_the_unpacked_release_validates(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """What people download is a package validate.py accepts."""
+def quick_start_of(readme: str) -> list[str]:
+    """The commands of the README's quick start: the first ```sh block, comments dropped."""
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_the_unzipped_release_passes_its_own_quick_start(repo: Path, tmp_path: Path, capsys) -> None:
+    """Unzipped into a fresh folder, the release's README quick start runs there as written."""
+    record = latest()
     assert release(repo, tmp_path / "dist", capsys)[0] == 0
-    version = current_version()
-    with zipfile.ZipFile(tmp_path / "dist" / f"war-report-events-{version}.zip") as archive:
-        archive.extractall(tmp_path / "unpacked")
-    unpacked = tmp_path / "unpacked" / f"war-report-events-{version}"
-    code, output = releasing.run_validator(unpacked)
-    assert code == 0, output
+    with zipfile.ZipFile(tmp_path / "dist" / f"war-report-events-{record['version']}.zip") as archive:
+        archive.extractall(tmp_path / "fresh")
+    unpacked = tmp_path / "fresh" / f"war-report-events-{record['version']}"
+    commands = quick_start_of((unpacked / "README.md").read_text(encoding="utf-8"))
+    assert commands and commands[0] == "make validate", commands
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    # The one step replaced: `make` would pip-install requirements.txt into .venv; the test gives the
+    # same pinned packages (this suite's own) through a .pth file, and marks the set-up done.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(unpacked / ".venv")], check=True)
+    venv_site = next((unpacked / ".venv" / "lib").glob("python3*/site-packages"))
+    (venv_site / "suite.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (unpacked / ".venv" / ".ready").touch()
+    os.utime(unpacked / ".venv" / ".ready", (4_000_000_000, 4_000_000_000))  # newer than requirements.txt
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    for command in commands:
+        done = subprocess.run(
+            command.split(), cwd=unpacked, capture_output=True, text=True, env=environment, check=False
+        )
+        assert done.returncode == 0, command + "\n" + done.stdout + done.stderr
+    assert done.stdout.strip().endswith("valid: .")
 
 
-# --- refusals ---
+def test_texts_that_may_not_be_redistributed_never_ship() -> None:
+    reports = [
+        {"schema_version": "0.1.0", "source": {"text_path": "data/sources/a.txt"}},
+        {"source": {"text_path": "data/sources/b.txt", "text_redistribution": "allowed"}},
+        {"source": {"text_path": "data/sources/c.txt", "text_redistribution": "not_allowed"}},
+        {"source": {"text_redistribution": "not_allowed"}},
+    ]
+    allowed = releasing.shipped_texts(reports)
+    members = ["data/reports/x.json", "data/sources/a.txt", "data/sources/b.txt", "data/sources/c.txt"]
+    members += ["data/sources/stray.txt"]
+    assert releasing.redistributable(members, allowed) == [
+        "data/reports/x.json",
+        "data/sources/a.txt",
+        "data/sources/b.txt",
+    ]
 
 
-def assert_refused(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], expected: str) -> str:
-    code, out, err = release(repo, tmp_path / "dist", capsys)
+def test_a_commit_with_an_unshipped_text_gives_a_zip_without_it(repo: Path, tmp_path: Path) -> None:
+    """Even a text committed by mistake beside a not_allowed source stays out of the zip."""
+    report = next((repo / "data" / "reports").glob("*.json"))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["source"]["text_redistribution"] = "not_allowed"
+    report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    commit_all(repo, "text may not be redistributed")
+    content, _ = releasing.zip_of_commit(repo, git(repo, "rev-parse", "HEAD").strip(), "0.0.0")
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+        assert not any("/data/sources/" in n for n in archive.namelist())
+
+
+# --- refusals of a cut ---
+
+
+def assert_refused(repo: Path, tmp_path: Path, capsys, expected: str, *args: str) -> str:
+    code, out, err = release(repo, tmp_path / "dist", capsys, *args)
     assert code == 1, out
     assert err.startswith("release refused:") and expected in err, err
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
     return err
 
 
-def test_refuses_a_modified_tracked_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cut_refuses_a_dev_version(repo: Path, tmp_path: Path, capsys) -> None:
+    version = versions.collect_versions(repo)["pyproject.toml [project] version"] or ""
+    if not versions.is_dev(version):
+        pytest.skip("HEAD is a release commit")
+    assert_refused(repo, tmp_path, capsys, "not a release", "--cut")
+
+
+def test_cut_refuses_a_recorded_version(repo: Path, tmp_path: Path, capsys) -> None:
+    record = at_release_commit(repo)
+    (repo / "releases.csv").write_text(releasing.releases_text([record]), encoding="utf-8")
+    commit_all(repo, "record already there")
+    assert_refused(repo, tmp_path, capsys, "already recorded", "--cut")
+
+
+def test_cut_refuses_uncommitted_changes(repo: Path, tmp_path: Path, capsys) -> None:
+    at_release_commit(repo)
     with (repo / "CHANGELOG.md").open("a", encoding="utf-8") as changelog:
         changelog.write("\nlocal edit\n")
-    err = assert_refused(repo, tmp_path, capsys, "uncommitted changes")
-    assert "M CHANGELOG.md" in err
-
-
-def test_refuses_an_untracked_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "data" / "reports" / "draft.json").write_text("{}")
-    assert "?? data/reports/draft.json" in assert_refused(repo, tmp_path, capsys, "uncommitted changes")
+    err = assert_refused(repo, tmp_path, capsys, "uncommitted changes", "--cut")
+    assert "M CHANGELOG.md" in err and "?? data/reports/draft.json" in err
 
 
-def test_refuses_disagreeing_versions(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    version = current_version()
+def test_cut_refuses_disagreeing_versions(repo: Path, tmp_path: Path, capsys) -> None:
+    record = at_release_commit(repo)
     cff = repo / "CITATION.cff"
-    cff.write_text(cff.read_text(encoding="utf-8").replace(f'version: "{version}"', 'version: "9.9.9"', 1))
+    cff.write_text(cff.read_text(encoding="utf-8").replace(f'version: "{record["version"]}"', 'version: "9.9.9"', 1))
     commit_all(repo, "bump CITATION.cff only")
-    err = assert_refused(repo, tmp_path, capsys, "versions disagree")
+    err = assert_refused(repo, tmp_path, capsys, "versions disagree", "--cut")
     assert "9.9.9 in CITATION.cff version" in err
 
 
-def test_refuses_a_modified_released_schema(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    version = current_version()
+def test_cut_refuses_a_modified_released_schema(repo: Path, tmp_path: Path, capsys) -> None:
+    version = at_release_commit(repo)["version"]
     codelist = repo / "schema" / version / "codelists" / "modality.csv"
     codelist.write_text(codelist.read_text(encoding="utf-8") + "new_code,New,A new code\n", encoding="utf-8")
     commit_all(repo, "edit a released codelist in place")
-    assert_refused(
-        repo,
-        tmp_path,
-        capsys,
-        f"released schema {version} was modified: changed: schema/{version}/codelists/modality.csv",
-    )
+    expected = f"released schema {version} was modified: changed: schema/{version}/codelists/modality.csv"
+    assert_refused(repo, tmp_path, capsys, expected, "--cut")
 
 
-def test_refuses_an_unfrozen_schema(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    version = current_version()
+def test_cut_refuses_an_unfrozen_schema(repo: Path, tmp_path: Path, capsys) -> None:
+    version = at_release_commit(repo)["version"]
     (repo / "schema" / "released" / f"{version}.sha256").unlink()
     commit_all(repo, "drop the manifest")
-    assert_refused(repo, tmp_path, capsys, f"--freeze-schema {version}")
+    assert_refused(repo, tmp_path, capsys, f"--freeze-schema {version}", "--cut")
 
 
-def test_refuses_an_invalid_package(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cut_refuses_an_invalid_package(repo: Path, tmp_path: Path, capsys) -> None:
+    at_release_commit(repo)
     report = next((repo / "data" / "reports").glob("*.json"))
     data = json.loads(report.read_text(encoding="utf-8"))
     del data["actors"]  # required by the schema
     report.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     commit_all(repo, "break a report")
-    assert_refused(repo, tmp_path, capsys, "validate.py says the package is invalid")
+    assert_refused(repo, tmp_path, capsys, "validate.py says the package is invalid", "--cut")
 
 
-def test_refuses_a_missing_required_file(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cut_refuses_a_missing_required_file(repo: Path, tmp_path: Path, capsys) -> None:
+    at_release_commit(repo)
     git(repo, "rm", "--quiet", "NOTICE")
     commit_all(repo, "drop NOTICE")
-    assert_refused(repo, tmp_path, capsys, "required files are not committed: NOTICE")
+    assert_refused(repo, tmp_path, capsys, "required files are not committed: NOTICE", "--cut")
 
 
-def test_refuses_outside_a_git_checkout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_outside_a_git_checkout(tmp_path: Path, capsys) -> None:
     (tmp_path / "plain").mkdir()
-    assert_refused(tmp_path / "plain", tmp_path, capsys, "git status --porcelain failed")
+    assert_refused(tmp_path / "plain", tmp_path, capsys, "git status --porcelain failed", "--cut")
 
 
 # --- pure parts ---
@@ -221,6 +324,7 @@ def test_release_members_are_chosen_and_sorted() -> None:
         "schema/0.1.0/x.json",
     ]
     assert releasing.release_members(tracked) == [
+        "Makefile",
         "README.md",
         "data/a.csv",
         "data/b.csv",
@@ -236,10 +340,18 @@ def test_zip_timestamp_is_utc_and_clamped_to_1980() -> None:
     assert releasing.zip_timestamp(1_795_564_803) == (2026, 11, 25, 0, 0, 2)  # zip time has 2-second steps
 
 
+def test_releases_file_round_trips_and_rejects_junk() -> None:
+    rows = [{"version": "0.2.0", "date": "2026-12-01", "commit": "a" * 40, "zip_sha256": "b" * 64}]
+    assert releasing.parse_releases(releasing.releases_text(rows)) == rows
+    with pytest.raises(ValueError):
+        releasing.parse_releases("version,date,commit,zip_sha256\n0.2.0,2026-12-01,abc,def\n")
+    with pytest.raises(ValueError):
+        releasing.parse_releases("version,commit\n0.2.0,x\n")
+    assert list(csv.reader([releasing.releases_text(rows).splitlines()[0]])) == [list(releasing.RELEASES_HEADER)]
+
+
 def test_the_ids_of_a_release_are_recorded_as_its_tables_hold_them() -> None:
     """tests/fixtures/base is the package as released in 0.1.0: its ids are the 0.1.0 manifest."""
-    from war_report_events.publish import release as releasing
-
     base = ROOT / "tests" / "fixtures" / "base"
     text = releasing.ids_manifest_text(base, "0.1.0")
     assert text == (ROOT / "schema" / "released" / "0.1.0.ids.csv").read_text(encoding="utf-8")

@@ -32,8 +32,63 @@ def test_valid_reports_build_into_a_valid_package(tmp_path: Path) -> None:
     code, out = run([str(pkg)])
     assert code == 0, out
     quantities = (pkg / "data" / "quantities.csv").read_text(encoding="utf-8")
-    assert ",injured,person,,5,8,range,zwischen fünf und acht Menschen," in quantities
-    assert ",intercepted,drone,,20,,more_than,mehr als 20 Drohnen," in quantities
+    assert ",injured,person,,,,5,8,,range,zwischen fünf und acht Menschen," in quantities
+    assert ",intercepted,drone,,,,20,,,more_than,mehr als 20 Drohnen," in quantities
+    # schema 0.2.0: every figure of the invented German and English reports has a form
+    assert ",alerts,air_raid_alert,,,3,,,,exact,drei Mal Luftalarm," in quantities
+    assert ",duration,attack,,,,5,,hours,more_than,mehr als fünf Stunden," in quantities
+    assert ",intercepted,drone,die Richtung Kiew flogen,,,,,,all,Alle Drohnen," in quantities
+    assert ",attacks,attack,,,,19,,,at_least,der 19. Angriff," in quantities
+    assert ",intercepted,drone,,,12,,,,exact,12 Drohnen,,ua-63,ru-krs," in quantities
+    assert ",duration,air_raid_alert,,,,2,,hours,more_than,over two hours,,ua-51,," in quantities
+    assert ",alerts,air_raid_alert,,,3,,,,exact,the alert sounded three times,,ua-48,," in quantities
+    assert ",hit,missile,the missiles,,,,,,none,None of the missiles," in quantities
+    assert ",water-caspian-sea,aircraft\n" in quantities
+
+
+def test_reported_as_tells_forecasts_from_events_that_happened(tmp_path: Path) -> None:
+    import csv
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(FIXTURES / "valid" / "english-not-shipped-launch-none-forecast", pkg)
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(pkg)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(pkg / "data" / "events.csv", newline="", encoding="utf-8") as f:
+        reported = {row["event_id"]: row["reported_as"] for row in csv.DictReader(f)}
+    assert reported == {
+        "2000-02-10-fixture-ru-night-attack-ua": "happened",
+        "2000-02-10-fixture-kp-troops-join-fighting": "forecast",
+    }
+
+
+def test_reported_as_of_claims() -> None:
+    from war_report_events.standard.tables import reported_as
+
+    assert reported_as([("asserted", None), ("unverified", "active")]) == "happened"
+    assert reported_as([("asserted", None), ("denied", None)]) == "mixed"
+    assert reported_as([("asserted", "retracted"), ("speculative", None)]) == "speculated"
+    assert reported_as([("asserted", "superseded")]) == "retracted"
+
+
+def test_a_text_not_shipped_is_checked_against_a_local_copy(tmp_path: Path) -> None:
+    case = FIXTURES / "valid" / "english-not-shipped-launch-none-forecast"
+    report = next((case / "data" / "reports").glob("*.json"))
+    code, out = run([str(report)])
+    assert code == 0 and "note: not checked: 1 source text(s) are not shipped" in out
+    assert "text-sha256-mismatch and quote-mismatch did not run" in out
+    code, out = run([str(report), "--texts", str(case / "texts")])
+    assert (code, out.splitlines()[-1]) == (0, f"valid: {report}") and "note:" not in out
+    altered = tmp_path / "texts"
+    altered.mkdir()
+    text = next((case / "texts").glob("*.txt"))
+    (altered / text.name).write_text(text.read_text(encoding="utf-8").replace("40 drones", "41 drones"))
+    code, out = run([str(report), "--texts", str(altered), "--format", "json"])
+    codes = sorted(e["code"] for e in __import__("json").loads(out)["errors"])
+    assert code == 1 and codes == ["quote-mismatch", "text-sha256-mismatch"]
+    code, out = run([str(report), "--texts", str(tmp_path / "empty-missing")])
+    assert code == 2 and "[path-not-found]" in out
 
 
 def test_schema_0_2_0_package_with_several_sources_on_one_event_is_valid() -> None:

@@ -36,11 +36,6 @@ def copy_version_files(destination: Path) -> str:
     return current
 
 
-def bump(version: str) -> str:
-    major, minor, patch = version.split(".")
-    return f"{major}.{minor}.{int(patch) + 1}"
-
-
 def set_json_key(key: str) -> Callable[[str, str, str], str]:
     def edit(text: str, old: str, new: str) -> str:
         data = json.loads(text)
@@ -87,20 +82,41 @@ def test_every_source_has_an_edit_below() -> None:
 
 @pytest.mark.parametrize("key", EDITS)
 def test_one_source_disagreeing_is_caught(tmp_path: Path, key: str) -> None:
-    current = copy_version_files(tmp_path)
+    copy_version_files(tmp_path)
     assert versions.inconsistencies(versions.collect_versions(tmp_path)) == []
     label = next(label for label in versions.version_sources(tmp_path) if label.endswith(key))
     path = tmp_path / versions.version_sources(tmp_path)[label][0]
-    path.write_text(EDITS[key](path.read_text(encoding="utf-8"), current, bump(current)), encoding="utf-8")
+    current = versions.collect_versions(tmp_path)[label]
+    assert current
+    wrong = "9.9.9"  # wrong for every source, at a release and between releases
+    path.write_text(EDITS[key](path.read_text(encoding="utf-8"), current, wrong), encoding="utf-8")
 
     found = versions.collect_versions(tmp_path)
     problems = versions.inconsistencies(found)
-    assert found[label] == bump(current)
-    assert len(problems) == 1 and problems[0].startswith("versions disagree"), problems
-    # The odd one out is named last, with its own version.
-    assert problems[0].endswith(f"{bump(current)} in {label}")
-    with pytest.raises(ValueError, match="versions disagree"):
+    assert found[label] == wrong
+    assert len(problems) == 1 and label in problems[0], problems
+    with pytest.raises(ValueError):
         versions.agreed_version(found)
+
+
+def test_dev_versions_between_releases() -> None:
+    base = {
+        "schema/0.2.0/war-report.schema.json $id": "0.2.0",
+        "schema/0.2.0/war-report.schema.json schema_version const": "0.2.0",
+        "war_report_events/__init__.py SCHEMA_VERSION": "0.2.0",
+        "CHANGELOG.md top released section": "0.2.0",
+    }
+    package = dict.fromkeys(versions.PACKAGE_LABELS, "0.3.0-dev")
+    assert versions.inconsistencies({**base, **package}) == []
+    assert versions.agreed_version({**base, **package}) == "0.3.0-dev"
+    # Still saying the released version after the changelog moved on, or a dev version already released:
+    assert versions.inconsistencies({**base, **dict.fromkeys(versions.PACKAGE_LABELS, "0.2.0-dev")})
+    assert versions.inconsistencies({**base, **package, "CHANGELOG.md top released section": "0.3.0"})
+    # A schema later than the next release, or package sources that disagree:
+    assert versions.inconsistencies({**base, **package, "war_report_events/__init__.py SCHEMA_VERSION": "0.4.0"})
+    assert versions.inconsistencies({**base, **package, "CITATION.cff version": "0.3.0"})
+    # At a release, everything says the release.
+    assert versions.inconsistencies({**base, **dict.fromkeys(versions.PACKAGE_LABELS, "0.2.0")}) == []
 
 
 def test_a_missing_source_is_a_problem(tmp_path: Path) -> None:

@@ -151,6 +151,11 @@ def _table_section(table: Table, definition: dict, keys: Mapping[str, str]) -> l
             " Parent columns (" + ", ".join(_code(p) for p in parents) + ") are implied by nesting in a report"
             " and written out in the table."
         )
+    if table.derived_columns:
+        lines[-1] += (
+            " Derived columns (" + ", ".join(_code(d) for d in table.derived_columns) + ") are computed by `build`"
+            " from the other tables and never written in a report."
+        )
     lines += [
         "",
         *_table(
@@ -261,10 +266,16 @@ def error_codes_markdown(codes: Mapping[str, Any]) -> str:
 
 def generated_pages(root: Path = ROOT) -> dict[Path, str]:
     """Every generated page, path relative to root -> its text."""
-    return {
+    from . import citing
+
+    pages = {
         DATA_DICTIONARY: data_dictionary_markdown(load_schema(root=root), load_codelists(root=root)),
         ERROR_CODES_PAGE: error_codes_markdown(ERROR_CODES),
     }
+    citing_page = root / "docs" / "citing.md"
+    if citing_page.is_file() and (root / "CITATION.cff").is_file():
+        pages[Path("docs") / "citing.md"] = citing.fill(citing_page.read_text(encoding="utf-8"), citing.load_cff(root))
+    return pages
 
 
 def _write_atomically(path: Path, text: str) -> None:

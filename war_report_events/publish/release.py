@@ -1,17 +1,23 @@
-"""Build the release: dist/war-report-events-<version>.zip and dist/SHA256SUMS, byte for byte reproducible.
+"""Releases: cut one, record it, and rebuild any recorded one byte for byte from its commit.
 
-    python -m war_report_events release                      # what `make release` runs
-    python -m war_report_events release --freeze-schema 0.1.0 # write schema/released/0.1.0.sha256
+    python -m war_report_events release                       # what `make release` runs: rebuild a recorded release
+    python -m war_report_events release --version 0.2.0       # rebuild that recorded release
+    python -m war_report_events release --cut                 # at a release commit: build, then record it
+    python -m war_report_events release --freeze-schema 0.2.0 # write schema/released/0.2.0.sha256
 
-Reproducible means the same commit gives the same zip, on any machine with the same Python
-(zlib) and whatever the checkout's file times or umask: members are the tracked files only
-(`git ls-files`, so untracked junk never ships), in sorted order, each stamped with the commit
-time of HEAD (or SOURCE_DATE_EPOCH when set) and mode 0644, deflated at level 9.
+A release zip is built only from the content recorded for it: `releases.csv` gives each
+release's version, date, commit and zip SHA-256, and the zip is read straight from that
+commit's git objects (like `git archive`), never from the working tree. So `make release`
+on any later commit rebuilds the recorded zip, byte for byte, or refuses; changes after the
+release (data, code, this file) cannot reach it. Between releases the version is the next
+one marked `-dev` (docs/versioning.md): with no version given, `make release` rebuilds the
+latest recorded release.
 
-A release is refused (exit 1) when the working tree has uncommitted changes, the versions in
-the metadata files disagree, a released schema folder no longer matches its manifest, or
-validate.py finds the package invalid. dist/SHA256SUMS lists the zip only (`sha256sum -c`
-format); everything inside the zip is covered by the zip's own checksum.
+Reproducible: members are the commit's files (symlinks and texts whose rights forbid
+redistribution never ship), in sorted order, each stamped with the commit's time and mode
+0644, deflated at level 9. `--cut` is refused when the working tree has uncommitted changes,
+the versions disagree or say `-dev`, a released schema changed, the schema is not frozen,
+the version is already recorded, or validate.py finds the package invalid.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import os
+import json
 import stat
 import subprocess
 import sys
@@ -49,10 +55,15 @@ MEMBER_FILES = frozenset(
         "validate.py",
         "requirements.txt",
         "pyproject.toml",
+        "Makefile",  # the quick start (`make validate`) and `make docs` work in the unzipped folder
+        "mkdocs.yml",
+        "releases.csv",
     }
 )
-# A release without any of these is broken: refuse it.
-REQUIRED_FILES = MEMBER_FILES
+# A release without any of these is broken: refuse it (releases.csv is absent before the first record).
+REQUIRED_FILES = MEMBER_FILES - {"releases.csv"}
+RELEASES = "releases.csv"
+RELEASES_HEADER = ("version", "date", "commit", "zip_sha256")
 MEMBER_FOLDERS: tuple[tuple[str, str], ...] = (
     ("data/", ""),
     ("schema/", ""),
@@ -132,6 +143,54 @@ def manifest_problems(released: dict[str, str], current: dict[str, str]) -> list
     problems += [f"added: {p}" for p in sorted(current.keys() - released.keys())]
     problems += [f"removed: {p}" for p in sorted(released.keys() - current.keys())]
     return problems
+
+
+def shipped_texts(reports: Iterable[dict]) -> set[str]:
+    """The text paths that may ship: those of sources whose text_redistribution is `allowed` (the default)."""
+    out = set()
+    for report in reports:
+        source = report.get("source") if isinstance(report, dict) else None
+        if not isinstance(source, dict) or not isinstance(source.get("text_path"), str):
+            continue
+        if source.get("text_redistribution", "allowed") == "allowed":
+            out.add(source["text_path"])
+    return out
+
+
+def redistributable(members: list[str], allowed_texts: set[str]) -> list[str]:
+    """Members without the texts under data/sources/ that no report allows to ship."""
+    return [m for m in members if not m.startswith("data/sources/") or m in allowed_texts]
+
+
+def parse_releases(text: str) -> list[dict[str, str]]:
+    """The rows of releases.csv; ValueError on a malformed file."""
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for number, row in enumerate(rows, start=2):
+        if tuple(row) != RELEASES_HEADER or not versions.SEMVER.match(row["version"] or ""):
+            raise ValueError(f"{RELEASES} line {number} is not {','.join(RELEASES_HEADER)} with a version")
+        if len(row["commit"]) != 40 or len(row["zip_sha256"]) != 64:
+            raise ValueError(f"{RELEASES} line {number}: commit must be 40 and zip_sha256 64 hex digits")
+    return rows
+
+
+def releases_text(rows: list[dict[str, str]]) -> str:
+    return ",".join(RELEASES_HEADER) + "\n" + "".join(",".join(r[k] for k in RELEASES_HEADER) + "\n" for r in rows)
+
+
+def changelog_with_record(text: str, version: str, commit: str, digest: str) -> str:
+    """CHANGELOG.md with the release record as the first line of the version's section."""
+    import re
+
+    heading = re.search(rf"^## \[{re.escape(version)}\][^\n]*\n", text, re.MULTILINE)
+    if heading is None:
+        raise UserError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD'; add it before cutting")
+    line = (
+        f"\nRelease record: commit `{commit}`, `{NAME}-{version}.zip` SHA-256 `{digest}` "
+        f"(also in `{RELEASES}`; rebuild and compare with `make release VERSION={version}`).\n"
+    )
+    return text[: heading.end()] + line + text[heading.end() :]
 
 
 # --- I/O at the edges ---
@@ -264,29 +323,139 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
     return version, problems
 
 
-def build_release(root: Path, out: Path, version: str) -> tuple[Path, str, int]:
-    """Write the zip and SHA256SUMS into `out`; returns (zip path, sha256, number of files)."""
-    tracked = git(root, "ls-files", "-z").split("\0")
-    members = release_members(p for p in tracked if p)
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or git(root, "log", "-1", "--format=%ct", "HEAD").strip())
-    prefix = f"{NAME}-{version}"
-    content = build_zip([(path, (root / path).read_bytes()) for path in members], prefix, zip_timestamp(epoch))
+def read_commit(root: Path, commit: str) -> list[tuple[str, bytes]]:
+    """Every regular file of ``commit`` as (path, bytes), read from git objects (symlinks and submodules left out)."""
+    listing = git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    entries = []
+    for record in filter(None, listing.split("\0")):
+        meta, path = record.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode in ("100644", "100755"):
+            entries.append((path, sha))
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            input="".join(f"{sha}\n" for _, sha in entries).encode(),
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise UserError(f"cannot read commit {commit}: {exc}") from None
+    out, data, at = [], done.stdout, 0
+    for path, _ in entries:
+        header_end = data.index(b"\n", at)
+        size = int(data[at:header_end].split()[2])
+        out.append((path, data[header_end + 1 : header_end + 1 + size]))
+        at = header_end + 1 + size + 1
+    return out
+
+
+def zip_of_commit(root: Path, commit: str, version: str) -> tuple[bytes, int]:
+    """The release zip of ``commit`` (its bytes and number of files): a pure function of the commit's content."""
+    files = dict(read_commit(root, commit))
+    reports = []
+    for path, content in files.items():
+        if path.startswith("data/reports/") and path.endswith(".json"):
+            try:
+                reports.append(json.loads(content))
+            except ValueError:
+                continue  # an unreadable report allows no text; validate.py says what is wrong with it
+    members = redistributable(release_members(files), shipped_texts(reports))
+    epoch = int(git(root, "show", "-s", "--format=%ct", commit).strip())
+    content = build_zip([(path, files[path]) for path in members], f"{NAME}-{version}", zip_timestamp(epoch))
+    return content, len(members)
+
+
+def write_outputs(out: Path, version: str, content: bytes) -> tuple[Path, str]:
     digest = hashlib.sha256(content).hexdigest()
-    zip_path = out / f"{prefix}.zip"
+    zip_path = out / f"{NAME}-{version}.zip"
     write_atomic(zip_path, content)
     write_atomic(out / "SHA256SUMS", sha256sums_line(digest, zip_path.name).encode("utf-8"))
-    return zip_path, digest, len(members)
+    return zip_path, digest
+
+
+def recorded_releases(root: Path) -> list[dict[str, str]]:
+    path = root / RELEASES
+    if not path.is_file():
+        return []
+    try:
+        return parse_releases(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UserError(f"{exc}; fix {RELEASES} (one row per release, written by `release --cut`)") from None
+
+
+def rebuild(root: Path, out: Path, version: str | None) -> tuple[Path, str, int]:
+    """Build the zip of a recorded release from its commit and check it against the record."""
+    records = recorded_releases(root)
+    if version is None:
+        current = versions.collect_versions(root).get("pyproject.toml [project] version") or ""
+        version = current if current and not versions.is_dev(current) else None
+        if version is None and records:
+            version = max((r["version"] for r in records), key=versions.semver_key)
+    record = next((r for r in records if r["version"] == version), None)
+    if record is None:
+        known = ", ".join(r["version"] for r in records) or "none yet"
+        raise UserError(
+            f"no release {version or ''} is recorded in {RELEASES} (recorded: {known}); a zip is built only "
+            "from the commit recorded for its version. To cut a release, see docs/versioning.md "
+            "(`python -m war_report_events release --cut` at the release commit)."
+        )
+    content, count = zip_of_commit(root, record["commit"], record["version"])
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != record["zip_sha256"]:
+        raise UserError(
+            f"the zip of {record['version']} rebuilt from commit {record['commit']} has SHA-256 {digest}, not the "
+            f"recorded {record['zip_sha256']}; nothing written. Another Python or zlib can compress differently: "
+            "compare the files inside (`unzip -l`) with the published zip."
+        )
+    zip_path, _ = write_outputs(out, record["version"], content)
+    return zip_path, digest, count
+
+
+def cut(root: Path, out: Path) -> tuple[Path, str, int, str]:
+    """At a clean release commit: build its zip, then add the record to releases.csv and CHANGELOG.md."""
+    version, problems = release_problems(root)
+    if version is not None and versions.is_dev(version):
+        problems.append(
+            f"the version is {version}, not a release; set the release version everywhere first (docs/versioning.md)"
+        )
+    records = recorded_releases(root)
+    if version is not None and any(r["version"] == version for r in records):
+        problems.append(f"{version} is already recorded in {RELEASES}; `make release` rebuilds it")
+    if not problems:
+        code, output = run_validator(root)
+        if code != 0:
+            problems.append(f"validate.py says the package is invalid (exit {code}); fix it first:\n{output}")
+    if problems or version is None:
+        raise UserError("\n- " + "\n- ".join(problems))
+    commit = git(root, "rev-parse", "HEAD").strip()
+    content, count = zip_of_commit(root, commit, version)
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    date = versions.changelog_release_date(changelog) or ""
+    zip_path, digest = write_outputs(out, version, content)
+    new_changelog = changelog_with_record(changelog, version, commit, digest)
+    rows = records + [{"version": version, "date": date, "commit": commit, "zip_sha256": digest}]
+    write_atomic(root / RELEASES, releases_text(rows).encode("utf-8"))
+    write_atomic(root / "CHANGELOG.md", new_changelog.encode("utf-8"))
+    return zip_path, digest, count, commit
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m war_report_events release",
-        description="Build dist/war-report-events-<version>.zip and dist/SHA256SUMS from the current commit, "
-        "reproducibly; or freeze a schema version before its first release.",
+        description="Rebuild a recorded release zip (dist/war-report-events-<version>.zip and dist/SHA256SUMS) "
+        "from the commit releases.csv records for it; cut and record a release; or freeze a schema version.",
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="the repository (default: current folder)")
     parser.add_argument("--out", type=Path, help="output folder (default: <root>/dist)")
-    parser.add_argument(
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--version", help="the recorded release to rebuild (default: this version if released, else the latest)"
+    )
+    action.add_argument(
+        "--cut", action="store_true", help="build the release of this commit and record it in releases.csv"
+    )
+    action.add_argument(
         "--freeze-schema",
         metavar="VERSION",
         help="write schema/released/VERSION.sha256 (the checksums of schema/VERSION/) instead of building",
@@ -297,6 +466,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     root = args.root.resolve()
+    out = (args.out or root / "dist").resolve()
     try:
         if args.freeze_schema:
             target, written = write_schema_manifest(root, args.freeze_schema)
@@ -311,20 +481,20 @@ def main(argv: list[str]) -> int:
                 f"wrote {ids.relative_to(root).as_posix()} (the ids of this release: never to be removed); commit it"
             )
             return 0
-        version, problems = release_problems(root)
-        if not problems:
-            code, output = run_validator(root)
-            if code != 0:
-                problems.append(f"validate.py says the package is invalid (exit {code}); fix it first:\n{output}")
-        if problems or version is None:
-            print("release refused:\n- " + "\n- ".join(problems), file=sys.stderr)
-            return 1
-        out = (args.out or root / "dist").resolve()
-        zip_path, digest, count = build_release(root, out, version)
+        if args.cut:
+            zip_path, digest, count, commit = cut(root, out)
+            print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files, from commit {commit}")
+            print(f"sha256 {digest}")
+            print(
+                f"recorded in {RELEASES} and CHANGELOG.md: commit them ('Record release'), tag {commit[:12]} "
+                "as vX.Y.Z (maintainers), then set the next version marked -dev (docs/versioning.md)"
+            )
+            return 0
+        zip_path, digest, count = rebuild(root, out, args.version)
     except UserError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
-    print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files")
+    print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files; matches the recorded SHA-256")
     print(f"sha256 {digest}")
     print(f"{out / 'SHA256SUMS'} written; check a download with: sha256sum -c SHA256SUMS")
     return 0

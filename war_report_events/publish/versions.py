@@ -94,15 +94,30 @@ def changelog_release_date(text: str) -> str | None:
     return match.group(2) if match else None
 
 
+#: The labels (by ending) that state the package version: the data and tools as released, or the next release
+#: marked `-dev` between releases. The others state the schema version (the latest schema folder) and the
+#: latest release in the changelog.
+PACKAGE_LABELS = (
+    "datapackage.json version",
+    "CITATION.cff version",
+    ".zenodo.json version",
+    "pyproject.toml [project] version",
+    "__version__",
+)
+CHANGELOG_LABEL = "CHANGELOG.md top released section"
+DEV = "dev"  # the pre-release label between releases: 0.3.0-dev is "on the way to 0.3.0, not released"
+
+
+def is_dev(version: str) -> bool:
+    return version.split("+")[0].endswith("-" + DEV)
+
+
 def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | None]]]:
     """Every place a version is stated: label -> (file, parser). Labels name the file so messages are actionable."""
     schema_dir = root / "schema"
     folders = sorted(p.name for p in schema_dir.iterdir() if p.is_dir()) if schema_dir.is_dir() else []
-    # A folder without a manifest in schema/released/ is the draft of the next version (CHANGELOG
-    # "Unreleased"); the version everything states is the latest released one.
-    released = [f for f in folders if (schema_dir / "released" / f"{f}.sha256").is_file()]
-    first = min((f for f in folders if SEMVER.match(f)), key=semver_key, default=None)
-    latest = latest_schema_version(released) or first or "<none>"  # before any release: the first version
+    # The schema the package's reports follow: the latest folder (a draft until its manifest is written).
+    latest = latest_schema_version(folders) or "<none>"
     schema_file = Path("schema") / latest / "war-report.schema.json"
     init = Path("war_report_events") / "__init__.py"
     sources: dict[str, tuple[Path, Callable[[str], str | None]]] = {
@@ -114,7 +129,7 @@ def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | N
         "pyproject.toml [project] version": (Path("pyproject.toml"), version_from_pyproject),
         f"{init.as_posix()} __version__": (init, python_constant("__version__")),
         f"{init.as_posix()} SCHEMA_VERSION": (init, python_constant("SCHEMA_VERSION")),
-        "CHANGELOG.md top released section": (Path("CHANGELOG.md"), version_from_changelog),
+        CHANGELOG_LABEL: (Path("CHANGELOG.md"), version_from_changelog),
     }
     return sources
 
@@ -131,28 +146,63 @@ def collect_versions(root: Path) -> dict[str, str | None]:
     return found
 
 
+def _disagreement(versions: dict[str, str]) -> list[str]:
+    by_version: dict[str, list[str]] = {}
+    for label, v in versions.items():
+        by_version.setdefault(v, []).append(label)
+    if len(by_version) <= 1:
+        return []
+    # Most sources first: the odd one out is usually the one to fix.
+    groups = sorted(by_version.items(), key=lambda item: (-len(item[1]), item[0]))
+    return ["versions disagree: " + "; ".join(f"{v} in {', '.join(labels)}" for v, labels in groups)]
+
+
+def _is_package_label(label: str) -> bool:
+    return label.endswith(PACKAGE_LABELS)
+
+
 def inconsistencies(versions: dict[str, str | None]) -> list[str]:
-    """Human-readable problems: sources without a version, versions that are not SemVer, disagreement."""
+    """Human-readable problems: sources without a version, versions that are not SemVer, disagreement.
+
+    At a release every source states the release (X.Y.Z). Between releases the package sources state
+    the next release marked `-dev` (0.3.0-dev); the schema sources then agree among themselves on a
+    version not after it, and the changelog's latest release comes before it (docs/versioning.md)."""
     problems = [f"{label}: no version found" for label, v in versions.items() if v is None]
     problems += [
         f"{label}: {v!r} is not a SemVer version (X.Y.Z)"
         for label, v in versions.items()
         if v is not None and not SEMVER.match(v)
     ]
-    by_version: dict[str, list[str]] = {}
-    for label, v in versions.items():
-        if v is not None:
-            by_version.setdefault(v, []).append(label)
-    if len(by_version) > 1:
-        # Most sources first: the odd one out is usually the one to fix.
-        groups = sorted(by_version.items(), key=lambda item: (-len(item[1]), item[0]))
-        problems.append("versions disagree: " + "; ".join(f"{v} in {', '.join(labels)}" for v, labels in groups))
+    given = {label: v for label, v in versions.items() if v is not None}
+    package = {label: v for label, v in given.items() if _is_package_label(label)}
+    dev = [v for v in package.values() if SEMVER.match(v) and is_dev(v)]
+    if not dev or problems:
+        return problems + _disagreement(given)
+    problems += _disagreement(package)
+    if problems:
+        return problems
+    target = semver_key(dev[0])
+    others = {label: v for label, v in given.items() if not _is_package_label(label) and label != CHANGELOG_LABEL}
+    problems += _disagreement(others)
+    if problems:
+        return problems
+    problems += [
+        f"{label}: schema {v} is later than the next release {dev[0]}; make the package version at least {v}-dev"
+        for label, v in others.items()
+        if semver_key(v) > target
+    ]
+    released = given.get(CHANGELOG_LABEL)
+    if released is not None and semver_key(released) >= target:
+        problems.append(
+            f"{CHANGELOG_LABEL}: {released} is released, but the package says {dev[0]} (unreleased); "
+            f"set the package version to the next release after {released}, marked -{DEV}"
+        )
     return problems
 
 
 def agreed_version(versions: dict[str, str | None]) -> str:
-    """The one version every source states; ValueError listing the problems otherwise."""
+    """The package version every source agrees with; ValueError listing the problems otherwise."""
     problems = inconsistencies(versions)
     if problems:
         raise ValueError("\n".join(problems))
-    return next(v for v in versions.values() if v is not None)
+    return next(v for label, v in versions.items() if v is not None and _is_package_label(label))

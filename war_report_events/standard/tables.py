@@ -12,7 +12,7 @@ import csv
 import io
 import json
 
-from .. import SCHEMA_VERSION
+from .. import SCHEMA_VERSION, __version__
 from . import schema
 from .schema import Table
 
@@ -270,7 +270,7 @@ def descriptor(version: str = SCHEMA_VERSION) -> dict:
         "name": "war-report-events",
         "title": "War Report Events",
         "description": "The facts and figures that news reports of war carry, as claims: each figure with its claimant, qualifier, wording, modality, and time and place of stated precision. Tables are built from the war reports in data/reports/ (one JSON file per source, valid against the schema).",
-        "version": version,
+        "version": __version__,  # the package's: a release, or the next one marked -dev (docs/versioning.md)
         "homepage": "https://w3id.org/war-report-events/",
         "keywords": ["war", "armed conflict", "news", "claims", "event data", "Russia", "Ukraine"],
         "licenses": [DATA_LICENSE],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -72,7 +73,8 @@ def lost_values(old: object, new: object, path: str = "$") -> list[str]:
         if len(old) != len(new):
             return [path]
         return [p for i, (a, b) in enumerate(zip(old, new)) for p in lost_values(a, b, f"{path}[{i}]")]
-    return [] if old == new and type(old) is type(new) else [path]
+    same = old == new or (isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new))
+    return [] if same and type(old) is type(new) else [path]
 
 
 def _targets(paths: list[str], root: Path) -> list[Path]:
@@ -104,6 +106,8 @@ def main(argv: list[str]) -> int:
             report = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise UserError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix it, then upgrade") from None
+        except RecursionError:
+            raise UserError(f"{path}: nested too deeply to be a war report; nothing written") from None
         if not isinstance(report, dict):
             raise UserError(f"{path}: not a war report (a JSON object)")
         try:

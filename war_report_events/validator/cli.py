@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -46,6 +47,12 @@ def _parser() -> _Parser:
     p.add_argument(
         "--allow-outside-root", action="store_true", help="allow paths and symlinks that leave the package root"
     )
+    p.add_argument(
+        "--texts",
+        metavar="DIR",
+        help="local copies of source texts that are not shipped, as DIR/<source_id>.txt: check their hashes and "
+        "quotes too",
+    )
     return p
 
 
@@ -75,7 +82,13 @@ def run(argv: list[str]) -> tuple[int, str]:
         return 2, RENDERERS[fmt](
             [_start_problem("bad-arguments", "", f"{exc}; see `python validate.py --help`.")], False
         )
+    texts = Path(args.texts) if args.texts else None
+    if texts is not None and not texts.is_dir():
+        return 2, RENDERERS[args.format](
+            [_start_problem("path-not-found", args.texts, "(--texts) is not a folder.")], False
+        )
     problems: list[Problem] = []
+    unchecked: list[str] = []
     truncated = False
     for target in args.paths:
         path = Path(target)
@@ -96,15 +109,17 @@ def run(argv: list[str]) -> tuple[int, str]:
                         False,
                     )
                 root = path
-                outcome: Outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems))
+                outcome: Outcome = validate_package(
+                    root, args.allow_outside_root, args.max_errors - len(problems), texts
+                )
             elif path.name == "datapackage.json":
                 root = path.parent
-                outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems))
+                outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems), texts)
             else:
                 with open(path, "rb"):
                     pass
                 root = _package_root(path)
-                outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems))
+                outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems), texts)
         except PermissionError:
             return 2, RENDERERS[args.format](
                 [_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False
@@ -114,12 +129,44 @@ def run(argv: list[str]) -> tuple[int, str]:
         prefix = os.path.relpath(root) if len(args.paths) > 1 or args.format == "github" else "."
         problems += [_prefixed(p, prefix + "/") for p in outcome.problems] if prefix != "." else outcome.problems
         truncated = truncated or outcome.truncated
+        unchecked += outcome.unchecked
         if len(problems) >= args.max_errors:
             truncated = truncated or len(args.paths) > 1
             break
-    return (1 if problems else 0), RENDERERS[args.format](problems, truncated) if args.format != "text" else RENDERERS[
-        "text"
-    ](problems, truncated, ", ".join(args.paths))
+    rendered = (
+        RENDERERS[args.format](problems, truncated)
+        if args.format != "text"
+        else RENDERERS["text"](problems, truncated, ", ".join(args.paths))
+    )
+    return (1 if problems else 0), _with_note(args.format, rendered, unchecked)
+
+
+#: What cannot be checked without a source's text (schema 0.2.0, text_redistribution not_allowed).
+NEEDS_TEXT = ("text-sha256-mismatch", "quote-mismatch")
+
+
+def texts_note(unchecked: list[str]) -> str | None:
+    """Says plainly which checks did not run because texts are not shipped, and how to run them."""
+    if not unchecked:
+        return None
+    shown = ", ".join(unchecked[:5]) + (f" and {len(unchecked) - 5} more" if len(unchecked) > 5 else "")
+    return (
+        f"not checked: {len(unchecked)} source text(s) are not shipped ({shown}), so {' and '.join(NEEDS_TEXT)} "
+        "did not run for them; run again with --texts DIR holding <source_id>.txt copies to check them"
+    )
+
+
+def _with_note(fmt: str, rendered: str, unchecked: list[str]) -> str:
+    note = texts_note(unchecked)
+    if note is None:
+        return rendered
+    if fmt == "json":
+        data = json.loads(rendered)
+        data["not_checked"] = {"sources": unchecked, "checks": list(NEEDS_TEXT)}
+        return json.dumps(data, ensure_ascii=False) + "\n"
+    lines = rendered.splitlines()
+    line = f"::notice title=texts-not-shipped::{note}" if fmt == "github" else f"note: {note}"
+    return "\n".join(lines[:-1] + [line] + lines[-1:]) + "\n"
 
 
 def _prefixed(p: Problem, prefix: str) -> Problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
@@ -30,10 +31,20 @@ def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
     return None if a == b and type(a) is type(b) else parts
 
 
+SCHEMA_ID = re.compile(r"^https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json$")
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
 def package_version(data: object) -> str:
-    """The schema version a package follows: its descriptor's version when this validator has it."""
-    version = data.get("version") if isinstance(data, dict) else None
-    return version if version in schema.available_versions() else SCHEMA_VERSION
+    """The schema version a package follows: its descriptor's schema_id (or, as 0.1.0 wrote it, its version)
+    when this validator has that schema. Between releases the version says e.g. 0.3.0-dev; schema_id does not."""
+    if not isinstance(data, dict):
+        return SCHEMA_VERSION
+    match = SCHEMA_ID.match(str(data.get("schema_id", "")))
+    for version in (match.group(1) if match else None, data.get("version")):
+        if version in schema.available_versions():
+            return version
+    return SCHEMA_VERSION
 
 
 def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem], str]:
@@ -104,6 +115,8 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
                     "a Table Schema may not use $ref; the validator resolves nothing outside the bundled schema.",
                 )
             )
+    if isinstance(doc.data.get("version"), str) and SEMVER.match(doc.data["version"]):
+        expected["version"] = doc.data["version"]  # the data's own version label (a release, or X.Y.Z-dev)
     diff = _first_difference(doc.data, expected)
     if diff is not None:
         found.append(

@@ -305,3 +305,21 @@ def source_text(
     if not path.is_file():
         return None, "does not exist"
     return path.read_bytes(), None
+
+
+SAFE_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+def local_text(texts: Path, source_id: object) -> tuple[bytes | None, str | None]:
+    """(bytes, None) of the local copy ``<texts>/<source_id>.txt`` of a text that is not shipped, or (None, why).
+
+    The folder is the person's own (``--texts DIR``); nothing outside it is read, symlinks included."""
+    if not isinstance(source_id, str) or not SAFE_ID.match(source_id):
+        return None, None
+    folder = texts.resolve()
+    path = folder / f"{source_id}.txt"
+    if not path.is_file():
+        return None, f"has no local copy {path.name} in {texts}"
+    if not path.resolve().is_relative_to(folder):
+        return None, f"has a local copy {path.name} that is a link out of {texts}; copy the file itself there"
+    return path.read_bytes(), None

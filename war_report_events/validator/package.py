@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..standard import schema
@@ -18,18 +18,22 @@ from .tables import TableContext, check_released_ids, check_table, check_up_to_d
 class Outcome:
     problems: list[Problem]
     truncated: bool = False
+    unchecked: list[str] = field(default_factory=list)  # sources whose text is not shipped and was not given
 
 
-def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+def validate_package(
+    root: Path, allow_outside: bool = False, max_errors: int = 1000, texts: Path | None = None
+) -> Outcome:
     out = Collector(max_errors)
+    ctx = TableContext(texts=texts)
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived cells, no cycles: the cyclic collector would only cost time
     try:
         paths, problems, version = check_descriptor(root, allow_outside)
         out.extend(problems)
-        reports, problems = load_reports(root, allow_outside, version)
+        reports, problems = load_reports(root, allow_outside, version, texts)
         out.extend(problems)
-        ctx = TableContext(version=version)
+        ctx.version = version
         for tb in schema.tables(version):
             check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
         if not problems and (root / REPORTS_DIR).is_dir():  # a package without reports ships tables only
@@ -40,10 +44,12 @@ def validate_package(root: Path, allow_outside: bool = False, max_errors: int = 
     finally:
         if collecting:
             gc.enable()
-    return Outcome(sorted(out.problems, key=_order), out.truncated)
+    return Outcome(sorted(out.problems, key=_order), out.truncated, ctx.unchecked)
 
 
-def validate_report(path: Path, root: Path, allow_outside: bool = False, max_errors: int = 1000) -> Outcome:
+def validate_report(
+    path: Path, root: Path, allow_outside: bool = False, max_errors: int = 1000, texts: Path | None = None
+) -> Outcome:
     rel = (
         path.resolve().relative_to(root.resolve()).as_posix()
         if path.resolve().is_relative_to(root.resolve())
@@ -51,10 +57,14 @@ def validate_report(path: Path, root: Path, allow_outside: bool = False, max_err
     )
     doc = read_json(path, rel)
     problems = list(doc.problems)
+    unchecked = []
     if doc.data is not None:
-        problems += check_report(doc, root, allow_outside)
+        problems += check_report(doc, root, allow_outside, texts)
+        source = doc.data.get("source") if isinstance(doc.data, dict) else None
+        if texts is None and isinstance(source, dict) and "text_path" not in source:
+            unchecked.append(str(source.get("source_id")))
     problems.sort(key=_order)
-    return Outcome(problems[:max_errors], len(problems) > max_errors)
+    return Outcome(problems[:max_errors], len(problems) > max_errors, unchecked)
 
 
 def _order(p: Problem) -> tuple:

@@ -11,7 +11,7 @@ from ..standard import schema
 from ..standard.reports import Located
 from . import rules
 from .errors import Problem, show_value
-from .loading import JsonDocument, json_path, read_json, source_text
+from .loading import JsonDocument, json_path, local_text, read_json, source_text
 
 REPORTS_DIR = "data/reports"
 ID_TABLES = ("actors", "places", "events")  # shared across reports: same id, same definition
@@ -92,8 +92,10 @@ def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], se
     return found, bad
 
 
-def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> list[Problem]:
-    """Everything that can be checked in one report on its own."""
+def check_report(
+    doc: JsonDocument, root: Path, allow_outside: bool = False, texts: Path | None = None
+) -> list[Problem]:
+    """Everything that can be checked in one report on its own; ``texts`` holds local copies of texts not shipped."""
     if not isinstance(doc.data, dict):
         return [Problem(doc.rel, 1, "$", None, "wrong-type", "a war report is a JSON object; see the schema.")]
     report = doc.data
@@ -152,7 +154,22 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
                 f"{show_value(source.get('text_path'))} {why}; the source text must be shipped under data/sources/.",
             )
         )
-    elif raw is not None:
+    label = source.get("text_path")
+    if raw is None and why is None and texts is not None and source.get("text_path") is None:
+        raw, missing = local_text(texts, source.get("source_id"))
+        label = f"{texts}/{source.get('source_id')}.txt"
+        if missing:
+            found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(("source", "source_id")),
+                    "$.source.source_id",
+                    "source_id",
+                    "file-missing",
+                    f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                )
+            )
+    if raw is not None:
         if isinstance(source.get("text_sha256"), str) and rules.sha256_of(raw) != source["text_sha256"]:
             found.append(
                 Problem(
@@ -161,7 +178,7 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
                     "$.source.text_sha256",
                     "text_sha256",
                     "text-sha256-mismatch",
-                    f"the text at {source['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded; the text changed after coding.",
+                    f"the text at {label} has SHA-256 {rules.sha256_of(raw)}, not the one recorded; the text changed after coding.",
                 )
             )
         try:
@@ -169,7 +186,7 @@ def check_report(doc: JsonDocument, root: Path, allow_outside: bool = False) -> 
         except UnicodeDecodeError:
             found.append(
                 Problem(
-                    source["text_path"],
+                    str(label),
                     None,
                     None,
                     None,
@@ -256,7 +273,7 @@ def _claim_id_of(by_parts: dict[tuple, Located], quantity: Located) -> str | Non
 
 
 def load_reports(
-    root: Path, allow_outside: bool = False, version: str | None = None
+    root: Path, allow_outside: bool = False, version: str | None = None, texts: Path | None = None
 ) -> tuple[list[tuple[str, dict]], list[Problem]]:
     """All reports of the package with every problem in them and between them.
 
@@ -276,7 +293,7 @@ def load_reports(
         found.extend(doc.problems)
         if doc.data is None:
             continue
-        problems = check_report(doc, root, allow_outside)
+        problems = check_report(doc, root, allow_outside, texts)
         declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
         if version and not problems and declared != version:
             problems = [
@@ -300,15 +317,15 @@ def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]
     """References that may point into another report (a retraction's source, a revised claim) exist."""
     sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
     claims = {o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"}
+    events = {o.obj.get("event_id") for _, r in loaded for o in walk.objects(r) if o.table == "events"}
+    by_table = {
+        "claims": (("status_source_id", sources, "source"), ("supersedes_claim_id", claims, "claim")),
+        "events": (("parent_event_id", events, "event"),),  # schema 0.2.0: the larger event may be another report's
+    }
     found = []
     for doc, report in loaded:
         for obj in walk.objects(report):
-            if obj.table != "claims":
-                continue
-            for name, known, what in (
-                ("status_source_id", sources, "source"),
-                ("supersedes_claim_id", claims, "claim"),
-            ):
+            for name, known, what in by_table.get(obj.table, ()):
                 value = obj.obj.get(name)
                 if isinstance(value, str) and value not in known:
                     parts = obj.parts + (name,)
@@ -319,7 +336,7 @@ def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]
                             json_path(parts),
                             name,
                             "dangling-reference",
-                            f"{show_value(value)} is not a {what} id of any report in the package; code that report too, or correct the id.",
+                            f"{show_value(value)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} id of any report in the package; code that report too, or correct the id.",
                         )
                     )
     return found

@@ -253,12 +253,13 @@ def publication_findings(row: Row) -> list[Finding]:
 def redistribution_findings(row: Row) -> list[Finding]:
     """Schema 0.2.0: a text whose rights do not allow redistribution is never in the package."""
     decision, path = row.get("text_redistribution"), row.get("text_path")
-    if decision == "allowed" and path is None:
+    if decision in (None, "allowed") and path is None and "source_id" in row and row.get("text_sha256") is not None:
         return [
             Finding(
                 "text-redistribution-mismatch",
                 "text_path",
-                "is missing, but text_redistribution is 'allowed'; ship the text under data/sources/, or set 'not_allowed'.",
+                "is missing, but the text may be shipped (text_redistribution 'allowed', the default); ship it under "
+                "data/sources/, or set text_redistribution to 'not_allowed'.",
             )
         ]
     if decision == "not_allowed" and path is not None:

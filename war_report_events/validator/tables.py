@@ -13,7 +13,7 @@ from ..standard.schema import Table
 from ..standard.tables import expected_files
 from . import rules
 from .errors import Collector, Full, Problem, show_value
-from .loading import CsvFile, source_text
+from .loading import CsvFile, local_text, source_text
 from .reports import REPORTS_DIR
 
 
@@ -44,6 +44,8 @@ class TableContext:
             ids = self.keys[table] = set(ids.to_pylist())  # type: ignore[attr-defined]
         return value in ids
 
+    texts: Path | None = None  # --texts DIR: local copies of texts that are not shipped
+    unchecked: list[str] = field(default_factory=list)  # sources whose text was not at hand (quotes unchecked)
     text_paths: dict[str, Path] = field(default_factory=dict)  # texts are read again when quotes need them
     _decoded: dict[str, str] = field(default_factory=dict)
 
@@ -80,6 +82,21 @@ def _row_findings(
     out = rules.record_findings(name, row, language, subtypes)
     if name == "sources":
         raw, why = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
+        text_file, shown = root / str(row.get("text_path")), row.get("text_path")
+        if raw is None and why is None and row.get("text_path") is None:  # a text that is not shipped
+            if ctx.texts is None:
+                ctx.unchecked.append(str(row["source_id"]))
+            else:
+                raw, missing = local_text(ctx.texts, row["source_id"])
+                text_file = shown = ctx.texts / f"{row['source_id']}.txt"
+                if missing:
+                    out.append(
+                        rules.Finding(
+                            "file-missing",
+                            "source_id",
+                            f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                        )
+                    )
         if why:
             out.append(
                 rules.Finding(
@@ -94,10 +111,10 @@ def _row_findings(
                     rules.Finding(
                         "text-sha256-mismatch",
                         "text_sha256",
-                        f"the text at {row['text_path']} has SHA-256 {rules.sha256_of(raw)}, not the one recorded.",
+                        f"the text at {shown} has SHA-256 {rules.sha256_of(raw)}, not the one recorded.",
                     )
                 )
-            ctx.text_paths[str(row["source_id"])] = root / str(row["text_path"])
+            ctx.text_paths[str(row["source_id"])] = text_file
         ctx.languages[str(row["source_id"])] = str(row.get("language"))
     elif name == "claims":
         ctx.quotes[str(row["claim_id"])] = str(row["quote"])
