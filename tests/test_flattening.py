@@ -27,11 +27,12 @@ def test_shipped_data_one_row_per_event_with_the_seed_figures() -> None:
     attack = by_id(rows)["2024-10-30-ru-drone-missile-attack-ua"]
     # "62 drones and one missile": launched sums the claim's figures across subjects.
     assert (attack["launched_best"], attack["intercepted_best"], attack["jammed_best"]) == (63, 33, 25)
+    # the one-night corpus: the seed's event is reported by five sources, through the air force and Reuters
     assert (attack["country"], attack["place_name"], attack["number_of_sources"], attack["claimants"]) == (
         "UA",
         "Ukraine",
-        1,
-        "ua-air-force",
+        5,
+        "ua-air-force;outlet-reuters",
     )
     kyiv = by_id(rows)["2024-10-30-ru-drone-strike-ua-kyiv"]
     assert kyiv["injured_best"] == 9  # the child is part_of the nine people: not added again
@@ -42,9 +43,9 @@ def test_shipped_data_one_row_per_event_with_the_seed_figures() -> None:
     exchange = by_id(rows)["2024-10-30-ru-ua-drone-strike-exchange"]
     assert (exchange["launched_best"], exchange["launched_vague"], exchange["launched_claims"]) == (
         "",
-        1,
-        1,
-    )  # "scores of"
+        2,
+        2,
+    )  # "scores of", in the seed and in CityNews' copy of the same AP story
 
 
 def test_two_sources_on_one_event_and_a_superseded_claim() -> None:
