@@ -181,6 +181,58 @@ def group_figures(figs: list[Figure]) -> dict[str, dict[tuple[str, str, str, boo
     return out
 
 
+def who_said_what(group: list[Figure]) -> str:
+    """The standing figures of a group, each with its claimants and the outlets that carried it."""
+    by_figure: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for f in group:
+        if f.status == "active" and interval(f) is not None:
+            by_figure[said(f)][f.claimant].add(f.publisher)
+    parts = []
+    for figure_said in sorted(by_figure, key=lambda x: (len(x), x)):
+        claimants = "; ".join(
+            f"{claimant} via {', '.join(sorted(publishers))}"
+            for claimant, publishers in sorted(by_figure[figure_said].items())
+        )
+        parts.append(f"**{figure_said}** ({_cell(claimants)})")
+    return " · ".join(parts)
+
+
+def summary(tables: dict[str, list[dict[str, str]]], grouped: dict) -> str:
+    """The page's opening: where the standing figures of several sources disagree, and where they agree."""
+    events = {e["event_id"]: e for e in tables["events"]}
+    places = {p["place_id"]: p["name"] for p in tables["places"]}
+    lines: dict[str, list[str]] = {"**Disagree**": [], "**Compatible**": [], "**Agree**": []}
+    for eid in sorted(grouped):
+        for key, group in sorted(grouped[eid].items()):
+            measure, subject, place, breakdown = key
+            word = verdict(group).split(":")[0]
+            if breakdown or word not in lines:
+                continue
+            where = f" in {places.get(place, place)}" if place != events[eid]["place_id"] else ""
+            lines[word].append(
+                f"- {_cell(events[eid]['summary'])} *{measure} {subject}{where}*: {who_said_what(group)}\n"
+            )
+    out = "## What can and cannot be said\n\n"
+    out += (
+        "**Where sources disagree** (the standing figures cannot all be true at once; often they are counts "
+        "made at different times, or one outlet's version of another's figure):\n\n"
+    )
+    out += "".join(lines["**Disagree**"]) or "- nowhere\n"
+    out += '\n**Where they differ only in qualifier** ("nine" and "at least nine" can both be true):\n\n'
+    out += "".join(lines["**Compatible**"]) or "- nowhere\n"
+    out += "\n**Where every source gives the same figure:**\n\n"
+    out += "".join(lines["**Agree**"]) or "- nowhere\n"
+    out += (
+        "\n**What the data cannot tell you.** Whether a figure is true: the package records who claimed what, and "
+        "outlets repeating one claimant (a wire story, a ministry's statement) are not independent confirmation. "
+        "Numbers for which the codelist has no measure (people evacuated, for one) are in the claims' statements "
+        "only, listed under each event below. Sources without a publication date date their claims only on or "
+        "before the day the text was retrieved. Each report was coded from an excerpt of its page, so a figure "
+        "the full article gave after the excerpt ends is missing here.\n\n"
+    )
+    return out
+
+
 def counts(tables: dict[str, list[dict[str, str]]]) -> dict[str, int]:
     return {
         "reports": len(tables["sources"]),
@@ -232,13 +284,15 @@ def render(tables: dict[str, list[dict[str, str]]]) -> str:
         "which maintainers keep outside the repository. An excerpt can end before a figure the full article "
         "gives; a figure missing here is not evidence that a source did not give it.\n\n"
     )
+    w(summary(tables, grouped))
     w("![Every figure by claim, one row per event and measure](one-night.svg)\n\n")
+    w("## Every figure, event by event\n\n")
     for e in events:
         eid = e["event_id"]
         ev_claims = [c for c in tables["claims"] if c["event_id"] == eid]
         if not ev_claims:
             continue
-        w(f"## {_cell(e['summary'])}\n\n")
+        w(f"### {_cell(e['summary'])}\n\n")
         when = " to ".join(d for d in (e["date_start"], e["date_end"]) if d) or "date unknown"
         w(
             f"Event `{eid}`: {when} ({e['date_precision']}), {places.get(e['place_id'], 'place unknown')}; "
@@ -248,7 +302,7 @@ def render(tables: dict[str, list[dict[str, str]]]) -> str:
             measure, subject, place, breakdown = key
             group = sorted(grouped[eid][key], key=lambda f: (f.claimant, f.publisher, f.claim_id, f.quantity_id))
             title = f"{measure} · {subject}" + (f" · {places.get(place, place)}" if place != e["place_id"] else "")
-            w(f"### {title}{' (breakdown of a total)' if breakdown else ''}\n\n")
+            w(f"#### {title}{' (breakdown of a total)' if breakdown else ''}\n\n")
             w("| Figure | Wording | Claimant | Said how | Source | Status |\n|---|---|---|---|---|---|\n")
             for f in group:
                 how = f.attribution.replace("_", " ") + ("" if f.modality == "asserted" else f", {f.modality}")
