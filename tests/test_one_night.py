@@ -83,3 +83,43 @@ def test_said_keeps_the_qualifier():
     assert one_night.said(figure("more_than", lower=24)) == "more than 24"
     assert one_night.said(figure("about", 30)) == "about 30"
     assert one_night.said(dataclasses.replace(figure("vague"), wording="“scores of”")) == "“scores of” (no number)"
+
+
+def copy_tables(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("sources", "reports"))
+    return tmp_path
+
+
+def test_text_from_the_data_cannot_inject_html_links_or_rows(tmp_path: Path):
+    root = copy_tables(tmp_path)
+    claims = root / "data" / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    hostile = "<img src=x onerror=alert(1)> [click](https://example.invalid) | cell\nrow"
+    text = text.replace("Eighteen residents were evacuated; the fire was put out.", hostile.replace("\n", " "))
+    claims.write_text(text, encoding="utf-8")
+    page = one_night.render(one_night.read_tables(root))
+    assert "<img" not in page and "[click](https" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; \\[click\\](https://example.invalid) \\| cell row" in page
+
+
+def test_tables_that_do_not_match_are_a_message_not_a_traceback(tmp_path: Path):
+    root = copy_tables(tmp_path)
+    claims = root / "data" / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
+    claims.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")  # a quantity's claim is gone
+    with pytest.raises(
+        one_night.UserError, match=r"data/quantities.csv:\d+: .* run `python -m war_report_events build`"
+    ):
+        one_night.figures(one_night.read_tables(root))
+
+
+def test_a_table_that_is_not_utf8_is_a_message(tmp_path: Path):
+    root = copy_tables(tmp_path)
+    (root / "data" / "actors.csv").write_bytes("actor_id,name\nx,Kyjiw Stra\xdfe\n".encode("latin-1"))
+    with pytest.raises(one_night.UserError, match="not a UTF-8 CSV table"):
+        one_night.read_tables(root)
+
+
+def test_page_and_plot_are_the_same_bytes_on_every_run(tmp_path: Path):
+    first = one_night.outputs(ROOT)
+    assert one_night.outputs(ROOT) == first

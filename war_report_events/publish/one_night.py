@@ -64,6 +64,8 @@ def read_tables(root: Path) -> dict[str, list[dict[str, str]]]:
                 tables[name] = list(csv.DictReader(f))
         except FileNotFoundError:
             raise UserError(f"{path}: not found; run `python -m war_report_events build` first", exit_code=2) from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise UserError(f"{path}: not a UTF-8 CSV table ({exc}); rebuild it with `build`", exit_code=2) from None
     return tables
 
 
@@ -78,9 +80,18 @@ def figures(tables: dict[str, list[dict[str, str]]]) -> list[Figure]:
     sources = {s["source_id"]: s for s in tables["sources"]}
     events = {e["event_id"]: e for e in tables["events"]}
     out = []
-    for q in tables["quantities"]:
-        c = claims[q["claim_id"]]
-        s = sources[c["source_id"]]
+    for line, q in enumerate(tables["quantities"], start=2):
+        try:
+            c = claims[q["claim_id"]]
+            s = sources[c["source_id"]]
+            _known = (actors[c["claimant_actor_id"]], events[c["event_id"]])  # a KeyError here is a stale table
+            numbers = [_number(q[k]) for k in ("value", "lower", "upper")]
+        except (KeyError, ValueError) as exc:
+            raise UserError(
+                f"data/quantities.csv:{line}: {exc} does not match the other tables; "
+                "run `python -m war_report_events build` and `python validate.py`, then try again",
+                exit_code=1,
+            ) from None
         out.append(
             Figure(
                 quantity_id=q["quantity_id"],
@@ -89,9 +100,9 @@ def figures(tables: dict[str, list[dict[str, str]]]) -> list[Figure]:
                 subject=q["subject"],
                 place=q.get("place_id") or events[c["event_id"]]["place_id"],
                 qualifier=q["qualifier"],
-                value=_number(q["value"]),
-                lower=_number(q["lower"]),
-                upper=_number(q["upper"]),
+                value=numbers[0],
+                lower=numbers[1],
+                upper=numbers[2],
                 wording=q["wording"],
                 part_of=q["part_of"],
                 claimant=actors[c["claimant_actor_id"]]["name"],
@@ -167,7 +178,10 @@ def verdict(group: list[Figure]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the data, safe inside a Markdown table or list: no raw HTML, no links, no broken rows."""
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]")):
+        text = text.replace(raw, safe)
+    return " ".join(text.split())
 
 
 def group_figures(figs: list[Figure]) -> dict[str, dict[tuple[str, str, str, bool], list[Figure]]]:
@@ -208,7 +222,7 @@ def summary(tables: dict[str, list[dict[str, str]]], grouped: dict) -> str:
             word = verdict(group).split(":")[0]
             if breakdown or word not in lines:
                 continue
-            where = f" in {places.get(place, place)}" if place != events[eid]["place_id"] else ""
+            where = f" in {_cell(places.get(place, place))}" if place != events[eid]["place_id"] else ""
             lines[word].append(
                 f"- {_cell(events[eid]['summary'])} *{measure} {subject}{where}*: {who_said_what(group)}\n"
             )
@@ -257,6 +271,10 @@ def render(tables: dict[str, list[dict[str, str]]]) -> str:
     actors = {a["actor_id"]: a["name"] for a in tables["actors"]}
     sources = {s["source_id"]: s for s in tables["sources"]}
     grouped = group_figures(figs)
+    claims_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for c in tables["claims"]:
+        claims_of[c["event_id"]].append(c)
+    with_figures = {f.claim_id for f in figs}
     n = counts(tables)
     languages = ", ".join(sorted({s["language"] for s in tables["sources"]}))
     out = io.StringIO()
@@ -289,19 +307,21 @@ def render(tables: dict[str, list[dict[str, str]]]) -> str:
     w("## Every figure, event by event\n\n")
     for e in events:
         eid = e["event_id"]
-        ev_claims = [c for c in tables["claims"] if c["event_id"] == eid]
+        ev_claims = claims_of[eid]
         if not ev_claims:
             continue
         w(f"### {_cell(e['summary'])}\n\n")
         when = " to ".join(d for d in (e["date_start"], e["date_end"]) if d) or "date unknown"
         w(
-            f"Event `{eid}`: {when} ({e['date_precision']}), {places.get(e['place_id'], 'place unknown')}; "
+            f"Event `{eid}`: {when} ({e['date_precision']}), {_cell(places.get(e['place_id'], 'place unknown'))}; "
             f"{len(ev_claims)} claims from {len({c['source_id'] for c in ev_claims})} sources.\n\n"
         )
         for key in sorted(grouped.get(eid, {}), key=lambda k: (k[3], k[0], k[1], k[2])):
             measure, subject, place, breakdown = key
             group = sorted(grouped[eid][key], key=lambda f: (f.claimant, f.publisher, f.claim_id, f.quantity_id))
-            title = f"{measure} · {subject}" + (f" · {places.get(place, place)}" if place != e["place_id"] else "")
+            title = f"{measure} · {subject}" + (
+                f" · {_cell(places.get(place, place))}" if place != e["place_id"] else ""
+            )
             w(f"#### {title}{' (breakdown of a total)' if breakdown else ''}\n\n")
             w("| Figure | Wording | Claimant | Said how | Source | Status |\n|---|---|---|---|---|---|\n")
             for f in group:
@@ -311,12 +331,13 @@ def render(tables: dict[str, list[dict[str, str]]]) -> str:
                     f"{_cell(f.publisher)} ({f.language}), `{f.claim_id}` | {f.status} |\n"
                 )
             w("\n" + (verdict(group) if not breakdown else "A breakdown: its parts are not compared.") + "\n\n")
-        bare = [c for c in ev_claims if not any(f.claim_id == c["claim_id"] for f in figs)]
+        bare = [c for c in ev_claims if c["claim_id"] not in with_figures]
         if bare:
             w("Claims on this event without a coded figure (some carry numbers the schema has no measure for):\n\n")
             for c in sorted(bare, key=lambda c: c["claim_id"]):
                 pub = sources[c["source_id"]].get("publisher") or "(publisher not named)"
-                w(f"- {actors[c['claimant_actor_id']]}, via {pub}: {_cell(c['statement'])} (`{c['claim_id']}`)\n")
+                who = _cell(actors[c["claimant_actor_id"]])
+                w(f"- {who}, via {_cell(pub)}: {_cell(c['statement'])} (`{c['claim_id']}`)\n")
             w("\n")
     return out.getvalue()
 
@@ -405,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             if not path.is_file() or path.read_bytes() != content:
                 stale.append(rel.as_posix())
         else:
-            atomic_write(path, content)
+            atomic_write(path, content, 0o644)  # mkstemp would leave a page only its owner can read
             print(f"wrote {rel.as_posix()}")
     if stale:
         print(
