@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from war_report_events import __version__
 from war_report_events.standard import schema
 from war_report_events.standard import tables as building
 from war_report_events.validator import rules
@@ -96,7 +97,7 @@ def test_stock_frictionless_validates_the_package() -> None:
 
 def test_descriptor_is_data_package_v1_and_v2_shaped() -> None:
     d = json.loads((ROOT / "datapackage.json").read_text())
-    assert d["version"] == "0.1.0" and d["licenses"] and d["contributors"]
+    assert d["version"] == __version__ and d["licenses"] and d["contributors"]
     assert d["profile"] == "tabular-data-package"
     for res in d["resources"]:
         assert res["type"] == "table" and res["profile"] == "tabular-data-resource"

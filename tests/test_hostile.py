@@ -180,3 +180,251 @@ def test_paths_resolve_as_realpath_does_with_folders_resolved_once(
     monkeypatch.chdir(root)
     for rel, why in cases.items():
         assert unsafe_reason(Path("."), rel, dirs={}) == why, rel
+
+
+# ---------------------------------------------------------------- issue 14: reads outside the package
+
+SECRET = "SECRET-TOKEN-abc123"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.csv"
+    path.write_text(f"table,id\nclaims,{SECRET}\n")
+    return path
+
+
+def _all_formats(args: list[str]) -> str:
+    return "".join(run(args + ["--format", fmt])[1] for fmt in ("text", "json", "github"))
+
+
+@pytest.mark.parametrize("rel", ["schema/released/9.9.9.ids.csv", "data/withdrawn.csv"])
+def test_manifests_symlinked_out_are_refused_and_never_quoted(package: Path, secret: Path, rel: str) -> None:
+    (package / "schema" / "released").mkdir(parents=True)
+    (package / rel).symlink_to(secret)
+    code, result = _json([str(package)])
+    assert code == 1 and [(e["file"], e["code"]) for e in result["errors"]] == [(rel, "unsafe-path")]
+    assert SECRET not in _all_formats([str(package)])
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "folder", "latin-1", "fifo"])
+def test_an_unreadable_manifest_is_a_finding(package: Path, kind: str) -> None:
+    rel = "schema/released/9.9.9.ids.csv"
+    (package / "schema" / "released").mkdir(parents=True)
+    target = package / rel
+    if kind == "dev-zero":
+        target.symlink_to("/dev/zero")  # read, it would fill memory
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)  # read, it would block forever
+    else:
+        target.write_bytes("table,id\nclaims,caf\xe9\n".encode("latin-1"))
+    code, result = _json([str(package)])
+    want = {"dev-zero": "unsafe-path", "latin-1": "encoding-error"}.get(kind, "file-missing")
+    assert code == 1 and [(e["file"], e["code"]) for e in result["errors"]] == [(rel, want)]
+
+
+def test_a_table_missing_from_the_descriptor_is_not_read_through_a_symlink_out(package: Path, tmp_path: Path):
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "quantities"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    (package / "data" / "quantities.csv").unlink()
+    (tmp_path / "outside.csv").write_text(f"{SECRET},x\n")
+    (package / "data" / "quantities.csv").symlink_to(tmp_path / "outside.csv")
+    assert SECRET not in _all_formats([str(package)])
+
+
+def test_reports_folder_symlinked_out_is_refused_and_not_listed(package: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / f"{SECRET}.json").write_text("{}")
+    os.rename(package / "data" / "reports", tmp_path / "kept")
+    (package / "data" / "reports").symlink_to(outside, target_is_directory=True)
+    code, result = _json([str(package)])
+    assert code == 1 and ("data/reports", "unsafe-path") in [(e["file"], e["code"]) for e in result["errors"]]
+    assert SECRET not in _all_formats([str(package)])
+
+
+def test_resource_names_that_are_not_strings_and_paths_too_long(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"][0]["name"] = ["a", "list"]
+    descriptor["resources"][1]["name"] = {"an": "object"}
+    descriptor["resources"][2]["path"] = "data/" + "x" * 300 + ".csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    code, result = _json([str(package)])
+    assert code == 1 and "internal-error" not in _codes(result)
+
+
+def test_a_text_path_too_long_is_located(package: Path) -> None:
+    path = package / REPORT
+    path.write_text(path.read_text().replace('"text_path": "data/sources/', '"text_path": "data/sources/' + "y" * 300))
+    code, result = _json([str(package)])
+    assert code == 1 and "internal-error" not in _codes(result)
+    assert all(e["file"] for e in result["errors"])
+
+
+# ---------------------------------------------------------------- FIFOs never hang
+
+
+def _validate(args: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 60):
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONIOENCODING")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "validate.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        env={**base, "LC_ALL": "C.UTF-8", **(env or {})},
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("where", ["report", "datapackage.json", "PATH", "text", "table"])
+def test_fifos_never_hang(package: Path, tmp_path: Path, where: str) -> None:
+    rel = {
+        "report": "data/reports/x.json",
+        "datapackage.json": "datapackage.json",
+        "PATH": "data/reports/x.json",
+        "text": "data/sources/2024-10-30-drone-strikes-north-korea.txt",
+        "table": "data/claims.csv",
+    }[where]
+    (package / rel).unlink(missing_ok=True)
+    os.mkfifo(package / rel)
+    done = _validate([str(package / rel if where == "PATH" else package)], timeout=30)
+    assert done.returncode in (1, 2) and b"Traceback" not in done.stdout + done.stderr
+    assert b"FIFO" in done.stdout + done.stderr
+
+
+def test_dev_zero_as_path_is_refused(tmp_path: Path) -> None:
+    done = _validate(["/dev/zero"], timeout=30)
+    assert done.returncode == 2 and b"a device" in done.stderr and done.stdout == b""
+
+
+# ---------------------------------------------------------------- output cannot be forged or lost
+
+
+def _locales(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    envs = [{"LC_ALL": "C.UTF-8"}, {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "cp1252"}, {"LC_ALL": "C"}]
+    folder = tmp_path_factory.mktemp("locale")
+    try:
+        made = subprocess.run(
+            ["localedef", "-i", "en_US", "-f", "UTF-8", str(folder / "en_US.UTF-8")], capture_output=True
+        )
+        if made.returncode == 0:
+            envs.append({"LC_ALL": "en_US.UTF-8", "LOCPATH": str(folder)})
+    except FileNotFoundError:
+        pass
+    return envs
+
+
+@pytest.fixture(scope="module")
+def locales(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    return _locales(tmp_path_factory)
+
+
+def _hostile_package(package: Path) -> None:
+    reports = package / "data" / "reports"
+    forged = "x\n::error file=README.md,line=1::forged\nvalid: .\x1b[2J\x1b]0;pwned\x07\u0085\u2028.json"
+    (reports / forged).write_text("{}")
+    os.rename(reports / forged, reports / forged)
+    (package / "data" / "reports").joinpath(os.fsdecode(b"caf\xe9-\xff.json")).write_text("{}")
+    path = package / REPORT
+    text = path.read_text().replace('"measure": "launched"', '"measure": "\u0416\\ud800\\u001b[31m"', 1)
+    path.write_text(text.replace("{\n", '{\n  "\\udfff": "\\ud800",\n', 1))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_output_is_one_line_per_finding_valid_and_escaped_in_every_locale(
+    package: Path, locales: list[dict], fmt: str
+) -> None:
+    _hostile_package(package)
+    for env in locales:
+        done = _validate([str(package), "--format", fmt], env=env)
+        out = done.stdout
+        assert done.returncode == 1, (env, done.stderr)
+        assert b"Traceback" not in out + done.stderr, env
+        assert not any(b in out for b in (b"\x1b", b"\x07", b"\r", "\u0085".encode(), "\u2028".encode())), env
+        text = out.decode("cp1252" if env.get("PYTHONIOENCODING") == "cp1252" else "utf-8")
+        lines = text.splitlines()
+        if fmt == "json":
+            result = json.loads(text)
+            assert len(lines) == 1 and result["valid"] is False
+            continue
+        findings = [line for line in lines if line.startswith("::error " if fmt == "github" else "data/")]
+        assert not any(line.startswith(("::error file=README.md", "valid")) for line in lines), env
+        assert lines[-1].startswith("invalid: ")
+        assert len(findings) == int(lines[-1].split(": ")[1].split()[0]), lines
+
+
+def test_a_path_argument_that_is_not_utf8(tmp_path: Path, locales: list[dict]) -> None:
+    for env in locales:
+        done = _validate([os.fsdecode(b"/nonexistent/\xff\x1b[31m")], env=env)
+        assert done.returncode == 2 and b"Traceback" not in done.stderr and b"\x1b" not in done.stderr
+        assert b"path-not-found" in done.stderr and done.stdout == b""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_could_not_start_goes_to_stderr_in_text_only(tmp_path: Path, fmt: str) -> None:
+    done = _validate([str(tmp_path / "nope"), "--format", fmt])
+    assert done.returncode == 2
+    if fmt == "text":
+        assert done.stdout == b"" and b"could not start" in done.stderr
+    else:
+        assert b"path-not-found" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "names"),
+    [
+        ([], ["jsonschema.py", "json_source_map.py", "referencing.py", "pycountry.py"]),
+        # The pre-commit hook's entry: -P also keeps out what Python imports before any code of ours runs.
+        (["-P"], ["importlib.py", "runpy.py", "war_report_events/__init__.py", "war_report_events/__main__.py"]),
+    ],
+    ids=["module", "hook"],
+)
+def test_module_entry_never_imports_code_from_the_working_directory(
+    package: Path, tmp_path: Path, flags: list[str], names: list[str]
+) -> None:
+    marker = tmp_path / "imported"
+    payload = f"open({str(marker)!r}, 'w').write('x')\n"
+    for name in names:
+        (package / name).parent.mkdir(exist_ok=True)
+        (package / name).write_text(payload)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)  # the installed package, as pre-commit has it
+    done = subprocess.run(
+        [sys.executable, *flags, "-m", "war_report_events", "validate", "."], cwd=package, capture_output=True, env=env
+    )
+    assert not marker.exists() and done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_source_text_over_the_cap_is_refused_without_reading_it(package: Path) -> None:
+    from war_report_events.validator.loading import MAX_TEXT_BYTES
+
+    text = package / "data" / "sources" / "2024-10-30-drone-strikes-north-korea.txt"
+    with open(text, "r+b") as f:
+        f.truncate(MAX_TEXT_BYTES + 1)  # sparse: the test stays fast
+    code, result = _json([str(package)])
+    assert code == 1 and "internal-error" not in _codes(result)
+    assert any(e["field"] == "text_path" and "at most" in e["message"] for e in result["errors"])
+
+
+def test_a_descriptor_symlinked_out_is_not_even_parsed(package: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.json").write_text('{"version": "' + SECRET + '", "broken": ')
+    (package / "datapackage.json").unlink()
+    (package / "datapackage.json").symlink_to(tmp_path / "secret.json")
+    code, result = _json([str(package)])
+    assert code == 1 and [(e["file"], e["code"]) for e in result["errors"]] == [("datapackage.json", "unsafe-path")]
+    assert SECRET not in _all_formats([str(package)])
+
+
+def test_a_closed_pipe_ends_quietly_with_the_exit_code(package: Path) -> None:
+    report = package / REPORT
+    report.write_text(report.read_text().replace('"value": 62', '"value": -62'))
+    for fmt in ("text", "json"):
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "validate.py"), str(package), "--format", fmt],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        proc.stdout.close()  # as `validate.py | head -0` does
+        assert proc.wait(timeout=60) == 1 and proc.stderr.read() == b""

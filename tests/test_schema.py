@@ -88,11 +88,15 @@ def test_table_columns_follow_the_contract() -> None:
         "publisher",
         "title",
         "published",
+        "published_precision",
+        "retrieved",
         "language",
         "url",
         "text_path",
         "text_sha256",
         "rights",
+        "text_redistribution",
     )
+    assert names["events"][-2:] == ("parent_event_id", "reported_as")  # derived columns come last
     assert names["quantities"][:2] == ("quantity_id", "claim_id")
     assert {"claim_date", "claim_date_precision", "quote", "quote_start", "quote_end"} <= set(names["claims"])

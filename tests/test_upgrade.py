@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,7 @@ def fixtures_0_1_0() -> list[Path]:
 
 
 FIXTURES_0_1_0 = fixtures_0_1_0()
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # run inside a package folder, with this checkout's code
 
 
 def test_there_are_many_0_1_0_fixtures() -> None:
@@ -49,7 +51,7 @@ def test_the_shipped_0_1_0_report_upgrades_to_a_valid_report_whose_tables_round_
     pkg = tmp_path / "pkg"
     shutil.copytree(BASE, pkg)
     done = subprocess.run(
-        [sys.executable, "-m", "war_report_events", "upgrade"], cwd=pkg, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "war_report_events", "upgrade"], cwd=pkg, capture_output=True, text=True, env=ENV
     )
     assert done.returncode == 0 and "1 report(s) upgraded" in done.stdout, done.stdout + done.stderr
     done = subprocess.run(
@@ -71,7 +73,11 @@ def test_check_writes_nothing_and_says_what_needs_upgrading(tmp_path: Path) -> N
     report = next((pkg / "data" / "reports").glob("*.json"))
     before = report.read_bytes()
     done = subprocess.run(
-        [sys.executable, "-m", "war_report_events", "upgrade", "--check"], cwd=pkg, capture_output=True, text=True
+        [sys.executable, "-m", "war_report_events", "upgrade", "--check"],
+        cwd=pkg,
+        capture_output=True,
+        text=True,
+        env=ENV,
     )
     assert done.returncode == 1 and "needs upgrading to 0.2.0" in done.stdout
     assert report.read_bytes() == before

@@ -177,7 +177,7 @@ def test_offered_hook_runs_the_validator_on_the_package() -> None:
     hook = hooks["war-report-events-validate"]
     assert hook["language"] == "python"
     # Hooks run in the calling repository, so the entry is the installed module, not a file here.
-    assert hook["entry"] == "python -m war_report_events validate"
+    assert hook["entry"] == "python -P -m war_report_events validate"  # -P: the cwd is not on sys.path
     assert hook["pass_filenames"] is False
     files = re.compile(hook["files"])
     for path in ["data/reports/x.json", "data/claims.csv", "datapackage.json"]:

@@ -7,11 +7,23 @@ dependencies never slow down another.
 
 from __future__ import annotations
 
-import importlib
 import os
+import signal
 import sys
 
-from war_report_events.failure import UserError
+
+def _without_working_directory(path: list[str], cwd: str) -> list[str]:
+    """``sys.path`` without the working directory that ``python -m`` puts first: the validator runs in
+    contributors' checkouts, and a ``jsonschema.py`` there must never be imported in place of the library
+    (as ``validate.py`` does; ``python -P`` in the pre-commit hook also keeps out a ``war_report_events/``)."""
+    return [p for p in path if p not in ("", ".") and os.path.abspath(p) != cwd]
+
+
+sys.path[:] = _without_working_directory(sys.path, os.getcwd())
+
+import importlib  # noqa: E402  (after sys.path is cleaned)
+
+from war_report_events.failure import UserError  # noqa: E402
 
 #: name -> (module:function, one line of help). Roles: validator, tools (the coder's), peers, publish.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -47,7 +59,22 @@ def entry(name: str):
     return getattr(importlib.import_module(module), function)
 
 
+def _tolerant_streams() -> None:
+    """Any console can print any message: a character its encoding lacks (Cyrillic in cp1252) or a file name
+    that is not UTF-8 is printed as an escape, never a UnicodeEncodeError that loses the rest."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (a cancelled CI job, `kill`) rolls back a write as Ctrl-C does
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
+    if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, never inside a caller's process
+        signal.signal(signal.SIGTERM, _interrupt)
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help"):
         print(usage())
@@ -61,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:  # a command that let one escape: the message is for the person, not a traceback
         print(f"{name}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: whatever was being written has been put back as it was
+        print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head`: stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -30,6 +30,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import sys
 import tokenize
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write, dump_report, read_text
+from war_report_events.files import dump_report, list_reports, read_text, write_files
 
 IMPORT_SCHEMA_VERSION = "0.2.0"  # the first version with the measures and fields this import needs
 
@@ -768,7 +769,10 @@ def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
     import json
 
     found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
-    for path in sorted((out / "data" / "reports").glob("*.json")):
+    paths, why = list_reports(out, "data/reports")
+    if why:
+        raise UserError(f"{out / 'data' / 'reports'} {why}; reports must be files inside the package.")
+    for path in paths:
         try:
             report = json.loads(read_text(path))
         except ValueError:
@@ -810,21 +814,13 @@ def import_air_attacks(
 
 def write_new(out: Path, files: dict[str, str]) -> None:
     """Write every file, refusing to overwrite any: all checked before the first is written."""
-    existing = [rel for rel in files if (out / rel).exists()]
+    existing = [rel for rel in files if os.path.lexists(out / rel)]  # a dangling symlink too
     if existing:
         raise UserError(
             f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
             "the importer never overwrites: choose an empty OUT_DIR or remove them."
         )
-    written: list[Path] = []
-    try:
-        for rel in sorted(files):
-            atomic_write(out / rel, files[rel])
-            written.append(out / rel)
-    except BaseException:
-        for path in written:  # all or nothing
-            path.unlink(missing_ok=True)
-        raise
+    write_files({out / rel: files[rel] for rel in sorted(files)})  # all or nothing
 
 
 def summary(files: dict[str, str]) -> str:

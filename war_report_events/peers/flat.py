@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write
+from war_report_events.files import Refused, atomic_write, check_inside, open_regular
 from war_report_events.standard import schema
 
 TABLES = ("sources", "actors", "places", "events", "claims", "quantities")
@@ -183,11 +183,15 @@ def read_tables(root: Path) -> dict[str, list[dict]]:
     tables = {}
     for name in TABLES:
         path = root / "data" / f"{name}.csv"
-        if not path.is_file():
+        try:
+            check_inside(root, f"data/{name}.csv")
+            handle = open_regular(path)
+        except Refused as exc:
+            hint = f"build the tables first with `python -m war_report_events build {root}`"
             raise UserError(
-                f"{path}: missing; build the tables first with `python -m war_report_events build {root}`."
-            )
-        with path.open(encoding="utf-8", newline="") as f:
+                f"{path}: {'missing' if exc.reason == 'does not exist' else exc.reason}; {hint}."
+            ) from None
+        with io.TextIOWrapper(handle, encoding="utf-8", newline="") as f:
             tables[name] = list(csv.DictReader(f))
     return tables
 

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from war_report_events.failure import UserError
+from war_report_events.files import same_bytes, write_files
 from war_report_events.standard.schema import BUNDLED_ROOT as ROOT
 from war_report_events.standard.schema import Field, Table, load_codelists, load_schema
 
@@ -278,12 +280,6 @@ def generated_pages(root: Path = ROOT) -> dict[Path, str]:
     return pages
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m war_report_events docs",
@@ -302,16 +298,13 @@ def main(argv: list[str]) -> int:
         print(f"docs: cannot read the schema or codelists: {exc}. Run from a complete checkout.", file=sys.stderr)
         return 1
 
-    stale = []
-    for rel, text in pages.items():
-        path = args.root / rel
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
-            continue
-        stale.append(rel)
-        if not args.check:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, text)
+    stale = [rel for rel, text in pages.items() if not same_bytes(args.root / rel, text.encode("utf-8"))]
+    if not args.check and stale:
+        try:
+            write_files({args.root / rel: pages[rel] for rel in stale})
+        except UserError as exc:
+            print(f"docs: {exc}", file=sys.stderr)
+            return 1
     if args.check:
         for rel in stale:
             print(

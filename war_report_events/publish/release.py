@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write
+from war_report_events.files import Refused, atomic_write, read_inside, read_text, sha256_of
 from war_report_events.publish import versions
 
 NAME = "war-report-events"
@@ -207,7 +208,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path)
 
 
 def schema_hashes(root: Path, version: str) -> dict[str, str]:
@@ -230,7 +231,7 @@ def released_schema_versions(root: Path) -> list[str]:
 
 def schema_immutability_problems(root: Path, version: str) -> list[str]:
     """Differences between schema/<version>/ and schema/released/<version>.sha256."""
-    released = parse_manifest(manifest_path(root, version).read_text(encoding="utf-8"))
+    released = parse_manifest(read_text(manifest_path(root, version)))
     return manifest_problems(released, schema_hashes(root, version))
 
 
@@ -250,7 +251,7 @@ def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:
     text = manifest_text(schema_hashes(root, version))
     target = manifest_path(root, version)
     if target.exists():
-        if target.read_text(encoding="utf-8") == text:
+        if read_text(target) == text:
             return target, False
         problems = schema_immutability_problems(root, version)
         raise UserError(
@@ -274,8 +275,9 @@ def ids_manifest_text(root: Path, version: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["table", "id"])
     for table in schema.tables(version):
-        with open(root / "data" / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
-            writer.writerows((table.name, row[table.primary_key]) for row in csv.DictReader(handle))
+        data = tracked_bytes(root, f"data/{table.name}.csv").decode("utf-8")
+        rows = csv.DictReader(io.StringIO(data, newline=""))
+        writer.writerows((table.name, row[table.primary_key]) for row in rows)
     return buffer.getvalue()
 
 
@@ -321,6 +323,23 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
             f"and commit {RELEASED_DIR.as_posix()}/{version}.sha256"
         )
     return version, problems
+
+
+#: A release ships whole tables; the cap only keeps a device or a runaway file out of memory.
+MAX_MEMBER_BYTES = 1 << 30
+
+
+def tracked_bytes(root: Path, rel: str) -> bytes:
+    """A file's own bytes in the working tree: never a symlink's target, never outside the repository,
+    never a FIFO or device (the zip itself is read from git objects, see read_commit)."""
+    if os.path.islink(root / rel):
+        raise UserError(
+            f"{rel} is a symlink; a release ships files, never what a link points to. Commit the file itself"
+        )
+    try:
+        return read_inside(root, rel, limit=MAX_MEMBER_BYTES)
+    except Refused as exc:
+        raise UserError(f"{rel}: {exc.reason}") from None
 
 
 def read_commit(root: Path, commit: str) -> list[tuple[str, bytes]]:
@@ -486,8 +505,8 @@ def main(argv: list[str]) -> int:
             print(f"{zip_path}: {zip_path.stat().st_size} bytes, {count} files, from commit {commit}")
             print(f"sha256 {digest}")
             print(
-                f"recorded in {RELEASES} and CHANGELOG.md: commit them ('Record release'), tag {commit[:12]} "
-                "as vX.Y.Z (maintainers), then set the next version marked -dev (docs/versioning.md)"
+                f"recorded in {RELEASES} and CHANGELOG.md: commit them ('Record release'); maintainers tag {commit[:12]} "
+                f"as v{zip_path.stem.removeprefix(NAME + '-')}; then set the next version marked -dev (docs/versioning.md)"
             )
             return 0
         zip_path, digest, count = rebuild(root, out, args.version)

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from war_report_events.failure import UserError
+from war_report_events.files import read_text
+
 # SemVer 2.0.0 core (with optional pre-release/build); the folder names under schema/ use it.
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 SCHEMA_ID = re.compile(r"^https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json$")
@@ -139,8 +142,8 @@ def collect_versions(root: Path) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for label, (relative, parse) in version_sources(Path(root)).items():
         try:
-            found[label] = parse((Path(root) / relative).read_text(encoding="utf-8"))
-        except (OSError, ValueError, SyntaxError, yaml.YAMLError, AttributeError):
+            found[label] = parse(read_text(Path(root) / relative))
+        except (UserError, ValueError, SyntaxError, yaml.YAMLError, AttributeError):
             # A broken file states no version; its own tests/validators say what is broken.
             found[label] = None
     return found
@@ -176,16 +179,16 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     given = {label: v for label, v in versions.items() if v is not None}
     package = {label: v for label, v in given.items() if _is_package_label(label)}
     dev = [v for v in package.values() if SEMVER.match(v) and is_dev(v)]
-    if not dev or problems:
+    if not dev or any(not SEMVER.match(v) for v in given.values()):
         return problems + _disagreement(given)
-    problems += _disagreement(package)
-    if problems:
-        return problems
+    found = _disagreement(package)
+    if found:
+        return problems + found
     target = semver_key(dev[0])
     others = {label: v for label, v in given.items() if not _is_package_label(label) and label != CHANGELOG_LABEL}
-    problems += _disagreement(others)
-    if problems:
-        return problems
+    found = _disagreement(others)
+    if found:
+        return problems + found
     problems += [
         f"{label}: schema {v} is later than the next release {dev[0]}; make the package version at least {v}-dev"
         for label, v in others.items()

@@ -25,10 +25,12 @@ from war_report_events.failure import UserError
 from war_report_events.files import (
     atomic_write,
     dump_report,
+    list_reports,
     package_root_of,
     read_json,
     read_text,
 )
+from war_report_events.validator.reporting import printable
 
 QUOTES = frozenset("\"'“”„‟«»‹›‘’‚‛′″`´")
 DASHES = frozenset("-‐‑‒–—―−")
@@ -313,7 +315,7 @@ def main_fill_offsets(argv: list[str]) -> int:
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="package root (default: the current directory)")
     args = parser.parse_args(argv)
-    reports = args.reports or sorted((args.root / "data" / "reports").glob("*.json"))
+    reports = args.reports or list_reports(args.root, "data/reports")[0]
     if not reports:
         print(
             f"no reports found under {args.root / 'data' / 'reports'}; give report files as arguments", file=sys.stderr
@@ -325,11 +327,8 @@ def main_fill_offsets(argv: list[str]) -> int:
         except UserError as exc:
             print(exc, file=sys.stderr)
             return 1
-        print(
-            f"{report_path}: filled the offsets of {filled} quote(s)"
-            if filled
-            else f"{report_path}: every quote has its offsets"
-        )
+        name = printable(str(report_path))  # a file name from a pull request may carry terminal escapes
+        print(f"{name}: filled the offsets of {filled} quote(s)" if filled else f"{name}: every quote has its offsets")
     return 0
 
 
@@ -343,8 +342,9 @@ def fill_file(report_path: Path, default_root: Path) -> int:
     missing = count_missing(report)
     if not missing:
         return 0
-    text_file = package_root_of(report_path, default_root) / text_path
-    filled, problems = fill_offsets(report, read_text(text_file), text_path)
+    root = package_root_of(report_path, default_root)
+    # The same path check as the validator's: a text_path out of the package is never read (nor quoted).
+    filled, problems = fill_offsets(report, read_text(root / text_path, root, text_path), text_path)
     if problems:
         lines = [f"{report_path}: {problem}" for problem in problems]
         raise UserError(

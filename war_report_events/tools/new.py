@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from slugify import slugify
 
 from war_report_events import SCHEMA_VERSION
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write, dump_report
+from war_report_events.files import Refused, dump_report, read_bytes, unsafe_reason, write_files
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")  # the schema's id pattern
 ID_MAX_LENGTH = 120
@@ -84,6 +85,8 @@ def skeleton(source_id: str, published: str, language: str, text_sha256: str) ->
             "text_path": f"data/sources/{source_id}.txt",
             "text_sha256": text_sha256,
             "rights": RIGHTS_TODO,
+            # Shown, not left to the default, so that the coder decides it with the rights (codebook 7.2).
+            "text_redistribution": "allowed",
         },
         "actors": [],
         "events": [],
@@ -94,6 +97,9 @@ def next_steps(source_id: str, published: str, language: str) -> str:
     text_rel, report_rel = f"data/sources/{source_id}.txt", f"data/reports/{source_id}.json"
     return f"""Next steps:
   1. Edit "rights" in {report_rel}: replace its TODO before you open a pull request.
+     If the rights do not allow redistributing the text (most news), set "text_redistribution"
+     to "not_allowed", remove "text_path", and move {text_rel} out of the package
+     (check it with: python validate.py --texts DIR).
      Add "title", "publisher" and "url" only if the text or its page states them.
   2. List the figures to code:   python -m war_report_events suggest {text_rel} --published {published} --language {language}
   3. Code actors, places, events, claims and quantities in {report_rel}
@@ -107,10 +113,12 @@ def create(
     text_file: Path, published: str, language: str, source_id: str | None, root: Path
 ) -> tuple[Path, Path, str]:
     """Copy the text and write the skeleton; returns (text path, report path, source id)."""
+    if not root.is_dir():
+        raise UserError(f"--root {root}: not a folder; give the package root (the folder holding data/)", exit_code=2)
     try:
-        data = text_file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{text_file}: cannot read it ({exc.strerror})") from None
+        data = read_bytes(text_file)  # a regular file only: a FIFO, /dev/zero or a folder is refused
+    except Refused as exc:
+        raise UserError(f"{text_file}: {exc.reason}; give the text file to copy") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,19 +134,18 @@ def create(
     check_source_id(source_id)
     text_out = root / "data" / "sources" / f"{source_id}.txt"
     report_out = root / "data" / "reports" / f"{source_id}.json"
+    for folder in ("data/sources", "data/reports"):
+        why = unsafe_reason(root, folder)
+        if why:
+            raise UserError(f"{root / folder} {why}; nothing was written")
     for existing in (text_out, report_out):
-        if existing.exists():
+        if os.path.lexists(existing):  # a dangling symlink too: it is never replaced
             raise UserError(
                 f"{existing} already exists; nothing was written. Choose another id with --source-id, "
                 "or edit the existing report instead of starting a new one"
             )
-    atomic_write(text_out, data)
-    try:
-        report = skeleton(source_id, published, language, hashlib.sha256(data).hexdigest())
-        atomic_write(report_out, dump_report(report))
-    except BaseException:
-        text_out.unlink(missing_ok=True)  # leave nothing half-made behind
-        raise
+    report = skeleton(source_id, published, language, hashlib.sha256(data).hexdigest())
+    write_files({text_out: data, report_out: dump_report(report)})  # both or neither
     return text_out, report_out, source_id
 
 
@@ -166,7 +173,7 @@ def main(argv: list[str]) -> int:
         text_out, report_out, source_id = create(args.text_file, published, language, args.source_id, args.root)
     except UserError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return exc.exit_code
     print(f"copied  {args.text_file} -> {text_out} (unchanged)")
     print(f"wrote   {report_out}")
     if args.source_id is None:

@@ -855,7 +855,7 @@ def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, A
                     f"{args.path}: the report says {key} {source.get(key)!r}; drop --{flag} {given}", exit_code=2
                 )
         root = package_root_of(args.path, args.root)
-        text = read_text(root / source["text_path"])
+        text = read_text(root / source["text_path"], root, source["text_path"])  # never outside the package
         published = source.get("published")
         _check_date(published)
         return text, str(source.get("language") or ""), published, report, str(args.path)

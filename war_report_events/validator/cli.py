@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import Problem
+from ..files import Refused, open_regular, regular_size
+from .errors import Problem, show_value
 from .reporting import RENDERERS
 
 EPILOG = """\
@@ -85,19 +86,30 @@ def run(argv: list[str]) -> tuple[int, str]:
     texts = Path(args.texts) if args.texts else None
     if texts is not None and not texts.is_dir():
         return 2, RENDERERS[args.format](
-            [_start_problem("path-not-found", args.texts, "(--texts) is not a folder.")], False
+            [_start_problem("path-not-found", "--texts", f"{show_value(args.texts)} is not a folder.")], False
         )
     problems: list[Problem] = []
     unchecked: list[str] = []
     truncated = False
     for target in args.paths:
         path = Path(target)
-        if not path.exists():
+        try:
+            exists = os.path.lexists(path)
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
             return 2, RENDERERS[args.format]([_start_problem("path-not-found", target, "does not exist.")], False)
         try:
             if path.is_dir():
                 list(path.iterdir())
-                if not (path / "datapackage.json").is_file():
+                try:
+                    regular_size(path / "datapackage.json")
+                    present = True
+                except Refused as exc:
+                    if exc.reason != "does not exist":  # a FIFO or a folder: never read, said as it is
+                        raise Refused(f"its datapackage.json {exc.reason}") from None
+                    present = False
+                if not present:
                     return 2, RENDERERS[args.format](
                         [
                             _start_problem(
@@ -113,16 +125,24 @@ def run(argv: list[str]) -> tuple[int, str]:
                     root, args.allow_outside_root, args.max_errors - len(problems), texts
                 )
             elif path.name == "datapackage.json":
+                regular_size(path)
                 root = path.parent
                 outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems), texts)
             else:
-                with open(path, "rb"):
-                    pass
+                open_regular(path).close()  # a FIFO or a device given as PATH is refused, never read
                 root = _package_root(path)
                 outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems), texts)
         except PermissionError:
             return 2, RENDERERS[args.format](
                 [_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False
+            )
+        except Refused as exc:
+            return 2, RENDERERS[args.format](
+                [_start_problem("path-unreadable", target, f"{exc.reason}; give a package folder or a file.")], False
+            )
+        except OSError as exc:
+            return 2, RENDERERS[args.format](
+                [_start_problem("path-unreadable", target, f"cannot be read ({exc.strerror or exc}).")], False
             )
         # Files are named relative to the package root; with several packages, or for GitHub
         # (which places annotations by path from the repository root), relative to here instead.
@@ -184,13 +204,40 @@ def _package_root(report: Path) -> Path:
 def main(argv: list[str]) -> int:
     try:
         code, text = run(argv)
+    except KeyboardInterrupt:  # Ctrl-C: the validator wrote nothing, so there is nothing to undo
+        print("validate.py: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a bug must still end in a message for people, never a traceback
         problem = _start_problem(
             "internal-error", "", f"{type(exc).__name__}: {str(exc)[:200]}; please report this with the input."
         )
         code, text = 2, RENDERERS[_format_of(argv)]([problem], False)
-    sys.stdout.write(text)
+    fmt = _format_of(argv)
+    # Text-format "could not start" goes to stderr, as argparse's own messages do; JSON and GitHub
+    # annotations stay on stdout, where scripts and the runner read them.
+    stream = sys.stderr if code == 2 and fmt == "text" else sys.stdout
+    try:
+        _write(stream, text, fmt)
+    except BrokenPipeError:  # piped into `head`: stop quietly, keeping the exit code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     return code
+
+
+def _write(stream, text: str, fmt: str) -> None:
+    """Write all of ``text`` in whatever encoding the stream has (cp1252, ASCII, ...): characters it
+    cannot encode are escaped (in JSON as \\uXXXX, which every reader decodes), never a traceback."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        if fmt == "json":
+            text = json.dumps(json.loads(text), ensure_ascii=True) + "\n"
+        else:
+            text = text.encode(encoding, errors="backslashreplace").decode(encoding)
+    except LookupError:
+        pass
+    stream.write(text)
+    stream.flush()
 
 
 main_validate = main

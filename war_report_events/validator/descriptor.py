@@ -10,7 +10,7 @@ from .. import SCHEMA_VERSION
 from ..files import unsafe_reason
 from ..standard import schema, tables
 from .errors import Problem, show_value
-from .loading import json_path, read_json
+from .loading import JsonDocument, json_path, read_json
 
 
 def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:
@@ -50,11 +50,20 @@ def package_version(data: object) -> str:
 def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], list[Problem], str]:
     """Resource name -> safe path to read, the descriptor's problems, and the package's schema version."""
     rel = "datapackage.json"
-    doc = read_json(root / rel, rel)
+    why = unsafe_reason(root, rel, allow_outside)
+    if why:  # a descriptor symlinked out of the package is not read: not even whether it parses is told
+        doc = JsonDocument(rel, "")
+        doc.problems.append(Problem(rel, None, None, None, "unsafe-path", f"{why}; it must be a file of the package."))
+    else:
+        doc = read_json(root / rel, rel)
     found = list(doc.problems)
     version = package_version(doc.data)
     expected = tables.descriptor(version)
-    paths = {r["name"]: r["path"] for r in expected["resources"]}
+    # The defaults are checked like declared paths: a table missing from the descriptor whose file
+    # is a symlink out of the package is never read.
+    paths = {
+        r["name"]: "" if unsafe_reason(root, r["path"], allow_outside) else r["path"] for r in expected["resources"]
+    }
     if doc.data is None:
         return paths, found, version
     if not isinstance(doc.data, dict):
@@ -77,6 +86,7 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
     for i, res in enumerate(resources if isinstance(resources, list) else []):
         if not isinstance(res, dict):
             continue
+        name = res.get("name") if isinstance(res.get("name"), str) else None
         for key in ("path", "schema"):
             value = res.get(key)
             values = value if isinstance(value, list) else [value]
@@ -93,16 +103,16 @@ def check_descriptor(root: Path, allow_outside: bool) -> tuple[dict[str, str], l
                             f"{show_value(v)} {why}; resources must be files inside the package.",
                         )
                     )
-                    if key == "path" and res.get("name") in paths:
-                        paths[res["name"]] = ""  # never read an unsafe path
+                    if key == "path" and name in paths:
+                        paths[name] = ""  # never read an unsafe path
             if (
                 key == "path"
                 and isinstance(value, str)
-                and res.get("name") in paths
-                and paths[res["name"]]
+                and name in paths
+                and paths[name]
                 and not unsafe_reason(root, value, allow_outside)
             ):
-                paths[res["name"]] = value
+                paths[name] = value
         ref = json.dumps(res.get("schema")) if isinstance(res.get("schema"), dict) else ""
         if '"$ref"' in ref:
             found.append(

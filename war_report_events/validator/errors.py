@@ -47,7 +47,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
         "files and encoding",
         {
             "file-missing": (
-                "A file the package or a report refers to does not exist.",
+                "A file the package or a report refers to does not exist, cannot be read, or is not a regular file (a folder, a FIFO, a device: never read).",
                 "Add the file, or correct the path that refers to it (`make build` writes the tables).",
             ),
             "unsafe-path": (
@@ -55,8 +55,8 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Use a relative path inside the package (or pass --allow-outside-root if you trust it).",
             ),
             "file-too-large": (
-                "A report or descriptor is larger than the validator reads (16 MiB).",
-                "Split the report; a report codes one source.",
+                "A report or descriptor is larger than the validator reads (16 MiB), or a source text larger than 64 MiB.",
+                "Split the report (a report codes one source); ship the text of the news report only.",
             ),
             "encoding-error": ("The bytes are not valid UTF-8.", "Save the file as UTF-8 (without BOM)."),
             "bom": (

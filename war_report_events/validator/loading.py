@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import unsafe_reason
+from ..files import MAX_READ_BYTES, Refused, read_bytes, read_inside, reading, regular_size
 from .errors import Problem, show_value
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_CELL = 1024 * 1024
+#: A news report's text is a few kilobytes; a longer one is refused rather than read whole.
+MAX_TEXT_BYTES = MAX_READ_BYTES
 
 
 # ---------------------------------------------------------------- JSON
@@ -130,14 +132,16 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         return doc
 
     try:
-        size = path.stat().st_size
+        size = regular_size(path)
         if size > MAX_JSON_BYTES:
             return problem(
                 "file-too-large", f"{size} bytes; the validator reads JSON files of at most {MAX_JSON_BYTES} bytes."
             )
-        raw = path.read_bytes()
-    except OSError as exc:
-        return problem("file-missing", f"cannot be read: {exc.strerror}.")
+        raw = read_bytes(path, MAX_JSON_BYTES)
+    except Refused as exc:
+        return problem(
+            exc.code, f"{exc.reason}." if exc.code == "file-too-large" else f"cannot be read: {exc.reason}."
+        )
     if raw.startswith(codecs.BOM_UTF8):
         doc.problems.append(
             Problem(rel, 1, None, None, "bom", "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM.")
@@ -267,7 +271,7 @@ class CsvFile:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(start line, cells) for every record, the header first."""
         csv.field_size_limit(MAX_CELL)  # set here: other libraries (frictionless) raise it process-wide
-        with open(self.path, "rb") as handle:
+        with reading(self.path) as handle:
             reader = csv.reader(self._lines(handle), strict=True)
             start = 1
             while True:
@@ -294,17 +298,14 @@ class CsvFile:
 
 def source_text(
     root: Path, rel_text: object, allow_outside: bool, dirs: dict[str, str] | None = None
-) -> tuple[bytes | None, str | None]:
-    """(bytes, None) of a source text, or (None, why it cannot be read)."""
+) -> tuple[bytes | None, str | None, str]:
+    """(bytes, None, "") of a source text, or (None, why it cannot be read, the error code for that)."""
     if not isinstance(rel_text, str):
-        return None, None
-    why = unsafe_reason(root, rel_text, allow_outside, dirs)
-    if why:
-        return None, why
-    path = root / rel_text
-    if not path.is_file():
-        return None, "does not exist"
-    return path.read_bytes(), None
+        return None, None, ""
+    try:
+        return read_inside(root, rel_text, allow_outside, dirs, MAX_TEXT_BYTES), None, ""
+    except Refused as exc:
+        return None, exc.reason.removeprefix(f"{rel_text} "), exc.code
 
 
 SAFE_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -313,13 +314,15 @@ SAFE_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 def local_text(texts: Path, source_id: object) -> tuple[bytes | None, str | None]:
     """(bytes, None) of the local copy ``<texts>/<source_id>.txt`` of a text that is not shipped, or (None, why).
 
-    The folder is the person's own (``--texts DIR``); nothing outside it is read, symlinks included."""
+    The folder is the person's own (``--texts DIR``); it is read as a package folder is: nothing outside
+    it (symlinks included), regular files only, capped in size."""
     if not isinstance(source_id, str) or not SAFE_ID.match(source_id):
         return None, None
-    folder = texts.resolve()
-    path = folder / f"{source_id}.txt"
-    if not path.is_file():
-        return None, f"has no local copy {path.name} in {texts}"
-    if not path.resolve().is_relative_to(folder):
-        return None, f"has a local copy {path.name} that is a link out of {texts}; copy the file itself there"
-    return path.read_bytes(), None
+    name = f"{source_id}.txt"
+    try:
+        return read_inside(texts, name, False, None, MAX_TEXT_BYTES), None
+    except Refused as exc:
+        where = show_value(str(texts))
+        if exc.reason.endswith("does not exist"):
+            return None, f"has no local copy {name} in {where}"
+        return None, f"has a local copy in {where} that cannot be read ({exc.reason}, relative to that folder)"

@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from dataclasses import replace
 
 from .errors import ERROR_CODES, Problem
+
+#: What a line of output may not carry raw: C0 and C1 controls (line breaks, ANSI escapes), DEL, the
+#: Unicode line and paragraph separators, and lone surrogates (a file name that is not UTF-8, a "\ud800"
+#: in a report). One finding stays one line, and no value can forge another or drive the terminal.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    c = ord(match.group())
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape): show the byte
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every character that could break or forge a line of output escaped (but those in ``keep``)."""
+    return UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+
+
+def _printable(p: Problem, keep: str = "") -> Problem:
+    fields = {
+        k: printable(v, keep) for k in ("file", "path", "field", "message") if isinstance(v := getattr(p, k), str)
+    }
+    return replace(p, **fields) if fields else p
 
 
 def _where(p: Problem) -> str:
@@ -19,7 +45,7 @@ def _where(p: Problem) -> str:
 
 
 def render_text(problems: list[Problem], truncated: bool, checked: str = "") -> str:
-    lines = [f"{_where(p)}: {p.message} [{p.code}]" for p in problems]
+    lines = [f"{_where(q)}: {q.message} [{q.code}]" for q in map(_printable, problems)]
     if truncated:
         lines.append(f"stopped after {len(problems)} errors (raise --max-errors to see more)")
     if problems:
@@ -31,7 +57,7 @@ def render_text(problems: list[Problem], truncated: bool, checked: str = "") -> 
             + ")"
         )
     else:
-        lines.append(f"valid{': ' + checked if checked else ''}")
+        lines.append(f"valid{': ' + printable(checked) if checked else ''}")
     return "\n".join(lines) + "\n"
 
 
@@ -39,14 +65,18 @@ def as_dict(p: Problem) -> dict:
     return {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "field": p.field, "path": p.path}
 
 
-def render_json(problems: list[Problem], truncated: bool) -> str:
-    return (
-        json.dumps(
-            {"valid": not problems, "errors": [as_dict(p) for p in problems], "truncated": truncated},
-            ensure_ascii=False,
-        )
-        + "\n"
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def render_json(problems: list[Problem], truncated: bool, ascii_only: bool = False) -> str:
+    """One JSON object. Characters JSON allows raw but a terminal or a UTF-8 encoder does not (C1 controls,
+    line separators, lone surrogates) are written as escapes, which every JSON reader decodes back."""
+    text = json.dumps(
+        {"valid": not problems, "errors": [as_dict(p) for p in problems], "truncated": truncated},
+        ensure_ascii=ascii_only,
     )
+    return UNPRINTABLE.sub(_json_escape, text) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -59,7 +89,7 @@ def _escape_property(text: str) -> str:
 
 def render_github(problems: list[Problem], truncated: bool) -> str:
     lines = []
-    for p in problems:
+    for p in (_printable(p, keep="\r\n") for p in problems):  # GitHub's own %0A/%0D escapes carry line breaks
         props = [f"file={_escape_property(p.file)}"] if p.file else []
         if p.line is not None:
             props.append(f"line={p.line}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..files import unsafe_reason
+from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
 from ..standard.reports import Located
@@ -141,9 +141,8 @@ def check_report(
 
     source = report.get("source") if isinstance(report.get("source"), dict) else {}
     text: str | None = None
-    raw, why = source_text(root, source.get("text_path"), allow_outside)
+    raw, why, code = source_text(root, source.get("text_path"), allow_outside)
     if why:
-        code = "unsafe-path" if why != "does not exist" else "file-missing"
         found.append(
             Problem(
                 doc.rel,
@@ -157,7 +156,7 @@ def check_report(
     label = source.get("text_path")
     if raw is None and why is None and texts is not None and source.get("text_path") is None:
         raw, missing = local_text(texts, source.get("source_id"))
-        label = f"{texts}/{source.get('source_id')}.txt"
+        label = show_value(f"{texts}/{source.get('source_id')}.txt")
         if missing:
             found.append(
                 Problem(
@@ -166,7 +165,7 @@ def check_report(
                     "$.source.source_id",
                     "source_id",
                     "file-missing",
-                    f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                    f"the text of this source is not shipped and {missing}; put a copy of the text itself there, byte for byte.",
                 )
             )
     if raw is not None:
@@ -278,10 +277,14 @@ def load_reports(
     """All reports of the package with every problem in them and between them.
 
     With ``version`` (the package's), a report that follows another schema version is an error."""
-    folder = root / REPORTS_DIR
     found: list[Problem] = []
     loaded: list[tuple[JsonDocument, dict]] = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    listed, why = list_reports(root, REPORTS_DIR, allow_outside)
+    if why:  # never list (and so print the names in) a folder outside the package
+        found.append(
+            Problem(REPORTS_DIR, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package.")
+        )
+    for path in listed:
         rel = path.relative_to(root).as_posix()
         why = unsafe_reason(root, rel, allow_outside)
         if why:
@@ -315,9 +318,12 @@ def load_reports(
 
 def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
     """References that may point into another report (a retraction's source, a revised claim) exist."""
-    sources = {r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)}
-    claims = {o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"}
-    events = {o.obj.get("event_id") for _, r in loaded for o in walk.objects(r) if o.table == "events"}
+    # Only string ids can be referred to: a list or an object where an id belongs is a schema error already.
+    sources = [r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)]
+    claims = [o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"]
+    events = [o.obj.get("event_id") for _, r in loaded for o in walk.objects(r) if o.table == "events"]
+    sources, claims = {s for s in sources if isinstance(s, str)}, {c for c in claims if isinstance(c, str)}
+    events = {e for e in events if isinstance(e, str)}
     by_table = {
         "claims": (("status_source_id", sources, "source"), ("supersedes_claim_id", claims, "claim")),
         "events": (("parent_event_id", events, "event"),),  # schema 0.2.0: the larger event may be another report's

@@ -3,17 +3,18 @@ against the reports it is built from and against the ids of released versions.""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..files import unsafe_reason
+from ..files import Refused, read_bytes, read_inside, reading, regular_size, unsafe_reason
 from ..standard import schema
 from ..standard.schema import Table
 from ..standard.tables import expected_files
 from . import rules
 from .errors import Collector, Full, Problem, show_value
-from .loading import CsvFile, local_text, source_text
+from .loading import MAX_TEXT_BYTES, CsvFile, local_text, source_text
 from .reports import REPORTS_DIR
 
 
@@ -58,7 +59,11 @@ class TableContext:
         if source_id not in self._decoded:
             if len(self._decoded) >= 16:
                 self._decoded.pop(next(iter(self._decoded)))
-            self._decoded[source_id] = path.read_bytes().decode("utf-8", errors="replace")
+            try:
+                raw = read_bytes(path, MAX_TEXT_BYTES)  # checked when its row was; read again only here
+            except Refused:
+                return None
+            self._decoded[source_id] = raw.decode("utf-8", errors="replace")
         return self._decoded[source_id]
 
     languages: dict[str, str] = field(default_factory=dict)
@@ -81,26 +86,27 @@ def _row_findings(
     language = ctx.languages.get(str(row["source_id"])) if name == "claims" else None
     out = rules.record_findings(name, row, language, subtypes)
     if name == "sources":
-        raw, why = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
+        raw, why, code = source_text(root, row.get("text_path"), allow_outside, ctx.real_dirs)
         text_file, shown = root / str(row.get("text_path")), row.get("text_path")
         if raw is None and why is None and row.get("text_path") is None:  # a text that is not shipped
             if ctx.texts is None:
                 ctx.unchecked.append(str(row["source_id"]))
             else:
                 raw, missing = local_text(ctx.texts, row["source_id"])
-                text_file = shown = ctx.texts / f"{row['source_id']}.txt"
+                text_file = ctx.texts / f"{row['source_id']}.txt"
+                shown = show_value(str(text_file))
                 if missing:
                     out.append(
                         rules.Finding(
                             "file-missing",
                             "source_id",
-                            f"the text of this source is not shipped and {missing}; put the text there, byte for byte.",
+                            f"the text of this source is not shipped and {missing}; put a copy of the text itself there, byte for byte.",
                         )
                     )
         if why:
             out.append(
                 rules.Finding(
-                    "unsafe-path" if why != "does not exist" else "file-missing",
+                    code,
                     "text_path",
                     f"{show_value(row.get('text_path'))} {why}.",
                 )
@@ -260,20 +266,24 @@ def check_table(
     root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool, fast: bool = True
 ) -> None:
     path = root / rel
-    if not rel or not path.is_file():
-        if rel:
-            out.add(
-                Problem(
-                    rel, None, None, None, "file-missing", f"the {table.name} table does not exist; run `make build`."
-                )
-            )
+    try:
+        size = regular_size(path) if rel else -1
+    except Refused as exc:
+        message = (
+            f"the {table.name} table does not exist; run `make build`."
+            if exc.reason == "does not exist"
+            else f"the {table.name} table {exc.reason}; run `make build`."
+        )
+        out.add(Problem(rel, None, None, None, "file-missing", message))
+        size = -1
+    if size < 0:
         ctx.keys[table.name] = None
         return
-    if path.stat().st_size == 0:
+    if size == 0:
         out.add(Problem(rel, None, None, None, "empty-file", "is empty, not even a header; run `make build`."))
         ctx.keys[table.name] = None
         return
-    if fast and path.stat().st_size >= FAST_MIN_BYTES:
+    if fast and size >= FAST_MIN_BYTES:
         from . import fastcheck  # pyarrow is imported only for large tables
 
         # Findings are held back until the screening has read the whole file: a file it cannot
@@ -306,6 +316,8 @@ def check_table(
             reader.problems.clear()
         out.extend(reader.problems)
         checker.finish(reader.stopped)
+    except Refused as exc:
+        out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.reason}."))
     except OSError as exc:
         out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
 
@@ -315,10 +327,15 @@ def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out
     for tb in schema.tables(version):
         rel = paths.get(tb.name) or ""
         path = root / rel
-        if not rel or not path.is_file() or path.stat().st_size == 0:
-            continue  # reported as missing or empty already
-        want = expected[f"data/{tb.name}.csv"].encode("utf-8").split(b"\n")
-        with open(path, "rb") as handle:
+        try:
+            if not rel or regular_size(path) == 0:
+                continue  # reported as missing or empty already
+        except Refused:
+            continue
+        # surrogatepass: a lone surrogate in a report ("\ud800") cannot be in a UTF-8 table, so the
+        # table is out of date there (and `build` says why) rather than the validator failing.
+        want = expected[f"data/{tb.name}.csv"].encode("utf-8", errors="surrogatepass").split(b"\n")
+        with reading(path) as handle:
             for number, got in enumerate(handle, start=1):
                 if number > len(want) - 1 or got.rstrip(b"\n") != want[number - 1] or not got.endswith(b"\n"):
                     out.add(
@@ -350,11 +367,27 @@ RELEASED = "schema/released"
 WITHDRAWN = "data/withdrawn.csv"
 
 
-def _csv_rows(path: Path) -> list[dict]:
+def _csv_rows(root: Path, rel: str, out: Collector) -> list[dict] | None:
+    """The rows of a small CSV file of the package (a manifest, the withdrawn list); None, with a finding, when
+    it cannot be read: it is read through the same door as every other file, so a symlink out is refused."""
     import csv
+    import io
 
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        text = read_inside(root, rel).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except Refused as exc:
+        out.add(Problem(rel, None, None, None, exc.code, f"cannot be read: {exc.reason}."))
+        return None
+    except UnicodeDecodeError as exc:
+        out.add(
+            Problem(rel, None, None, None, "encoding-error", f"byte {exc.start} is not valid UTF-8; save it as UTF-8.")
+        )
+        return None
+    except csv.Error as exc:
+        out.add(Problem(rel, None, None, None, "csv-syntax", f"the CSV cannot be parsed ({exc})."))
+        return None
+    return [r for r in rows if isinstance(r.get("table"), str) and isinstance(r.get("id"), str)]
 
 
 def check_released_ids(root: Path, paths: dict[str, str], ctx: TableContext, out: Collector) -> None:
@@ -364,13 +397,18 @@ def check_released_ids(root: Path, paths: dict[str, str], ctx: TableContext, out
     if not folder.is_dir() or unsafe_reason(root, RELEASED):
         return
     withdrawn = set()
-    if (root / WITHDRAWN).is_file():
-        withdrawn = {(r.get("table"), r.get("id")) for r in _csv_rows(root / WITHDRAWN)}
-    for manifest in sorted(folder.glob("*.ids.csv")):
-        release = manifest.name.removesuffix(".ids.csv")
-        for row in _csv_rows(manifest):
+    if os.path.lexists(root / WITHDRAWN):
+        withdrawn = {(r.get("table"), r.get("id")) for r in _csv_rows(root, WITHDRAWN, out) or []}
+    try:
+        manifests = sorted(p.name for p in folder.iterdir() if p.name.endswith(".ids.csv"))
+    except OSError:
+        return
+    known = {t.name for t in schema.tables(ctx.version)}
+    for name in manifests:
+        release = name.removesuffix(".ids.csv")
+        for row in _csv_rows(root, f"{RELEASED}/{name}", out) or []:
             table, value = row.get("table"), row.get("id")
-            if (table, value) in withdrawn or ctx.knows(table, value) is not False:
+            if table not in known or (table, value) in withdrawn or ctx.knows(table, value) is not False:
                 continue
             pk = schema.table(table, ctx.version).primary_key
             out.add(
