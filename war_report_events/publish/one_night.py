@@ -13,13 +13,14 @@ import argparse
 import csv
 import io
 import math
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import atomic_write
+from war_report_events.files import read_text, same_bytes, write_files
 
 PAGE = Path("docs/one-night.md")
 PLOT = Path("docs/one-night.svg")
@@ -55,17 +56,17 @@ class Figure:
 
 
 def read_tables(root: Path) -> dict[str, list[dict[str, str]]]:
-    """The package's tables as lists of rows (UTF-8 CSV, as build writes them)."""
+    """The package's tables as lists of rows, read through the package door (inside the root, regular, capped)."""
     tables = {}
     for name in TABLES:
-        path = root / "data" / f"{name}.csv"
+        rel = f"data/{name}.csv"
+        if not os.path.lexists(root / rel):
+            raise UserError(f"{root / rel}: not found; run `python -m war_report_events build` first", exit_code=2)
+        text = read_text(root / rel, root, rel)
         try:
-            with path.open(encoding="utf-8", newline="") as f:
-                tables[name] = list(csv.DictReader(f))
-        except FileNotFoundError:
-            raise UserError(f"{path}: not found; run `python -m war_report_events build` first", exit_code=2) from None
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise UserError(f"{path}: not a UTF-8 CSV table ({exc}); rebuild it with `build`", exit_code=2) from None
+            tables[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise UserError(f"{root / rel}: not a CSV table ({exc}); rebuild it with `build`", exit_code=2) from None
     return tables
 
 
@@ -419,15 +420,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="package root (default: the current directory)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when the page or plot is stale")
     args = parser.parse_args(argv)
-    stale = []
-    for rel, content in outputs(args.root).items():
-        path = args.root / rel
-        if args.check:
-            if not path.is_file() or path.read_bytes() != content:
-                stale.append(rel.as_posix())
-        else:
-            atomic_write(path, content, 0o644)  # mkstemp would leave a page only its owner can read
-            print(f"wrote {rel.as_posix()}")
+    files = {args.root / rel: content for rel, content in outputs(args.root).items()}
+    if args.check:
+        stale = [p.relative_to(args.root).as_posix() for p, content in files.items() if not same_bytes(p, content)]
+    else:
+        stale = []
+        write_files(files, 0o644)  # both or neither; mkstemp alone would leave pages only their owner can read
+        for path in files:
+            print(f"wrote {path.relative_to(args.root).as_posix()}")
     if stale:
         print(
             f"stale: {', '.join(stale)}; run `python -m war_report_events one-night` and commit the result",
