@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 from pathlib import Path
@@ -62,9 +63,21 @@ def case_args(case: Path, pkg: Path) -> list[str]:
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    """A writable copy of the shipped package (tests/fixtures/base)."""
+    """A writable copy of the shipped package as it is now: tests/fixtures/base (the 0.1.0 release),
+    upgraded to the current schema and built, as `upgrade` and `build` do it."""
+    from war_report_events.files import dump_report
+    from war_report_events.standard.tables import expected_files
+    from war_report_events.tools.upgrade import upgrade
+
     pkg = tmp_path / "pkg"
     copy_tree(BASE, pkg)
+    reports = []
+    for path in sorted((pkg / "data" / "reports").glob("*.json")):
+        report = upgrade(json.loads(path.read_text(encoding="utf-8")))
+        path.write_text(dump_report(report), encoding="utf-8")
+        reports.append(report)
+    for rel, text in expected_files(reports).items():
+        (pkg / rel).write_text(text, encoding="utf-8")
     return pkg
 
 

@@ -230,7 +230,7 @@ def test_release_never_ships_a_tracked_symlinks_target(tmp_path: Path, capsys: p
     (repo / "NOTICE").symlink_to(secret)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-C", str(repo)]
     subprocess.run([*git, "commit", "-qam", "NOTICE as a link"], check=True)
-    code = release.main(["--root", str(repo), "--out", str(tmp_path / "dist")])
+    code = release.main(["--root", str(repo), "--out", str(tmp_path / "dist"), "--cut"])
     captured = capsys.readouterr()
     assert code == 1 and "NOTICE is a symlink" in captured.err
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())

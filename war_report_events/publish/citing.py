@@ -14,12 +14,14 @@ from typing import Any
 
 import yaml
 
+from ..files import read_text
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 BLOCK = re.compile(r"(<!-- generated from CITATION\.cff: (\w[\w-]*) -->\n)(.*?)(<!-- end generated -->)", re.DOTALL)
 
 
 def load_cff(root: Path) -> dict[str, Any]:
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    return yaml.safe_load(read_text(root / "CITATION.cff"))
 
 
 def _key(cff: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from war_report_events.failure import UserError
-from war_report_events.files import same_bytes, write_files
+from war_report_events.files import read_text, same_bytes, write_files
 from war_report_events.standard.schema import BUNDLED_ROOT as ROOT
 from war_report_events.standard.schema import Field, Table, load_codelists, load_schema
 
@@ -276,7 +276,7 @@ def generated_pages(root: Path = ROOT) -> dict[Path, str]:
     }
     citing_page = root / "docs" / "citing.md"
     if citing_page.is_file() and (root / "CITATION.cff").is_file():
-        pages[Path("docs") / "citing.md"] = citing.fill(citing_page.read_text(encoding="utf-8"), citing.load_cff(root))
+        pages[Path("docs") / "citing.md"] = citing.fill(read_text(citing_page), citing.load_cff(root))
     return pages
 
 

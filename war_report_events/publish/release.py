@@ -305,7 +305,13 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
             "the working tree has uncommitted changes (commit or stash them; a release is built "
             f"from a commit):\n    {shown}"
         )
-    tracked = set(git(root, "ls-files", "-z").split("\0"))
+    staged = [line.split("\t", 1) for line in git(root, "ls-files", "-s", "-z").split("\0") if "\t" in line]
+    tracked = {path for _, path in staged}
+    links = [path for meta, path in staged if meta.startswith("120000") and path in release_members([path])]
+    problems += [
+        f"{path} is a symlink; a release ships files, never what a link points to. Commit the file itself"
+        for path in links
+    ]
     missing = sorted(REQUIRED_FILES - tracked)
     if missing:
         problems.append(f"required files are not committed: {', '.join(missing)}")
@@ -351,6 +357,10 @@ def read_commit(root: Path, commit: str) -> list[tuple[str, bytes]]:
         mode, kind, sha = meta.split()
         if kind == "blob" and mode in ("100644", "100755"):
             entries.append((path, sha))
+        elif mode == "120000" and release_members([path]):
+            raise UserError(
+                f"{path} is a symlink in commit {commit}; a release ships files, never what a link points to"
+            )
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "cat-file", "--batch"],
@@ -398,7 +408,7 @@ def recorded_releases(root: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     try:
-        return parse_releases(path.read_text(encoding="utf-8"))
+        return parse_releases(read_text(path))
     except ValueError as exc:
         raise UserError(f"{exc}; fix {RELEASES} (one row per release, written by `release --cut`)") from None
 
@@ -449,7 +459,7 @@ def cut(root: Path, out: Path) -> tuple[Path, str, int, str]:
         raise UserError("\n- " + "\n- ".join(problems))
     commit = git(root, "rev-parse", "HEAD").strip()
     content, count = zip_of_commit(root, commit, version)
-    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = read_text(root / "CHANGELOG.md")
     date = versions.changelog_release_date(changelog) or ""
     zip_path, digest = write_outputs(out, version, content)
     new_changelog = changelog_with_record(changelog, version, commit, digest)
