@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: validate test build docs bench release export clean
+.PHONY: validate test build docs bench release export clean review
 
 $(READY): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -28,7 +28,7 @@ docs: $(READY)      ## build the documentation site into site/ (fails on warning
 	$(BIN)/python -m war_report_events docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
-export: $(READY)    ## write Parquet (one file per table) and reports.jsonl to dist/
+export: $(READY)    ## write Parquet (one file per table), reports.jsonl and load.sql (typed DuckDB tables from data/*.csv) to dist/
 	$(BIN)/python -m war_report_events export
 
 release: $(READY)   ## rebuild a recorded release (VERSION=X.Y.Z, default the latest) into dist/, or refuse
@@ -36,3 +36,7 @@ release: $(READY)   ## rebuild a recorded release (VERSION=X.Y.Z, default the la
 
 bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 300,000 and 1,000,000 rows and on the shipped package
 	$(BIN)/python tests/benchmarks/bench.py --rows 100000 300000 1000000 --repeat 3 --shipped
+
+REVIEW ?= .
+review: $(READY)    ## write HTML pages to review the data (or REVIEW="path ...") into review/: figures in their sources, errors in place
+	$(BIN)/python -m war_report_events review $(REVIEW) --out review

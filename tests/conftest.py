@@ -14,6 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 BASE = FIXTURES / "base"
 
+#: Lines a test module wants printed at the end of the run (skipped browser tests, screenshot paths).
+NOTES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in dict.fromkeys(NOTES):
+        terminalreporter.write_line(line)
+
 
 def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)

@@ -204,7 +204,7 @@ def test_export_and_flat_write_with_the_umask_mode(
     finally:
         os.umask(old)
     written = [*(tmp_path / "dist").iterdir(), tmp_path / "flat.csv"]
-    assert len(written) == 8 and {stat.S_IMODE(os.stat(p).st_mode) for p in written} == {0o644}
+    assert len(written) == 9 and {stat.S_IMODE(os.stat(p).st_mode) for p in written} == {0o644}  # with load.sql
 
 
 @pytest.mark.parametrize("command", ["export", "flat"])

@@ -97,3 +97,80 @@ def test_a_bad_integer_is_reported_not_raised(tmp_path: Path, capsys) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert exporting.main([str(root), "--out", str(tmp_path / "dist")]) == 1
     assert "quantities.csv: cannot read it with the schema's types" in capsys.readouterr().err
+
+
+def test_load_sql_gives_duckdb_the_schema_types_and_sum_upper_works(exported: Path, monkeypatch) -> None:
+    """The CSVs loaded through load.sql: every column typed as the schema says, so `sum(upper)` works
+    even where `upper` is empty in every row (read_csv alone would guess VARCHAR)."""
+    import duckdb
+
+    monkeypatch.chdir(ROOT)  # load.sql reads data/*.csv relative to the package root
+    con = duckdb.connect()
+    con.execute((exported / "load.sql").read_text(encoding="utf-8"))
+    wanted = {"integer": "BIGINT", "date": "DATE", "string": "VARCHAR"}
+    for table in tables(exporting.version_of(ROOT)):
+        got = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table.name],
+            ).fetchall()
+        )
+        assert got == {f.name: wanted[f.type] for f in table.fields}
+        with (ROOT / "data" / f"{table.name}.csv").open(encoding="utf-8", newline="") as f:
+            assert con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0] == len(list(csv.DictReader(f)))
+    total = con.execute("SELECT sum(upper), sum(coalesce(value, lower, upper)) FROM quantities").fetchone()
+    assert total[1] > 0 and con.execute("SELECT count(*) FROM quantities WHERE upper > 5").fetchone() is not None
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_exported_and_flat_files_get_the_umask_mode(tmp_path: Path, umask: int, mode: int) -> None:
+    import os
+    import stat
+
+    from war_report_events.peers import flat
+
+    old = os.umask(umask)
+    try:
+        assert exporting.main([str(ROOT), "--out", str(tmp_path / "dist")]) == 0
+        assert flat.main([str(ROOT), "--out", str(tmp_path / "dist" / "events-flat.csv")]) == 0
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "dist").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path.name
+
+
+def readme_one_liners() -> dict[str, list[str]]:
+    """tool -> the code spans of its row in the README's loading table."""
+    import re
+
+    rows = {}
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| ([^|`]+) \| (.*) \|$", line)
+        if m:
+            rows[m.group(1).strip()] = re.findall(r"`([^`]+)`", m.group(2))
+    return rows
+
+
+def test_readme_one_liners_keep_integer_types(exported: Path, tmp_path: Path, monkeypatch) -> None:
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    root = tmp_path / "package"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(exported, root / "dist")
+    monkeypatch.chdir(root)
+    rows = readme_one_liners()
+    numbers = ("value", "lower", "upper")
+    frame = eval(rows["pandas"][0], {"pd": pd})
+    assert [str(frame[c].dtype) for c in numbers] == ["Int64"] * 3
+    frame = eval(rows["pandas, Parquet"][1], {"pd": pd})
+    assert [str(frame[c].dtype) for c in numbers] == ["int64[pyarrow]"] * 3
+    frame = eval(rows["polars"][0], {"pl": pl})
+    assert [frame.schema[c] for c in numbers] == [pl.Int64] * 3
+    shell, query = rows["DuckDB"][1], rows["DuckDB"][2]
+    assert shell == "duckdb events.duckdb < dist/load.sql"
+    con = duckdb.connect()
+    con.execute(Path("dist/load.sql").read_text(encoding="utf-8"))
+    assert con.sql(query).fetchall()  # sum(upper) binds: upper is BIGINT, not text

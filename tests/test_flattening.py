@@ -128,12 +128,12 @@ def test_combine_median_low_min_max() -> None:
     assert combine([(None, 3, None), (5, 5, 5)]) == (5, 3, None)
 
 
-def test_main_writes_a_csv_with_every_measure_column(tmp_path: Path, capsys) -> None:
+def test_main_writes_a_csv_with_every_measure_column_of_the_version_when_asked(tmp_path: Path, capsys) -> None:
     out = tmp_path / "flat.csv"
-    assert flattening.main([str(BASE_V2), "--out", str(out)]) == 0
+    assert flattening.main([str(BASE_V2), "--out", str(out), "--measures", "all"]) == 0
     header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert header[:3] == ["event_id", "date_start", "date_end"]
-    assert {"left_airspace_best", "debris_fell_vague", "detained_distinct"} <= set(header)
+    assert {"left_airspace_best", "debris_fell_vague", "detained_distinct", "detained_qualifiers"} <= set(header)
     assert flattening.main([str(tmp_path / "nowhere")]) == 1
     assert "build the tables first" in capsys.readouterr().err
 
@@ -143,7 +143,7 @@ def test_main_writes_a_csv_with_every_measure_column(tmp_path: Path, capsys) -> 
     reason="real peer sample ../shared/peers/air-attacks-sample.csv not present",
 )
 def test_imported_real_sample_flattens_with_regions_as_subdivisions(tmp_path: Path) -> None:
-    from war_report_events.peers import air_attacks as importing
+    from war_report_events.peers import importing
     from war_report_events.tools import build as build_command
 
     assert (
@@ -159,3 +159,94 @@ def test_imported_real_sample_flattens_with_regions_as_subdivisions(tmp_path: Pa
     assert (main["launched_best"], main["destroyed_best"], main["not_reached_best"]) == (62, 33, 25)
     regional = {r["subdivision"]: r for r in night if r["event_id"].startswith(main["event_id"] + "-")}
     assert regional["UA-68"]["destroyed_best"] == 2 and regional["UA-63"]["destroyed_vague"] == 1
+
+
+def flat_csv(root: Path, tmp_path: Path, *args: str) -> list[dict]:
+    out = tmp_path / "flat.csv"
+    assert flattening.main([str(root), "--out", str(out), *args]) == 0
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+
+
+def test_shipped_package_only_its_versions_measures_none_all_empty_and_modality(tmp_path: Path) -> None:
+    """The shipped package: measures of its own schema version only, each with figures; modality per event."""
+    from war_report_events.standard.schema import load_codelists
+
+    rows = flat_csv(ROOT, tmp_path)
+    version = flattening.version_of(ROOT)
+    codes = [r["code"] for r in load_codelists(version)["measure"]]
+    header = list(rows[0])
+    shown = [c.rsplit("_", 1)[0] for c in header if c.endswith("_qualifiers")]
+    assert shown and set(shown) <= set(codes)
+    for m in shown:  # no measure whose columns are all empty
+        assert any(r[f"{m}_claims"] for r in rows), m
+    modes = [r["code"] for r in load_codelists(version)["modality"]]
+    assert [f"claims_{m}" for m in modes] == [
+        c for c in header if c.startswith("claims_") and c != "claims_not_active"
+    ]
+    for r in rows:
+        assert int(r["number_of_claims"]) == sum(int(r[f"claims_{m}"]) for m in modes)
+        assert r["asserted"] == ("true" if int(r["claims_asserted"]) else "false")
+    forecast = by_id(rows)["2024-10-30-kp-troops-fight-ua"]
+    assert (forecast["asserted"], forecast["claims_forecast"]) == ("false", "1")  # not an event that happened
+
+
+def test_qualifiers_are_kept_per_figure(tmp_path: Path) -> None:
+    rows = by_id(flat_csv(ROOT, tmp_path))
+    other = rows["2024-10-30-ru-attacks-ua-other-regions"]
+    assert (other["injured_best"], other["injured_qualifiers"]) == ("30", "about")  # "about 30" says so
+    assert (other["killed_best"], other["killed_low"], other["killed_qualifiers"]) == ("", "4", "at_least")
+    attack = rows["2024-10-30-ru-drone-missile-attack-ua"]
+    assert (attack["launched_best"], attack["launched_qualifiers"], attack["launched_vague"]) == ("63", "exact", "0")
+    exchange = rows["2024-10-30-ru-ua-drone-strike-exchange"]
+    assert (exchange["launched_best"], exchange["launched_qualifiers"]) == ("", "vague")
+    assert (attack["country"], attack["country_gw"]) == ("UA", "369")
+
+
+def test_a_0_1_0_package_gets_only_0_1_0_measures(tmp_path: Path) -> None:
+    rows = flat_csv(ROOT / "tests" / "fixtures" / "base", tmp_path, "--measures", "all")
+    from war_report_events.standard.schema import load_codelists
+
+    header = list(rows[0])
+    version = flattening.version_of(ROOT / "tests" / "fixtures" / "base")
+    codes = [r["code"] for r in load_codelists(version)["measure"]]
+    assert [c.rsplit("_", 1)[0] for c in header if c.endswith("_qualifiers")] == codes
+    if version == "0.1.0":
+        assert "destroyed_best" not in header and "reported_as" not in header
+
+
+def page_code(page: str) -> list[tuple[int, str, str]]:
+    """(line, language, code) of every python/sql block of a docs page."""
+    from markdown_it import MarkdownIt
+
+    fences = [t for t in MarkdownIt().parse((ROOT / page).read_text(encoding="utf-8")) if t.type == "fence"]
+    return [
+        (f.map[0] + 1, f.info.split()[0], f.content) for f in fences if f.info.split()[:1] in (["python"], ["sql"])
+    ]
+
+
+MULTIPLE = page_code("docs/multiple-sources.md")
+
+
+@pytest.fixture(scope="module")
+def package_0_1_0(tmp_path_factory) -> Path:
+    """The 0.1.0 test package (no status column, 0.1.0 measures) with its flat export."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("v010")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base" / "data", root / "data")
+    assert flattening.version_of(root) == "0.1.0"
+    assert flattening.main([str(root), "--out", str(root / "dist" / "events-flat.csv")]) == 0
+    return root
+
+
+@pytest.mark.parametrize("line,language,code", MULTIPLE, ids=[f"multiple-sources.md:{m[0]}" for m in MULTIPLE])
+def test_multiple_sources_patterns_run_on_a_0_1_0_package(line, language, code, package_0_1_0, monkeypatch, capfd):
+    """The page's outputs are those of the 0.2.0 test package; on 0.1.0 the same code must run, not fail."""
+    monkeypatch.chdir(package_0_1_0)
+    if language == "python":
+        exec(compile(code, f"docs/multiple-sources.md:{line}", "exec"), {"__name__": "__snippet__"})
+    else:
+        import duckdb
+
+        duckdb.sql(code).fetchall()
+    assert "Error" not in capfd.readouterr().err

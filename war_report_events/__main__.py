@@ -40,8 +40,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "docs": ("war_report_events.publish.docs:main", "generate the data dictionary and error-code pages"),
     "export": ("war_report_events.peers.export:main", "write Parquet and JSON Lines to dist/"),
     "release": ("war_report_events.publish.release:main", "build the reproducible release zip in dist/"),
-    "import": ("war_report_events.peers.air_attacks:main", "import a peer dataset as war reports"),
+    "import": ("war_report_events.peers.importing:main", "import a peer dataset as war reports"),
     "flat": ("war_report_events.peers.flat:main", "write one peer-style row per event to dist/events-flat.csv"),
+    "review": (
+        "war_report_events.publish.review.cli:main",
+        "write static HTML pages to review sources, claims and errors",
+    ),
     "one-night": ("war_report_events.publish.one_night:main", "write docs/one-night.md and its plot from data/*.csv"),
 }
 

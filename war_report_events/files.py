@@ -423,3 +423,30 @@ def reading(path: Path) -> Iterator[IO[bytes]]:
     """``open_regular`` as a context manager, for streamed readers."""
     with open_regular(path) as handle:
         yield handle
+
+
+def write_folder(folder: Path, files: dict[str, bytes | str]) -> None:
+    """Replace ``folder`` by a folder holding exactly ``files`` (names relative to it), all of them or none.
+
+    They are written with ``write_files`` into a new sibling folder, which then takes the old one's place
+    (two renames); on any failure (a full disk, Ctrl-C, SIGTERM) the old folder is put back as it was.
+    A symlink at ``folder`` is neither followed nor replaced. Used for generated sites (the review pages)."""
+    if os.path.islink(folder) or (os.path.lexists(folder) and not os.path.isdir(folder)):
+        raise UserError(f"{folder} is not a folder; it is neither followed nor replaced. Move it away, then run again")
+    _mkdirs(folder.parent)
+    stage = folder.parent / f".{folder.name[:100]}{MARK}{secrets.token_hex(6)}.tmp"
+    old = stage.with_suffix(".bak")
+    try:
+        os.mkdir(stage)  # its mode from the umask, as for any folder a person makes
+        write_files({stage / name: data for name, data in files.items()})
+        if os.path.isdir(folder):
+            os.replace(folder, old)
+        os.replace(stage, folder)
+    except BaseException as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if os.path.isdir(old) and not os.path.lexists(folder):
+            os.replace(old, folder)
+        if isinstance(exc, OSError):
+            raise UserError(f"{folder}: cannot write ({_write_reason(exc)}); nothing was changed") from None
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -16,6 +16,17 @@ is the bridge, and it is lossy on purpose. Its rules (docs/crosswalks.md, docs/m
   it is always a figure some claim gave); ``low`` the smallest low and ``high`` the largest high
   (empty when any claim lacks that bound); ``<measure>_claims`` counts the claims giving the
   measure and ``<measure>_distinct`` the different figures they give (1: all agree).
+- Qualifiers are kept per figure: ``<measure>_qualifiers`` lists, in codelist order, the qualifiers
+  of the figures behind best/low/high and the vague count (``about`` says best came from "about
+  30"; ``exact;about`` that exact and approximate figures were summed or combined).
+- Modality: ``claims_<modality>`` counts the active claims of each modality of the package's
+  schema version, and ``asserted`` is ``true`` when any active claim asserts the event happened
+  (modality ``asserted``), so a forecast or a denial never looks like an event that happened.
+  ``reported_as`` is copied from events.csv when the package derives it (schema 0.2.0 and later).
+- Only the measures of the package's schema version (datapackage.json ``version``), and of those
+  only the ones its quantities use (``--measures all`` for every one, a stable column set), so no
+  measure's columns are all empty. ``country_gw`` is the country's Gleditsch–Ward number (UCDP's
+  ``country_id``), looked up in the package country_converter.
 """
 
 from __future__ import annotations
@@ -30,6 +41,8 @@ from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import Refused, atomic_write, check_inside, open_regular
+from war_report_events.peers.common import version_of
+from war_report_events.peers.countries import gw_of_iso2
 from war_report_events.standard import schema
 
 TABLES = ("sources", "actors", "places", "events", "claims", "quantities")
@@ -41,6 +54,7 @@ EVENT_COLUMNS = (
     "date_precision",
     "time_of_day",
     "country",
+    "country_gw",
     "subdivision",
     "place_name",
     "place_precision",
@@ -54,7 +68,7 @@ EVENT_COLUMNS = (
     "source_ids",
     "claimants",
 )
-FIGURE_COLUMNS = ("best", "low", "high", "vague", "claims", "distinct")
+FIGURE_COLUMNS = ("best", "low", "high", "qualifiers", "vague", "claims", "distinct")
 BOUNDS = {  # qualifier -> (gives best, gives low, gives high) from value (v), lower (l), upper (u)
     "exact": ("v", "v", "v"),
     "about": ("v", "v", "v"),
@@ -69,13 +83,31 @@ Figure = tuple[int | None, int | None, int | None]  # best, low, high
 
 
 def measures(version: str | None = None) -> list[str]:
-    """The measure codes, in codelist order, of the newest schema (a superset of the older ones)."""
+    """The measure codes of a schema version (default: the newest), in codelist order."""
     version = version or schema.available_versions()[-1]
     return [row["code"] for row in schema.load_codelists(version)["measure"]]
 
 
-def columns(measure_codes: list[str]) -> list[str]:
-    return list(EVENT_COLUMNS) + [f"{m}_{c}" for m in measure_codes for c in FIGURE_COLUMNS]
+def modalities(version: str | None = None) -> list[str]:
+    version = version or schema.available_versions()[-1]
+    return [row["code"] for row in schema.load_codelists(version)["modality"]]
+
+
+def qualifiers(version: str | None = None) -> list[str]:
+    version = version or schema.available_versions()[-1]
+    return [row["code"] for row in schema.load_codelists(version)["qualifier"]]
+
+
+def columns(measure_codes: list[str], modality_codes: list[str] | None = None, reported_as: bool = False) -> list[str]:
+    events = list(EVENT_COLUMNS) + (["reported_as"] if reported_as else [])
+    events += ["asserted"] + [f"claims_{m}" for m in modality_codes or []]
+    return events + [f"{m}_{c}" for m in measure_codes for c in FIGURE_COLUMNS]
+
+
+def used_measures(tables: dict[str, list[dict]], version: str) -> list[str]:
+    """The version's measures that the package's quantities use, in codelist order."""
+    used = {q["measure"] for q in tables["quantities"]}
+    return [m for m in measures(version) if m in used]
 
 
 def _int(text: object) -> int | None:
@@ -118,9 +150,16 @@ def _place_chain(places: dict[str, dict], place_id: str | None) -> list[dict]:
     return chain
 
 
-def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None = None) -> list[dict]:
+def flat_events(
+    tables: dict[str, list[dict]],
+    measure_codes: list[str] | None = None,
+    modality_codes: list[str] | None = None,
+    qualifier_codes: list[str] | None = None,
+) -> list[dict]:
     """One row per event (in events-table order); cells are strings or ints, empty string when absent."""
     codes = measure_codes or measures()
+    modes = modality_codes if modality_codes is not None else modalities()
+    order = {q: i for i, q in enumerate(qualifier_codes or qualifiers())}
     places = {p["place_id"]: p for p in tables["places"]}
     by_event: dict[str, list[dict]] = defaultdict(list)
     for claim in tables["claims"]:
@@ -139,7 +178,8 @@ def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None =
             "date_end": event.get("date_end") or "",
             "date_precision": event["date_precision"],
             "time_of_day": event.get("time_of_day") or "",
-            "country": next((p["country"] for p in chain if p.get("country")), ""),
+            "country": (country := next((p["country"] for p in chain if p.get("country")), "")),
+            "country_gw": (gw_of_iso2(country) or "") if country else "",
             "subdivision": next((p["subdivision"] for p in chain if p.get("subdivision")), ""),
             "place_name": chain[0]["name"] if chain else "",
             "place_precision": event["place_precision"],
@@ -153,13 +193,19 @@ def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None =
             "source_ids": ";".join(dict.fromkeys(c["source_id"] for c in active)),
             "claimants": ";".join(dict.fromkeys(c["claimant_actor_id"] for c in active)),
         }
+        if "reported_as" in event:
+            row["reported_as"] = event["reported_as"] or ""
+        row["asserted"] = "true" if any(c.get("modality") == "asserted" for c in active) else "false"
+        for mode in modes:
+            row[f"claims_{mode}"] = sum(1 for c in active if c.get("modality") == mode)
         for m in codes:
-            figures, vague, giving = [], 0, 0
+            figures, vague, giving, kinds = [], 0, 0, set()
             for c in active:
                 own = [q for q in quantities.get(c["claim_id"], []) if q["measure"] == m and not q.get("part_of")]
                 if not own:
                     continue
                 giving += 1
+                kinds |= {q["qualifier"] for q in own}
                 figure, n_vague = claim_figure(own)
                 vague += n_vague
                 if figure is not None:
@@ -170,9 +216,11 @@ def flat_events(tables: dict[str, list[dict]], measure_codes: list[str] | None =
                     f"{m}_best": "" if best is None else best,
                     f"{m}_low": "" if low is None else low,
                     f"{m}_high": "" if high is None else high,
-                    f"{m}_vague": vague or "",
+                    f"{m}_qualifiers": ";".join(sorted(kinds, key=lambda k: order.get(k, len(order)))),
+                    # counts are 0, not empty, for an event that has the measure: "no vague figure" is a fact
+                    f"{m}_vague": vague if giving else "",
                     f"{m}_claims": giving or "",
-                    f"{m}_distinct": len(set(figures)) or "",
+                    f"{m}_distinct": len(set(figures)) if giving else "",
                 }
             )
         rows.append(row)
@@ -211,6 +259,13 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("root", nargs="?", default=".", type=Path, help="package root (default: .)")
     parser.add_argument(
+        "--measures",
+        choices=("present", "all"),
+        default="present",
+        help="measure columns: those the package's quantities use (default; no all-empty measure), "
+        "or all of the package's schema version (the same columns for every package of that version)",
+    )
+    parser.add_argument(
         "--out",
         default=Path("dist/events-flat.csv"),
         type=Path,
@@ -218,10 +273,22 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        codes = measures()
-        text = csv_text(flat_events(read_tables(args.root), codes), columns(codes))
+        version = version_of(args.root)
+        tables = read_tables(args.root)
+        codes = measures(version) if args.measures == "all" else used_measures(tables, version)
+        modes = modalities(version)
+        rows = flat_events(tables, codes, modes, qualifiers(version))
+        derived = bool(tables["events"]) and "reported_as" in tables["events"][0]
+        text = csv_text(rows, columns(codes, modes, derived))
         if str(args.out) == "-":
-            sys.stdout.write(text)
+            # the CSV is UTF-8 whatever the terminal's encoding: bytes, not the text layer
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:
+                sys.stdout.write(text)
+            else:
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
             return 0
         atomic_write(args.out, text)
     except UserError as exc:
