@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import Refused, atomic_write, read_inside, read_text, sha256_of
+from war_report_events.files import Refused, atomic_write, read_inside, read_text, sha256_of, write_files
 from war_report_events.publish import versions
 
 NAME = "war-report-events"
@@ -65,6 +66,7 @@ MEMBER_FILES = frozenset(
 REQUIRED_FILES = MEMBER_FILES - {"releases.csv"}
 RELEASES = "releases.csv"
 RELEASES_HEADER = ("version", "date", "commit", "zip_sha256")
+HEX = re.compile(r"[0-9a-f]+")
 MEMBER_FOLDERS: tuple[tuple[str, str], ...] = (
     ("data/", ""),
     ("schema/", ""),
@@ -171,7 +173,7 @@ def parse_releases(text: str) -> list[dict[str, str]]:
     for number, row in enumerate(rows, start=2):
         if tuple(row) != RELEASES_HEADER or not versions.SEMVER.match(row["version"] or ""):
             raise ValueError(f"{RELEASES} line {number} is not {','.join(RELEASES_HEADER)} with a version")
-        if len(row["commit"]) != 40 or len(row["zip_sha256"]) != 64:
+        if not HEX.fullmatch(row["commit"] or "") or len(row["commit"]) != 40 or len(row["zip_sha256"] or "") != 64:
             raise ValueError(f"{RELEASES} line {number}: commit must be 40 and zip_sha256 64 hex digits")
     return rows
 
@@ -182,8 +184,6 @@ def releases_text(rows: list[dict[str, str]]) -> str:
 
 def changelog_with_record(text: str, version: str, commit: str, digest: str) -> str:
     """CHANGELOG.md with the release record as the first line of the version's section."""
-    import re
-
     heading = re.search(rf"^## \[{re.escape(version)}\][^\n]*\n", text, re.MULTILINE)
     if heading is None:
         raise UserError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD'; add it before cutting")
@@ -323,7 +323,7 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
         problems += [
             f"released schema {released} was modified: {p}" for p in schema_immutability_problems(root, released)
         ]
-    if version is not None and not manifest_path(root, version).exists():
+    if version is not None and not versions.is_dev(version) and not manifest_path(root, version).exists():
         problems.append(
             f"schema {version} is not frozen: run `python -m war_report_events release --freeze-schema {version}` "
             f"and commit {RELEASED_DIR.as_posix()}/{version}.sha256"
@@ -464,8 +464,8 @@ def cut(root: Path, out: Path) -> tuple[Path, str, int, str]:
     zip_path, digest = write_outputs(out, version, content)
     new_changelog = changelog_with_record(changelog, version, commit, digest)
     rows = records + [{"version": version, "date": date, "commit": commit, "zip_sha256": digest}]
-    write_atomic(root / RELEASES, releases_text(rows).encode("utf-8"))
-    write_atomic(root / "CHANGELOG.md", new_changelog.encode("utf-8"))
+    # Both or neither: an interrupted cut must not leave a record in one place only.
+    write_files({root / RELEASES: releases_text(rows), root / "CHANGELOG.md": new_changelog}, FILE_MODE)
     return zip_path, digest, count, commit
 
 

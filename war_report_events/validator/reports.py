@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
@@ -151,6 +152,21 @@ def check_report(
                 "text_path",
                 code,
                 f"{show_value(source.get('text_path'))} {why}; the source text must be shipped under data/sources/.",
+            )
+        )
+    sid = source.get("source_id")
+    stray = root / "data" / "sources" / f"{sid}.txt"
+    not_shipped = source.get("text_redistribution") == "not_allowed" and "text_path" not in source
+    if not_shipped and isinstance(sid, str) and os.path.lexists(stray):  # with text_path: flagged by the rules
+        found.append(
+            Problem(
+                doc.rel,
+                doc.line_of(("source", "text_redistribution")),
+                "$.source.text_redistribution",
+                "text_redistribution",
+                "text-redistribution-mismatch",
+                f"is 'not_allowed', but data/sources/{sid}.txt is in the package; remove that file (keep your copy "
+                "outside the package and check it with validate.py --texts DIR).",
             )
         )
     label = source.get("text_path")
