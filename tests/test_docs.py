@@ -228,3 +228,42 @@ def test_site_builds_in_strict_mode_without_warnings(tmp_path: Path) -> None:
         assert (tmp_path / "site" / page / "index.html").is_file()
     changelog = (tmp_path / "site/changelog/index.html").read_text(encoding="utf-8")
     assert "Keep a Changelog" in changelog  # CHANGELOG.md is included, not copied
+
+
+# --- table rows quoted in the docs --------------------------------------------------------
+
+
+FROZEN = [ROOT / "tests" / "fixtures" / "base", ROOT / "tests" / "fixtures" / "base-0.2.0"]
+
+
+def quoted_table_rows() -> list[tuple[str, int, str, str]]:
+    """(page, line, table, row) of every row of a ```text block that starts with a table's CSV header."""
+    headers = {
+        path.read_text(encoding="utf-8").splitlines()[0]: path.stem
+        for base in FROZEN
+        for path in sorted((base / "data").glob("*.csv"))
+    }
+    found = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for token in MarkdownIt().parse(page.read_text(encoding="utf-8")):
+            lines = token.content.splitlines() if token.type == "fence" and token.info.strip() == "text" else []
+            if lines and lines[0] in headers:
+                for k, row in enumerate(lines[1:]):
+                    found.append((str(page.relative_to(ROOT)), token.map[0] + 3 + k, headers[lines[0]], row))
+    return found
+
+
+ROWS = quoted_table_rows()
+
+
+def test_codebook_quotes_table_rows() -> None:
+    assert sum(1 for page, *_ in ROWS if page == "docs/codebook.md") >= 10
+
+
+@pytest.mark.parametrize("page,line,table,row", ROWS, ids=[f"{p}:{n}" for p, n, _, _ in ROWS])
+def test_quoted_table_row_is_a_row_of_the_built_table(page: str, line: int, table: str, row: str) -> None:
+    """Rows as `build` writes them (empty cells, not ""), from the frozen packages, not the live data."""
+    built = {
+        line for base in FROZEN for line in (base / "data" / f"{table}.csv").read_text(encoding="utf-8").splitlines()
+    }
+    assert row in built, f"{page}:{line}: not a row of {table}.csv as built"

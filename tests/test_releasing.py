@@ -129,6 +129,22 @@ def test_the_record_is_in_the_changelog_too() -> None:
         assert f"commit `{record['commit']}`" in changelog and f"SHA-256 `{record['zip_sha256']}`" in changelog
 
 
+def section(changelog: str, version: str) -> str:
+    start = changelog.index(f"## [{version}]")
+    following = changelog.find("\n## [", start + 1)
+    return changelog[start : following if following >= 0 else len(changelog)].strip()
+
+
+def test_a_released_changelog_section_stays_as_released() -> None:
+    """Entries merged after a release belong under Unreleased: the section holds what the release held."""
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    for record in records():
+        released = git(ROOT, "show", f"{record['commit']}:CHANGELOG.md")
+        now = "\n".join(line for line in section(changelog, record["version"]).splitlines())
+        record_line = next(line for line in now.splitlines() if line.startswith("Release record:"))
+        assert now.replace(record_line + "\n\n", "", 1) == section(released, record["version"])
+
+
 # --- the zip ---
 
 

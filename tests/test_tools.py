@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from war_report_events import SCHEMA_VERSION
 from war_report_events import files as textfiles
 from war_report_events.tools import locate as locating
 from war_report_events.tools import new as scaffolding
@@ -25,8 +26,8 @@ from war_report_events.tools.locate import fill_offsets, locate
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "tools"
 SEED_ID = "2024-10-30-drone-strikes-north-korea"
-SEED_TEXT = ROOT / "data" / "sources" / f"{SEED_ID}.txt"
-SEED_REPORT = ROOT / "data" / "reports" / f"{SEED_ID}.json"
+SEED_TEXT = ROOT / "tests" / "fixtures" / "base" / "data" / "sources" / f"{SEED_ID}.txt"
+SEED_REPORT = ROOT / "tests" / "fixtures" / "base" / "data" / "reports" / f"{SEED_ID}.json"
 WEDNESDAY = dt.date(2024, 10, 30)
 
 
@@ -239,7 +240,7 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
     assert text_out.read_bytes() == SEED_TEXT.read_bytes()
     report = json.loads(report_out.read_text(encoding="utf-8"))
     assert report == {
-        "schema_version": "0.2.0",
+        "schema_version": SCHEMA_VERSION,
         "source": {
             "source_id": source_id,
             "published": "2024-10-30",
@@ -250,10 +251,63 @@ def test_new_copies_text_unchanged_and_writes_skeleton(tmp_path, capsys):
             "text_redistribution": "allowed",
         },
         "actors": [],
+        "places": [],
         "events": [],
     }
     assert report["source"]["text_sha256"] == "074376908b27128a4394da4b45339c63cc1b3237f333ee49863c294786475f0a"
     assert "Next steps:" in out and "TODO" in out and f"fill-offsets data/reports/{source_id}.json" in out
+
+
+def test_new_writes_an_undated_skeleton_without_inventing_a_date(tmp_path, capsys):
+    argv = [str(FIXTURES / "article-de.txt"), "--published", "unknown", "--retrieved", "2024-11-02"]
+    code, out, err = run(capsys, scaffolding.main, [*argv, "--language", "de", "--root", str(tmp_path)])
+    assert (code, err) == (0, "")
+    (path,) = (tmp_path / "data" / "reports").glob("*.json")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    source_id = "undated-testdaten-fur-tests-test-tools"
+    assert list(report) == ["schema_version", "source", "actors", "places", "events"]
+    assert report["schema_version"] == "0.2.0"
+    assert report["source"] == {
+        "source_id": source_id,
+        "published_precision": "unknown",
+        "retrieved": "2024-11-02",
+        "language": "de",
+        "text_path": f"data/sources/{source_id}.txt",
+        "text_sha256": hashlib.sha256((FIXTURES / "article-de.txt").read_bytes()).hexdigest(),
+        "rights": scaffolding.RIGHTS_TODO,
+        "text_redistribution": "allowed",
+    }
+    assert "2024-11-02" not in path.name and "--published unknown --language de" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--published", "unknown"], "--published unknown: give the day you retrieved the text with --retrieved"),
+        (["--published", "2024-10-30", "--retrieved", "2024-11-02"], "--retrieved is only for a text without"),
+        (["--published", "unknown", "--retrieved", "2.11.2024"], "--retrieved '2.11.2024': write the date as"),
+    ],
+)
+def test_new_needs_a_retrieval_date_exactly_when_the_publication_date_is_unknown(tmp_path, capsys, extra, message):
+    code, _, err = run(capsys, scaffolding.main, [str(SEED_TEXT), *extra, "--language", "en", "--root", str(tmp_path)])
+    assert code == 2 and err.startswith(message)
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("published", "source_id", "message"),
+    [
+        ("unknown", "2024-11-02-kyiv", "begins 'undated-'"),
+        ("unknown", "undated-2024-11-02-kyiv", "not even the day you retrieved it"),
+        ("2024-10-30", "undated-kyiv", "'undated-' is for sources without a publication date"),
+    ],
+)
+def test_new_keeps_dates_out_of_undated_ids(tmp_path, capsys, published, source_id, message):
+    argv = [str(SEED_TEXT), "--published", published, "--retrieved", "2024-11-02", "--language", "en"]
+    argv = [a for a in argv if published == "unknown" or a not in ("--retrieved", "2024-11-02")]
+    code, _, err = run(capsys, scaffolding.main, [*argv, "--source-id", source_id, "--root", str(tmp_path)])
+    assert code == 1 and message in err
+    assert not (tmp_path / "data").exists()
 
 
 def test_new_refuses_to_overwrite(tmp_path, capsys):
@@ -594,10 +648,169 @@ def test_hyphen_ranges_and_weapon_designations():
     text = "Between 5-10 people were hurt as S-300 missiles and Shahed-136 drones flew 3–4 hours; 20–30 fled."
     assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [
         ("5-10", (5, 10), "range"),
+        ("3–4 hours", (3, 4), "range"),
         ("20–30", (20, 30), "range"),
     ]
 
 
-def test_durations_are_masked_but_their_qualifiers_do_not_swallow_figures():
+def test_durations_are_candidates_but_points_in_time_are_not():
     text = "The attack lasted up to 3 hours and 2 to 5 days later up to 40 people had fled."
-    assert summary(suggesting.suggest(text, "en", WEDNESDAY)) == [("up to 40", 40, "at_most")]
+    found = suggesting.suggest(text, "en", WEDNESDAY)
+    assert summary(found) == [("up to 3 hours", 3, "at_most"), ("up to 40", 40, "at_most")]
+    assert [(c.kind, c.measure, c.unit) for c in found] == [("duration", "duration", "hours"), ("number", None, None)]
+
+
+@pytest.mark.parametrize(
+    "sentence,lang,cue,code",
+    [
+        ("The air force says 40 drones were launched.", "en", "says", "said"),
+        ("The air force said 40 drones were launched.", "en", "said", "said"),
+        ("40 drones were launched, according to the air force.", "en", "according to", "according_to"),
+        ("The mayor told reporters 40 drones were launched.", "en", "told", "said"),
+        ("Die Luftwaffe sagt, 40 Drohnen seien gestartet.", "de", "sagt", "said"),
+        ("Die Luftwaffe sagte, 40 Drohnen seien gestartet.", "de", "sagte", "said"),
+        ("Die Luftwaffe teilt mit, 40 Drohnen seien gestartet.", "de", "teilt mit", "said"),
+        ("Die Luftwaffe teilte am Morgen mit, 40 Drohnen seien gestartet.", "de", "teilte am Morgen mit", "said"),
+        ("40 Drohnen seien gestartet, wie die Luftwaffe mitteilte.", "de", "mitteilte", "said"),
+        ("Laut der Luftwaffe wurden 40 Drohnen gestartet.", "de", "Laut", "according_to"),
+        ("Nach Angaben der Luftwaffe wurden 40 Drohnen gestartet.", "de", "Nach Angaben", "according_to"),
+        ("40 Drohnen seien gestartet, hieß es.", "de", "hieß es", "said"),
+    ],
+)
+def test_attribution_cues_in_present_past_and_reported_speech(sentence, lang, cue, code):
+    (found,) = suggesting.suggest(sentence, lang, WEDNESDAY)
+    assert (found.cue.text, found.cue.attribution) == (cue, code)
+
+
+@pytest.mark.parametrize(
+    "sentence,lang,expected",
+    [
+        ("All the drones heading for the capital were shot down.", "en", [("All", "all")]),
+        ("None of the missiles reached its target.", "en", [("None", "none")]),
+        ("Alle Drohnen wurden abgeschossen.", "de", [("Alle", "all")]),
+        ("Keine der Raketen erreichte ihr Ziel, es gab keine Toten.", "de", [("Keine", "none"), ("keine", "none")]),
+        ("Das Ministerium machte keine Angaben; keine Nachricht.", "de", []),
+        ("All 33 drones were shot down.", "en", [("All 33", "exact")]),
+    ],
+)
+def test_all_and_none_of_a_whole_are_candidates(sentence, lang, expected):
+    found = suggesting.suggest(sentence, lang, WEDNESDAY)
+    assert [(c.text, c.qualifier) for c in found] == expected
+    assert all(c.kind == "whole" and c.value is None for c in found if c.qualifier in ("all", "none"))
+
+
+@pytest.mark.parametrize(
+    "sentence,lang,expected",
+    [
+        (
+            "Der Luftalarm dauerte mehr als fünf Stunden.",
+            "de",
+            ("mehr als fünf Stunden", "more_than", 5, "duration", "hours"),
+        ),
+        (
+            "The alert lasted more than five hours.",
+            "en",
+            ("more than five hours", "more_than", 5, "duration", "hours"),
+        ),
+        ("In Kyjiw gab es drei Mal Luftalarm.", "de", ("drei", "exact", 3, "alerts", None)),
+        ("There were three air raid alerts in Kyiv.", "en", ("three", "exact", 3, "alerts", None)),
+        ("Sirens sounded three times in Kyiv.", "en", ("three", "exact", 3, "alerts", None)),
+        ("It was the 19th attack on the city this month.", "en", ("19th attack", "exact", 19, "attacks", None)),
+        ("Es war der 19. Angriff auf die Stadt.", "de", ("19. Angriff", "exact", 19, "attacks", None)),
+        ("Russia carried out 4 drone attacks.", "en", ("4", "exact", 4, "attacks", None)),
+    ],
+)
+def test_durations_and_counts_of_alerts_and_attacks_carry_their_measure(sentence, lang, expected):
+    (found,) = suggesting.suggest(sentence, lang, WEDNESDAY)
+    number = next(v for v in (found.value, found.lower, found.upper) if v is not None)
+    assert (found.text, found.qualifier, number, found.measure, found.unit) == expected
+
+
+def test_time_spans_and_points_in_time_are_not_durations():
+    text = "Over the past 24 hours and in 2023, five days ago, and vor zwei Tagen, a 24-hour lull."
+    assert [c for c in suggesting.suggest(text, "en", WEDNESDAY) if c.measure == "duration"] == []
+    assert [c for c in suggesting.suggest("Vor zwei Tagen gab es Alarm.", "de", WEDNESDAY) if c.measure] == []
+
+
+def test_measure_is_shown_in_text_and_json(tmp_path, capsys):
+    path = tmp_path / "t.txt"
+    path.write_text("Der Luftalarm dauerte mehr als fünf Stunden, teilte die Stadt mit.\n", encoding="utf-8")
+    code, out, _ = run(capsys, suggesting.main, [str(path), "--published", "2024-10-30", "--language", "de"])
+    assert code == 0 and "measure: duration (hours)" in out
+    code, out, _ = run(capsys, suggesting.main, [str(path), "--language", "de", "--format", "json"])
+    (item,) = json.loads(out)
+    assert (item["measure"], item["unit"], item["lower"]) == ("duration", "hours", 5)
+
+
+def test_relative_dates_are_not_resolved_when_the_publication_date_is_unknown_or_a_guess(tmp_path, capsys):
+    path = tmp_path / "t.txt"
+    path.write_text("In der Nacht zum Mittwoch wurden 40 Drohnen gestartet, teilte die Luftwaffe mit.\n", "utf-8")
+    argv = [str(path), "--language", "de"]
+    code, out, _ = run(capsys, suggesting.main, [*argv, "--published", "2024-10-30"])
+    assert code == 0 and "2024-10-29..2024-10-30" in out and "note:" not in out
+    code, out, _ = run(capsys, suggesting.main, [*argv, "--published", "unknown"])
+    assert out.startswith("note: the publication date is unknown, so relative dates") and "2024-" not in out
+    code, out, err = run(capsys, suggesting.main, [*argv, "--published", "2024-10-30", "--published-is-a-guess"])
+    assert "is a guess" in out and "2024-10-29" not in out
+    code, out, err = run(capsys, suggesting.main, [*argv, "--published", "unknown", "--format", "json"])
+    assert json.loads(out)[0]["date"] is None and "unknown" in err
+
+
+def test_a_report_with_an_unknown_publication_date_resolves_nothing(tmp_path, capsys):
+    text = "In der Nacht zum Mittwoch wurden 40 Drohnen gestartet, teilte die Luftwaffe mit.\n"
+    (tmp_path / "data" / "sources").mkdir(parents=True)
+    (tmp_path / "data" / "reports").mkdir(parents=True)
+    (tmp_path / "data" / "sources" / "undated-x.txt").write_text(text, encoding="utf-8")
+    report = {
+        "schema_version": "0.2.0",
+        "source": {
+            "source_id": "undated-x",
+            "published_precision": "unknown",
+            "retrieved": "2024-11-02",
+            "language": "de",
+            "text_path": "data/sources/undated-x.txt",
+        },
+    }
+    path = tmp_path / "data" / "reports" / "undated-x.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    code, out, _ = run(capsys, suggesting.main, [str(path)])
+    assert code == 0 and "publication date is unknown (published_precision unknown)" in out
+    assert "2024-11" not in out.split("\n", 1)[1]
+
+
+def test_suggest_and_new_survive_a_console_that_cannot_show_the_text(tmp_path):
+    import subprocess
+    import sys
+
+    text = tmp_path / "Київ.txt"
+    text.write_text("Київ: the governor says all the drones fell and 40 drones were launched.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    argv = [sys.executable, "-m", "war_report_events"]
+    done = subprocess.run(
+        [*argv, "suggest", str(text), "--published", "unknown", "--language", "en"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and b"\\u041a" in done.stdout and b"Traceback" not in done.stderr
+    done = subprocess.run(
+        [
+            *argv,
+            "new",
+            str(text),
+            "--published",
+            "2024-10-30",
+            "--language",
+            "en",
+            "--source-id",
+            "2024-10-30-k",
+            "--root",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0 and b"\\u041a" in done.stdout

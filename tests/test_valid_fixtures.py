@@ -117,3 +117,35 @@ def test_a_withdrawn_id_may_be_gone(package: Path) -> None:
     assert code == 1 and "[id-removed]" in out
     (package / "data" / "withdrawn.csv").write_text("table,id,reason\nclaims,gone.c01,publisher's takedown request\n")
     assert run([str(package)])[0] == 0
+
+
+def test_a_package_with_a_text_not_shipped_names_the_checks_and_passes_them_with_texts(tmp_path: Path) -> None:
+    import json
+
+    case = FIXTURES / "valid" / "english-not-shipped-launch-none-forecast"
+    pkg = tmp_path / "pkg"
+    shutil.copytree(case, pkg)
+    texts = pkg / "texts"  # beside the package's data, never inside data/: as a coder keeps them
+    done = subprocess.run(
+        [sys.executable, "-m", "war_report_events", "build", str(pkg)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (pkg / "data" / "sources").exists()
+    code, out = run([str(pkg)])
+    assert code == 0 and "note: not checked: 1 source text(s) are not shipped" in out
+    code, out = run([str(pkg), "--format", "json"])
+    assert json.loads(out)["not_checked"]["checks"] == ["text-sha256-mismatch", "quote-mismatch"]
+    code, out = run([str(pkg), "--texts", str(texts)])
+    assert (code, out) == (0, f"valid: {pkg}\n")
+    text = next(texts.glob("*.txt"))
+    text.write_text(text.read_text(encoding="utf-8").replace("six missiles", "seven missiles"), encoding="utf-8")
+    code, out = run([str(pkg), "--texts", str(texts), "--format", "json"])
+    found = sorted((e["file"], e["code"]) for e in json.loads(out)["errors"])
+    # Both paths check the local copy: the report's hash and quotes, and the tables' (one more character
+    # shifts every later quote).
+    assert code == 1 and {(f.split("/")[1], c) for f, c in found} == {
+        ("reports", "text-sha256-mismatch"),
+        ("reports", "quote-mismatch"),
+        ("sources.csv", "text-sha256-mismatch"),
+        ("claims.csv", "quote-mismatch"),
+    }

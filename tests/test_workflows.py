@@ -313,3 +313,33 @@ def test_action_validates_a_package_and_annotates_errors(tmp_path: Path) -> None
     invalid = run_action_step("Validate", {"path": "packages/ours"}, tmp_path, workspace)
     assert invalid.returncode == 1
     assert re.search(rf"^::error file=[^,]*{re.escape(report.name)},line=\d+", invalid.stdout, re.M), invalid.stdout
+
+
+# --- what a contributor sees on GitHub: issue forms and the pull request template ---
+
+ISSUE_FORMS = sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+PR_TEMPLATE = ROOT / ".github" / "pull_request_template.md"
+
+
+def test_issue_forms_match_githubs_schema() -> None:
+    names = {load(path)["name"] for path in ISSUE_FORMS}
+    assert {"Report a coding error", "Propose a source"} <= names
+    result = check_jsonschema("--builtin-schema", "vendor.github-issue-forms", *map(str, ISSUE_FORMS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_form_check_can_fail(tmp_path: Path) -> None:
+    broken = tmp_path / "form.yml"
+    # `body` items need a known `type`; "text" is not one (GitHub's is "textarea").
+    broken.write_text("name: x\ndescription: x\nbody:\n  - type: text\n    id: a\n    attributes: {label: a}\n")
+    assert check_jsonschema("--builtin-schema", "vendor.github-issue-forms", str(broken)).returncode == 1
+
+
+def test_pull_request_checklist_names_the_commands_the_docs_name() -> None:
+    template = PR_TEMPLATE.read_text(encoding="utf-8")
+    boxes = re.findall(r"^- \[ \] (.+)$", template, flags=re.M)
+    assert len(boxes) >= 6
+    for step in ("fill-offsets", "suggest", "make build", "validate.py", "make test", "rights", "undated-"):
+        assert any(step in box for box in boxes), step
+    guide = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    assert "pull_request_template.md" in guide

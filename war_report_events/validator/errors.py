@@ -273,7 +273,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Give published for a known date; for an unknown one set published_precision 'unknown', omit published and give retrieved.",
             ),
             "undated-id": (
-                "A source without a publication date has an id that does not begin with `undated-` or holds the retrieval date, or a dated source's id begins with `undated-`.",
+                "A source without a publication date has an id that does not begin with `undated-` or holds the retrieval date, or one of its event ids begins with the retrieval date; or a dated source's id begins with `undated-`.",
                 "Begin the id of an undated source with `undated-` and a few words; never put the retrieval date in an id.",
             ),
             "text-redistribution-mismatch": (

@@ -222,6 +222,7 @@ def check_report(
             )
         )
 
+    found.extend(at(obj, f) for obj, f in _retrieval_date_ids(source, objects))
     used = {"actors": set(), "places": set()}
     for obj in objects:
         row = obj.obj
@@ -279,6 +280,26 @@ def check_report(
                     )
                 )
     return found
+
+
+def _retrieval_date_ids(source: dict, objects: list[Located]) -> list[tuple[Located, rules.Finding]]:
+    """In a source without a publication date, an event id that begins with the retrieval date passes
+    that date off as the event's, unless the event's own dates include it (codebook 7.1)."""
+    retrieved = source.get("retrieved")
+    if source.get("published_precision") != "unknown" or not isinstance(retrieved, str):
+        return []
+    out = []
+    for obj in objects:
+        value = obj.obj.get("event_id") if obj.table == "events" else None
+        # date_end of an undated source's event is often the retrieval date itself (on_or_before): only a
+        # first day the text states makes the date the event's own.
+        if isinstance(value, str) and value.startswith(retrieved) and obj.obj.get("date_start") != retrieved:
+            message = (
+                f"{show_value(value)} begins with the retrieval date {retrieved}, which is not the event's date; "
+                "begin it with the event's own date, or with undated-."
+            )
+            out.append((obj, rules.Finding("undated-id", "event_id", message)))
+    return out
 
 
 def _claim_id_of(by_parts: dict[tuple, Located], quantity: Located) -> str | None:
