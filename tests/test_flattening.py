@@ -255,3 +255,15 @@ def test_multiple_sources_patterns_run_on_a_0_1_0_package(line, language, code, 
 
         duckdb.sql(code).fetchall()
     assert "Error" not in capfd.readouterr().err
+
+
+def test_figures_of_schema_0_2_0_qualifiers() -> None:
+    """estimate gives best, low and high; all and none have no number and are counted with the vague."""
+    from war_report_events.peers.flat import claim_figure
+
+    def q(qualifier: str, value: str = "", lower: str = "", upper: str = "") -> dict:
+        return {"qualifier": qualifier, "value": value, "lower": lower, "upper": upper}
+
+    assert claim_figure([q("estimate", "9", "9", "11")]) == ((9, 9, 11), 0)
+    assert claim_figure([q("all"), q("none")]) == (None, 2)
+    assert claim_figure([q("exact", "5"), q("all")]) == ((5, 5, 5), 1)

@@ -9,8 +9,8 @@ is the bridge, and it is lossy on purpose. Its rules (docs/crosswalks.md, docs/m
   not part of another (``part_of`` empty), whatever their subject: "62 drones and one missile
   launched" is launched 63. ``best`` is the sum of exact/about values, ``low`` of lower bounds or
   values, ``high`` of upper bounds or values; a bound is empty when one summed figure lacks it
-  ("at least 4" has no high). Vague figures ("dozens") have no number: they are counted in
-  ``<measure>_vague`` and add nothing to the sums.
+  ("at least 4" has no high). Vague figures ("dozens"), like "all" and "none", have no number: they are
+  counted in ``<measure>_vague`` and add nothing to the sums.
 - Across the event's claims (several sources or claimants), nothing is merged silently:
   ``best`` is the median of the claims' best figures (the lower middle one for an even number, so
   it is always a figure some claim gave); ``low`` the smallest low and ``high`` the largest high
@@ -77,8 +77,11 @@ BOUNDS = {  # qualifier -> (gives best, gives low, gives high) from value (v), l
     "at_most": (None, None, "u"),
     "less_than": (None, None, "u"),
     "range": (None, "l", "u"),
+    "estimate": ("v", "l", "u"),  # schema 0.2.0: best, low and high as stated
     "vague": (None, None, None),
 }
+#: Qualifiers without a number (schema 0.2.0 adds all and none, relative to a whole): counted with the vague.
+NO_NUMBER = ("vague", "all", "none")
 Figure = tuple[int | None, int | None, int | None]  # best, low, high
 
 
@@ -116,7 +119,7 @@ def _int(text: object) -> int | None:
 
 def claim_figure(quantities: list[dict]) -> tuple[Figure | None, int]:
     """(summed figure or None when the claim gives only vague figures, number of vague figures)."""
-    numeric = [q for q in quantities if q["qualifier"] != "vague"]
+    numeric = [q for q in quantities if q["qualifier"] not in NO_NUMBER]
     vague = len(quantities) - len(numeric)
     if not numeric:
         return None, vague
