@@ -315,6 +315,25 @@ def test_action_validates_a_package_and_annotates_errors(tmp_path: Path) -> None
     assert re.search(rf"^::error file=[^,]*{re.escape(report.name)},line=\d+", invalid.stdout, re.M), invalid.stdout
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_enforces_its_schema_version_input(tmp_path: Path) -> None:
+    """A 0.2.0 package fails with schema-version 0.1.0 (the input is passed on, not only checked to exist)."""
+    python = tmp_path / "war-report-events-venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base-0.2.0", workspace / "pkg")
+
+    ours = run_action_step("Validate", {"path": "pkg", "schema-version": "0.2.0"}, tmp_path, workspace)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    other = run_action_step("Validate", {"path": "pkg", "schema-version": "0.1.0"}, tmp_path, workspace)
+    assert other.returncode == 1, other.stdout + other.stderr
+    assert re.search(r"^::error file=pkg/datapackage.json.*title=wrong-schema-version", other.stdout, re.M), (
+        other.stdout
+    )
+
+
 # --- what a contributor sees on GitHub: issue forms and the pull request template ---
 
 ISSUE_FORMS = sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))

@@ -46,6 +46,11 @@ def _parser() -> _Parser:
     p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)")
     p.add_argument("--max-errors", type=int, default=1000, metavar="N", help="stop after N errors (default: 1000)")
     p.add_argument(
+        "--schema-version",
+        metavar="V",
+        help="the schema version the package (or report) must follow; one that declares another is invalid",
+    )
+    p.add_argument(
         "--allow-outside-root", action="store_true", help="allow paths and symlinks that leave the package root"
     )
     p.add_argument(
@@ -78,6 +83,13 @@ def run(argv: list[str]) -> tuple[int, str]:
         args = _parser().parse_args(argv)
         if args.max_errors < 1:
             raise _BadArguments("--max-errors must be at least 1")
+        if args.schema_version is not None:
+            from ..standard.schema import available_versions
+
+            if args.schema_version not in available_versions():
+                raise _BadArguments(
+                    f"--schema-version {args.schema_version!r} is not one this validator has ({', '.join(available_versions())})"
+                )
     except _BadArguments as exc:
         fmt = _format_of(argv)
         return 2, RENDERERS[fmt](
@@ -122,16 +134,20 @@ def run(argv: list[str]) -> tuple[int, str]:
                     )
                 root = path
                 outcome: Outcome = validate_package(
-                    root, args.allow_outside_root, args.max_errors - len(problems), texts
+                    root, args.allow_outside_root, args.max_errors - len(problems), args.schema_version, texts
                 )
             elif path.name == "datapackage.json":
                 regular_size(path)
                 root = path.parent
-                outcome = validate_package(root, args.allow_outside_root, args.max_errors - len(problems), texts)
+                outcome = validate_package(
+                    root, args.allow_outside_root, args.max_errors - len(problems), args.schema_version, texts
+                )
             else:
                 open_regular(path).close()  # a FIFO or a device given as PATH is refused, never read
                 root = _package_root(path)
-                outcome = validate_report(path, root, args.allow_outside_root, args.max_errors - len(problems), texts)
+                outcome = validate_report(
+                    path, root, args.allow_outside_root, args.max_errors - len(problems), args.schema_version, texts
+                )
         except PermissionError:
             return 2, RENDERERS[args.format](
                 [_start_problem("path-unreadable", target, "cannot be read; check its permissions.")], False

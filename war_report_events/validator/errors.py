@@ -68,7 +68,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Save the file with LF line ends (`make build` writes tables that way).",
             ),
             "control-character": (
-                "A cell or string holds a control character (NUL, escape, ...); tabs and line breaks are allowed only in free-text fields.",
+                "A cell or string holds a control character (NUL, escape, C1 such as U+0085 NEXT LINE, ...); tabs and line breaks are allowed only in free-text fields.",
                 "Delete the character; retype the text if it was pasted.",
             ),
             "not-nfc": (
@@ -158,8 +158,8 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Add the item, or omit the list when it may be omitted.",
             ),
             "wrong-schema-version": (
-                "The report declares a schema version this validator does not have.",
-                "Set schema_version to a version under schema/.",
+                "The report declares a schema version this validator does not have, or the package or report follows another version than the one --schema-version requires.",
+                "Set schema_version to a version under schema/; with --schema-version, give the version the package is written for.",
             ),
             "invalid-country": (
                 "Not an ISO 3166-1 alpha-2 country code.",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..files import MAX_READ_BYTES, Refused, read_bytes, read_inside, reading, regular_size
 from .errors import Problem, show_value
+from .rules import MAX_DIGITS, whole_number
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -47,7 +48,7 @@ class JsonDocument:
             import json_source_map  # only when an error needs a line
 
             try:
-                self._map = json_source_map.calculate(self.text)
+                self._map = json_source_map.calculate(_short_numbers(self.text))
             except Exception:  # the map is a convenience; the error still has its JSON path
                 self._map = {}
         parts = list(pointer_parts)
@@ -59,6 +60,15 @@ class JsonDocument:
             if not parts:
                 return None
             parts.pop()
+
+
+_LONG_NUMBER = re.compile(rf"(?<![0-9])[0-9]{{{MAX_DIGITS + 1},}}")  # each run tried once: linear
+
+
+def _short_numbers(text: str) -> str:
+    """The text with every run of more than MAX_DIGITS digits written 0 and padded, so that the source
+    map (which converts numbers, and Python refuses such long ones) sees the same lines and columns."""
+    return _LONG_NUMBER.sub(lambda m: "0" + " " * (len(m.group()) - 1), text)
 
 
 def json_path(parts: tuple) -> str:
@@ -177,7 +187,9 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         return value
 
     try:
-        doc.data = json.loads(doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
+        doc.data = json.loads(
+            doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number, parse_int=whole_number
+        )
     except RecursionError:
         return problem(
             "json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep."

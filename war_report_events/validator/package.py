@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..standard import schema
 from .descriptor import check_descriptor
-from .errors import Collector, Full, Problem
+from .errors import Collector, Full, Problem, show_value
 from .loading import read_json
 from .reports import REPORTS_DIR, check_report, load_reports
 from .tables import TableContext, check_released_ids, check_table, check_up_to_date
@@ -22,8 +22,14 @@ class Outcome:
 
 
 def validate_package(
-    root: Path, allow_outside: bool = False, max_errors: int = 1000, texts: Path | None = None
+    root: Path,
+    allow_outside: bool = False,
+    max_errors: int = 1000,
+    required: str | None = None,
+    texts: Path | None = None,
 ) -> Outcome:
+    """``required``: the schema version the package must follow (--schema-version), if any; ``texts``: local
+    copies of texts that are not shipped (--texts)."""
     out = Collector(max_errors)
     ctx = TableContext(texts=texts)
     collecting = gc.isenabled()
@@ -31,6 +37,8 @@ def validate_package(
     try:
         paths, problems, version = check_descriptor(root, allow_outside)
         out.extend(problems)
+        if required is not None and version != required:
+            out.add(_other_version("datapackage.json", None, "$.version", "version", version, required))
         reports, problems = load_reports(root, allow_outside, version, texts)
         out.extend(problems)
         ctx.version = version
@@ -48,7 +56,12 @@ def validate_package(
 
 
 def validate_report(
-    path: Path, root: Path, allow_outside: bool = False, max_errors: int = 1000, texts: Path | None = None
+    path: Path,
+    root: Path,
+    allow_outside: bool = False,
+    max_errors: int = 1000,
+    required: str | None = None,
+    texts: Path | None = None,
 ) -> Outcome:
     rel = (
         path.resolve().relative_to(root.resolve()).as_posix()
@@ -63,8 +76,24 @@ def validate_report(
         source = doc.data.get("source") if isinstance(doc.data, dict) else None
         if texts is None and isinstance(source, dict) and "text_path" not in source:
             unchecked.append(str(source.get("source_id")))
+        declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
+        if required is not None and isinstance(declared, str) and declared != required:
+            line = doc.line_of(("schema_version",))
+            problems.append(_other_version(rel, line, "$.schema_version", "schema_version", declared, required))
     problems.sort(key=_order)
     return Outcome(problems[:max_errors], len(problems) > max_errors, unchecked)
+
+
+def _other_version(file: str, line: int | None, path: str, field: str, version: str, required: str) -> Problem:
+    return Problem(
+        file,
+        line,
+        path,
+        field,
+        "wrong-schema-version",
+        f"follows schema {show_value(version)}, but {required} is required here (--schema-version); "
+        f"validate it with the version it is written for, or convert it.",
+    )
 
 
 def _order(p: Problem) -> tuple:

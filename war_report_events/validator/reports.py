@@ -230,6 +230,8 @@ def check_report(
             value = row.get(f.name)
             if isinstance(value, str):
                 found.extend(at(obj, x) for x in rules.text_findings(f, value))
+            elif isinstance(value, float):
+                found.extend(at(obj, x) for x in rules.written_number_findings(f, value))
             if f.references in ("actors", "places") and isinstance(value, str):
                 used[f.references].add(value)
             if (

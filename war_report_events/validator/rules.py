@@ -4,7 +4,9 @@ The same functions check a report (values typed by JSON) and a table (cells
 typed by ``cell_value``); callers turn each ``Finding`` into a located Problem.
 
 Over 400 lines on purpose: this is the one place every rule is written, so that the
-report path, the streaming table path and the pyarrow screen cannot drift apart.
+report path, the streaming table path and the pyarrow screen cannot drift apart. The
+codes, characters and spans the rules name are defined here once; the vectorised
+screens (``screens``) derive theirs from them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,37 @@ def _pattern(pattern: str) -> re.Pattern:
 
 INTEGER = re.compile(r"-?[0-9]+")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_FORMAT = "%Y-%m-%d"  # the strptime form of DATE (the vectorised path parses dates with it)
+# Python refuses to convert longer digit strings (sys.get_int_max_str_digits); no count or offset is
+# anywhere near this long, so a longer one is only ever judged by its length.
+MAX_DIGITS = 4000
+
+
+class LongInteger(int):
+    """A whole number written with more than MAX_DIGITS digits: ten to the MAX_DIGITS with its sign,
+    beyond any bound of the schema, so judged as it would be (and cheap: ten to the number of digits
+    would take seconds for a few million); shown by its digits' count, never printed in full."""
+
+    digits: int
+
+    def __new__(cls, text: str) -> LongInteger:
+        digits = len(text.lstrip("-+"))
+        self = super().__new__(cls, (-1 if text.startswith("-") else 1) * 10**MAX_DIGITS)
+        self.digits = digits
+        return self
+
+    def __repr__(self) -> str:
+        return f"a {'negative ' if self < 0 else ''}{self.digits}-digit number"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+
+def whole_number(text: str) -> int:
+    """The int a string of digits (and sign) stands for, without Python's limit on long ones."""
+    return LongInteger(text) if len(text) > MAX_DIGITS else int(text)
 
 
 def _real_date(text: str) -> bool:
@@ -95,6 +128,20 @@ def constraint_findings(f: Field, value: object) -> list[Finding]:
     return []
 
 
+def written_number_findings(f: Field, value: object) -> list[Finding]:
+    """A whole number written as a decimal (10.0, 6.2e1): JSON Schema counts it an integer, but the
+    tables would hold "10.0", which no integer column reads, and the quote would never be compared."""
+    if f.type != "integer" or not isinstance(value, float) or not value.is_integer():
+        return []
+    return [
+        Finding(
+            "wrong-type",
+            f.name,
+            f"{value!r} is written as a decimal number; write the whole number {int(value)}, without a point or exponent.",
+        )
+    ]
+
+
 def cell_value(f: Field, text: str) -> tuple[object, list[Finding]]:
     """A CSV cell typed for its field: (value or None when empty, findings)."""
     if text == "":
@@ -103,14 +150,19 @@ def cell_value(f: Field, text: str) -> tuple[object, list[Finding]]:
     if f.type == "integer":
         if not INTEGER.fullmatch(text):
             return None, [Finding("wrong-type", f.name, f"{show_value(text)} is not a whole number.")]
-        value = int(text)
+        value = whole_number(text)
     problems = constraint_findings(f, value)
     return (None if problems else value), problems
 
 
-CONTROL_STRICT = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_FREE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and LF allowed; CR is never needed
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Control characters: C0, DEL and C1 (U+0080-U+009F: U+0085 NEXT LINE breaks lines in some readers).
+CONTROL_CHARACTERS = "".join(map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0)]))
+FREE_TEXT_CONTROLS = "\t\n"  # allowed in free text (CR is never needed)
+CONTROL_STRICT = re.compile("[" + re.escape(CONTROL_CHARACTERS) + "]")
+CONTROL_FREE = re.compile("[" + re.escape("".join(c for c in CONTROL_CHARACTERS if c not in FREE_TEXT_CONTROLS)) + "]")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets take as the start of a formula
+PLACEHOLDER = "TODO"  # left by `new` for the coder to replace
+NORMAL_FORM = "NFC"
 
 
 def text_findings(f: Field, value: str) -> list[Finding]:
@@ -134,7 +186,7 @@ def text_findings(f: Field, value: str) -> list[Finding]:
                 f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it.",
             )
         )
-    if value.startswith("TODO"):
+    if value.startswith(PLACEHOLDER):
         found.append(
             Finding(
                 "placeholder-text",
@@ -142,7 +194,7 @@ def text_findings(f: Field, value: str) -> list[Finding]:
                 f"{show_value(value)} is a placeholder; replace it with what the source says.",
             )
         )
-    if not f.verbatim and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+    if not f.verbatim and not value.isascii() and not unicodedata.is_normalized(NORMAL_FORM, value):
         found.append(Finding("not-nfc", f.name, f"{show_value(value)} is not in Unicode NFC form; normalise it."))
     return found
 
@@ -304,15 +356,37 @@ def place_rules(row: Row) -> list[Finding]:
     return found
 
 
+# Codes of the codelists that rules name (both paths use these names).
+DAY, DAYS, MONTH, YEAR, UNKNOWN = "day", "days", "month", "year", "unknown"  # date and place precisions
+EXACT = "exact"  # the qualifier of a number as said
+
 DATE_SHAPES = {  # precision -> (date_start given, date_end given)
-    "day": (True, True),
-    "days": (True, True),
-    "month": (True, True),
-    "year": (True, True),
+    DAY: (True, True),
+    DAYS: (True, True),
+    MONTH: (True, True),
+    YEAR: (True, True),
     "on_or_before": (False, True),
     "on_or_after": (True, False),
-    "unknown": (False, False),
+    UNKNOWN: (False, False),
 }
+
+
+class Span(NamedTuple):
+    """A calendar span as written in YYYY-MM-DD: its dates share the first ``prefix`` characters;
+    the start ends with ``first``, the end with ``last`` (empty: any day that ends the span)."""
+
+    prefix: int
+    first: str
+    last: str
+
+
+MONTH_SPAN = Span(7, "-01", "")  # the last day of a month varies: checked with the calendar
+YEAR_SPAN = Span(4, "-01-01", "-12-31")
+
+
+def _month_ends(day: str) -> bool:
+    end = dt.date.fromisoformat(day)
+    return end.month != (end + dt.timedelta(days=1)).month
 
 
 def _precision_fits(precision: str, start: str | None, end: str | None) -> str | None:
@@ -328,17 +402,18 @@ def _precision_fits(precision: str, start: str | None, end: str | None) -> str |
             (False, False): "no dates",
         }[want]
         return f"precision {precision!r} needs {need}"
-    if precision == "day" and start != end:
+    if precision == DAY and start != end:
         return "precision 'day' needs date_start equal to date_end"
-    if precision == "days" and start == end:
+    if precision == DAYS and start == end:
         return "precision 'days' needs a span of more than one day; use 'day' for one day"
-    if precision == "month" and (
-        start[8:] != "01"
-        or start[:7] != end[:7]
-        or dt.date.fromisoformat(end).month == (dt.date.fromisoformat(end) + dt.timedelta(days=1)).month
+    month, year = MONTH_SPAN, YEAR_SPAN
+    if precision == MONTH and (
+        not start.endswith(month.first) or start[: month.prefix] != end[: month.prefix] or not _month_ends(end)
     ):
         return "precision 'month' needs the first and last day of one month"
-    if precision == "year" and (start[4:] != "-01-01" or end[4:] != "-12-31" or start[:4] != end[:4]):
+    if precision == YEAR and (
+        not start.endswith(year.first) or not end.endswith(year.last) or start[: year.prefix] != end[: year.prefix]
+    ):
         return "precision 'year' needs 1 January and 31 December of one year"
     return None
 
@@ -353,7 +428,7 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
         if why:
             found.append(Finding("date-precision-mismatch", "date_precision", why + "."))
     place, precision = row.get("place_id"), row.get("place_precision")
-    if (place is None) != (precision == "unknown"):
+    if (place is None) != (precision == UNKNOWN):
         found.append(
             Finding(
                 "place-precision-mismatch",
@@ -385,10 +460,14 @@ def event_rules(row: Row, subtypes: dict[str, str]) -> list[Finding]:
     return found
 
 
+ENDED_STATUSES = ("retracted", "superseded")  # schema 0.2.0: a status that names its source
+TRANSLATION_FIELDS = ("quote_translation", "quote_translation_language", "quote_translator")  # all or none
+
+
 def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
     """``language`` is the source's, when known (for translations)."""
     found = []
-    if (row.get("claim_date") is None) != (row.get("claim_date_precision") == "unknown"):
+    if (row.get("claim_date") is None) != (row.get("claim_date_precision") == UNKNOWN):
         found.append(
             Finding(
                 "claim-date-mismatch",
@@ -397,17 +476,17 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
             )
         )
     status = row.get("status")
-    if (status in ("retracted", "superseded")) != (row.get("status_source_id") is not None):
+    if (status in ENDED_STATUSES) != (row.get("status_source_id") is not None):
         found.append(
             Finding(
                 "claim-status-mismatch",
                 "status_source_id",
                 f"status is {status!r} but status_source_id is missing; name the source that reports it."
-                if status in ("retracted", "superseded")
+                if status in ENDED_STATUSES
                 else "is given but the claim is active; set status, or remove status_source_id.",
             )
         )
-    names = ("quote_translation", "quote_translation_language", "quote_translator")
+    names = TRANSLATION_FIELDS
     given = [n for n in names if row.get(n) is not None]
     if given and len(given) < len(names):
         missing = next(n for n in names if n not in given)
@@ -426,7 +505,7 @@ def claim_rules(row: Row, language: str | None = None) -> list[Finding]:
 
 
 QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
-    "exact": ("value",),
+    EXACT: ("value",),
     "about": ("value",),
     "at_least": ("lower",),
     "more_than": ("lower",),
@@ -439,6 +518,10 @@ QUALIFIER_NUMBERS = {  # qualifier -> the numbers it takes
     "none": (),
 }
 RELATIVE = ("all", "none")
+
+
+BOUNDED_QUALIFIERS = ("range", "estimate")  # lower may not exceed upper
+ESTIMATE = "estimate"  # its value lies within its bounds
 
 
 def quantity_rules(row: Row) -> list[Finding]:
@@ -484,9 +567,9 @@ def _number_findings(row: Row) -> list[Finding]:
                 f"{qualifier!r} takes {wanted}, but {', '.join(given) or 'no number'} {'is' if len(given) == 1 else 'are'} given.",
             )
         ]
-    if qualifier in ("range", "estimate") and row["lower"] > row["upper"]:  # type: ignore[operator]
+    if qualifier in BOUNDED_QUALIFIERS and row["lower"] > row["upper"]:  # type: ignore[operator]
         return [Finding("range-order", "upper", f"{row['upper']} is below lower {row['lower']}.")]
-    if qualifier == "estimate" and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
+    if qualifier == ESTIMATE and not row["lower"] <= row["value"] <= row["upper"]:  # type: ignore[operator]
         return [
             Finding(
                 "range-order", "value", f"the best estimate {row['value']} is outside {row['lower']}..{row['upper']}."
@@ -548,8 +631,8 @@ def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) ->
             )
         ]
     if (
-        row.get("qualifier") == "exact"
-        and qualifier == "exact"
+        row.get("qualifier") == EXACT
+        and qualifier == EXACT
         and isinstance(row.get("value"), int)
         and isinstance(value, int)
         and row["value"] > value

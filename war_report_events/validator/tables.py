@@ -32,7 +32,9 @@ class TableContext:
         if claim_id in self.quotes or self.quote_index is None:
             return self.quotes.get(claim_id)
         ids, quotes = self.quote_index  # made a dict once, only when a streamed row needs it
-        self.quotes.update(zip(ids.to_pylist(), quotes.to_pylist()))
+        for cid, quote in zip(ids.to_pylist(), quotes.to_pylist()):
+            if quote is not None:  # null: checked one by one, its quote is in self.quotes already
+                self.quotes.setdefault(cid, quote)
         self.quote_index = None
         return self.quotes.get(claim_id)
 
@@ -246,6 +248,14 @@ class RowChecker:
                 self.parts_pending.append((line, row))
         return cell_ok
 
+    def report(self, line: int, finding: rules.Finding) -> None:
+        """A finding the vectorised path settled itself, on the record at ``line``."""
+        self.out.add(Problem(self.rel, line, None, finding.field, finding.code, finding.message))
+
+    def pending_wholes(self) -> list[str]:
+        """The wholes (part_of) of parts whose rules wait for the whole table (judged by ``finish``)."""
+        return [str(row["part_of"]) for _, row in self.parts_pending]
+
     def finish(self, stopped: bool) -> None:
         if stopped or self.unsure:
             self.ctx.keys[self.table.name] = None
@@ -292,14 +302,13 @@ def check_table(
         try:
             screened = fastcheck.check(path, RowChecker(rel, table, ctx, trial, root, allow_outside))
         except Full:
-            screened = True
+            # More findings than --max-errors: which come first is the streaming path's answer (the
+            # screen finds them in another order: repeated ids at the end, clean records' first).
+            screened = False
         except Exception:  # the screening is an optimisation: on any surprise, the streaming path decides
             screened = False
         if screened:
             out.extend(trial.problems)
-            if trial.truncated:
-                out.truncated = True
-                raise Full
             return
     checker = RowChecker(rel, table, ctx, out, root, allow_outside)
     reader = CsvFile(path, rel)
