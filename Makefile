@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# -P: Python never imports from the working directory (a planted jsonschema.py or importlib.py in a checked
+# folder would run before our code); the package comes from this Makefile's folder. See README "Security".
+RUN    := PYTHONPATH="$(CURDIR)" $(BIN)/python -P -m war_report_events
 
 .PHONY: validate test build docs bench release export clean review
 
@@ -13,31 +16,31 @@ $(READY): requirements.txt pyproject.toml
 	touch $(READY)
 
 validate: $(READY)  ## check the package: reports, tables, datapackage.json
-	$(BIN)/python validate.py
+	$(BIN)/python -P validate.py
 
 test: $(READY)      ## run the whole test suite
 	$(BIN)/python -m pytest
 
 build: $(READY)     ## rebuild data/*.csv and datapackage.json from schema/ and data/reports/, then docs/one-night.md
-	$(BIN)/python -m war_report_events build
-	$(BIN)/python -m war_report_events one-night
+	$(RUN) build
+	$(RUN) one-night
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache
 
 docs: $(READY)      ## build the documentation site into site/ (fails on warnings and broken links)
-	$(BIN)/python -m war_report_events docs
+	$(RUN) docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
 export: $(READY)    ## write Parquet (one file per table), reports.jsonl and load.sql (typed DuckDB tables from data/*.csv) to dist/
-	$(BIN)/python -m war_report_events export
+	$(RUN) export
 
 release: $(READY)   ## rebuild a recorded release (VERSION=X.Y.Z, default the latest) into dist/, or refuse
-	$(BIN)/python -m war_report_events release $(if $(VERSION),--version $(VERSION))
+	$(RUN) release $(if $(VERSION),--version $(VERSION))
 
 bench: $(READY)     ## time validate.py against stock frictionless at 100,000, 300,000 and 1,000,000 rows and on the shipped package
 	$(BIN)/python tests/benchmarks/bench.py --rows 100000 300000 1000000 --repeat 3 --shipped
 
 REVIEW ?= .
 review: $(READY)    ## write HTML pages to review the data (or REVIEW="path ...") into review/: figures in their sources, errors in place
-	$(BIN)/python -m war_report_events review $(REVIEW) --out review
+	$(RUN) review $(REVIEW) --out review

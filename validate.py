@@ -7,9 +7,22 @@ this file's folder by path, and takes that folder and the working directory off
 package being checked, or in the current directory, is never imported.
 """
 
-import importlib.util
 import os
+import signal
 import sys
+
+
+def _interrupted_while_starting(signum, frame):
+    # Ctrl-C while the libraries are imported: nothing was read yet; one line, never a traceback (or a
+    # half-imported library failing later with another one).
+    os.write(2, b"validate.py: interrupted while starting\n")
+    os._exit(130)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import importlib.util  # noqa: E402
 
 sys.dont_write_bytecode = True  # validation writes nothing, not even .pyc files
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,4 +39,5 @@ _spec.loader.exec_module(_package)
 from war_report_events.validator.cli import main  # noqa: E402
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the validator ends a Ctrl-C with one line itself
     sys.exit(main(sys.argv[1:]))

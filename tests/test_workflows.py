@@ -20,6 +20,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from war_report_events import SCHEMA_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTION = ROOT / "action.yml"
@@ -144,7 +146,7 @@ def test_action_inputs_are_documented_defaulted_and_used() -> None:
     inputs = action["inputs"]
     assert {name: str(spec.get("default")) for name, spec in inputs.items()} == {
         "path": ".",
-        "schema-version": "0.1.0",
+        "schema-version": SCHEMA_VERSION,  # the schema the package follows now
         "format": "github",
     }
     steps_text = json.dumps(action["runs"]["steps"])

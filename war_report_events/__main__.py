@@ -10,6 +10,19 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import contextmanager
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C while Python imports our modules and their libraries: nothing has been read or written yet, so
+    end at once with one line (a KeyboardInterrupt raised inside an import gives a traceback, or leaves a
+    half-imported library that fails later with another one)."""
+    os.write(2, b"interrupted while starting; nothing was read or written\n")
+    os._exit(130)
+
+
+if __name__ == "__main__":  # only as the program, never inside a caller's process
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 
 def _without_working_directory(path: list[str], cwd: str) -> list[str]:
@@ -23,7 +36,7 @@ sys.path[:] = _without_working_directory(sys.path, os.getcwd())
 
 import importlib  # noqa: E402  (after sys.path is cleaned)
 
-from war_report_events.failure import UserError  # noqa: E402
+from war_report_events.failure import UserError, printable  # noqa: E402
 
 #: name -> (module:function, one line of help). Roles: validator, tools (the coder's), peers, publish.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -71,6 +84,37 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+class _Escaping:
+    """A console stream that escapes, in whatever a command prints, every character that could forge a line's
+    meaning or drive the terminal (ESC, BEL, a carriage return, bidi overrides; see ``failure.printable``),
+    keeping line breaks and tabs. An argument of the command line that holds such characters (a path with a line
+    break) is escaped whole wherever it appears, its line breaks too, so no message naming it can be forged.
+    Data written as bytes (``flat --out -``) goes to ``.buffer`` unchanged."""
+
+    def __init__(self, stream, args: list[str]) -> None:
+        self._stream = stream
+        hostile = {a for arg in args for a in (arg, os.path.normpath(arg)) if printable(a) != a}
+        self._hostile = sorted(hostile, key=len, reverse=True)
+
+    def write(self, text: str) -> int:
+        for arg in self._hostile:
+            text = text.replace(arg, printable(arg))
+        return self._stream.write(printable(text, keep="\n\t"))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _escaped_console(args: list[str]):
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(sys.stdout, args), _Escaping(sys.stderr, args)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # SIGTERM (a cancelled CI job, `kill`) rolls back a write as Ctrl-C does
 
@@ -80,17 +124,25 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, never inside a caller's process
         signal.signal(signal.SIGTERM, _interrupt)
     args = sys.argv[1:] if argv is None else argv
+    with _escaped_console(args):
+        return _dispatch(args, program=argv is None)
+
+
+def _dispatch(args: list[str], program: bool) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(usage())
         return 0 if args else 2
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
-        print(f"unknown command {name!r}\n\n{usage()}", file=sys.stderr)
+        print(f"unknown command {printable(repr(name))}\n\n{usage()}", file=sys.stderr)
         return 2
     try:
-        return int(entry(name)(rest) or 0)
+        run = entry(name)
+        if program:  # imports done: from here Ctrl-C raises KeyboardInterrupt, so a write is rolled back
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        return int(run(rest) or 0)
     except UserError as exc:  # a command that let one escape: the message is for the person, not a traceback
-        print(f"{name}: {exc}", file=sys.stderr)
+        print(f"{name}: {printable(str(exc), keep=chr(10))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:  # Ctrl-C: whatever was being written has been put back as it was
         print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)

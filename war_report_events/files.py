@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -197,22 +197,29 @@ def read_text(path: Path, root: Path | None = None, rel: str | None = None) -> s
     try:
         data = read_inside(root, rel) if root is not None and rel is not None else read_bytes(path)
     except Refused as exc:
-        raise UserError(f"{path}: {'no such file' if exc.reason == 'does not exist' else exc.reason}") from None
+        raise UserError(
+            f"{printable(str(path))}: {'no such file' if exc.reason == 'does not exist' else exc.reason}"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(
-            f"{path}: not UTF-8 (byte {exc.start} cannot be decoded); save the text as UTF-8 before coding it"
+            f"{printable(str(path))}: not UTF-8 (byte {exc.start} cannot be decoded); save the text as UTF-8 before coding it"
         ) from None
 
 
 def read_json(path: Path) -> Any:
+    """A JSON file parsed; a ``UserError`` (never a traceback) for one that is not JSON, nested too deep or
+    holds a number too long, telling the person to run the validator, which locates the problem."""
     try:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit integer, a document nested too deep
-        raise UserError(f"{path}: not readable as JSON ({str(exc)[:120]})") from None
+        raise UserError(
+            f"{printable(str(path))}:{exc.lineno}: not valid JSON: {exc.msg}; run `python validate.py`"
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # a 5,000-digit integer, a document nested too deep
+        what = "nested too deep" if isinstance(exc, RecursionError) else printable(str(exc)[:120])
+        raise UserError(f"{printable(str(path))}: not readable as JSON ({what}); run `python validate.py`") from None
 
 
 def sha256_of(path: Path) -> str:
@@ -242,7 +249,10 @@ def same_bytes(path: Path, data: bytes) -> bool:
 
 
 def list_reports(root: Path, folder: str, allow_outside: bool = False) -> tuple[list[Path], str | None]:
-    """The ``*.json`` files of a package folder, sorted; (``[]``, why) when the folder may not be listed."""
+    """The ``*.json`` files of a package folder, sorted; (``[]``, why) when the folder may not be listed.
+
+    Only the folder is checked here: read each file through ``report_files`` (or check it with
+    ``unsafe_reason``), since a report may itself be a symlink out of the package."""
     base = root / folder
     if not os.path.lexists(base):
         return [], None
@@ -255,6 +265,42 @@ def list_reports(root: Path, folder: str, allow_outside: bool = False) -> tuple[
         return [], "is not a folder"
     except OSError as exc:
         return [], f"cannot be listed ({_os_reason(exc)})"
+
+
+REPORTS_DIR = "data/reports"
+
+
+def report_files(root: Path, allow_outside: bool = False) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
+    """The one listing of a package's reports, for every command: (``[(rel, path)]`` of the files that may be
+    read, ``[(rel, why)]`` of those refused), each file checked as the validator checks it (a report that is
+    a symlink out of the package is refused, never opened)."""
+    paths, why = list_reports(root, REPORTS_DIR, allow_outside)
+    if why:
+        return [], [(REPORTS_DIR, why)]
+    allowed: list[tuple[str, Path]] = []
+    refused: list[tuple[str, str]] = []
+    dirs: dict[str, str] = {}
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        why = unsafe_reason(root, rel, allow_outside, dirs)
+        if why:
+            refused.append((rel, why))
+        else:
+            allowed.append((rel, path))
+    return allowed, refused
+
+
+def read_reports(root: Path) -> list[tuple[str, Any]]:
+    """Every report of the package, parsed, for a tool that reads reports: (rel, data) in file-name order.
+
+    A tool never reads around a bad package: the first report that may not be read (outside the package, not a
+    regular file, too large, not UTF-8, not JSON, nested too deep) stops it with a ``UserError`` naming the file
+    and saying to run the validator."""
+    allowed, refused = report_files(root)
+    if refused:
+        rel, why = refused[0]
+        raise UserError(f"{printable(str(root / rel))} {why}; reports must be files inside the package.")
+    return [(rel, read_json(path)) for rel, path in allowed]
 
 
 def dump_report(report: Any) -> str:
@@ -278,9 +324,11 @@ def _write_reason(exc: OSError) -> str:
 def _refuse_target(path: Path) -> None:
     """A target must be absent or a regular file: a symlink is never followed nor replaced."""
     if os.path.islink(path):
-        raise UserError(f"{path} is a symlink; it is neither followed nor replaced. Remove it, then run again")
+        raise UserError(
+            f"{printable(str(path))} is a symlink; it is neither followed nor replaced. Remove it, then run again"
+        )
     if os.path.lexists(path) and not os.path.isfile(path):
-        raise UserError(f"{path} exists and is not a regular file; move it away, then run again")
+        raise UserError(f"{printable(str(path))} exists and is not a regular file; move it away, then run again")
 
 
 def _stage(path: Path, payload: bytes, mode: int | None) -> Path:
@@ -335,23 +383,49 @@ def _clear_leftovers(folder: Path) -> None:
             _remove(folder / name)
 
 
+def clear_leftovers(root: Path, folders: list[str]) -> None:
+    """Remove what a killed write left in these package folders (only our marked temporary and backup files),
+    even when nothing is to be written: `make build` after a SIGKILL leaves no ``.wre-`` file behind."""
+    for folder in folders:
+        if os.path.isdir(root / folder) and unsafe_reason(root, folder) is None:
+            _clear_leftovers(root / folder)
+
+
 def _mkdirs(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise UserError(f"{folder} exists and is not a folder; move it away, then run again") from None
+        raise UserError(f"{printable(str(folder))} exists and is not a folder; move it away, then run again") from None
     except OSError as exc:
-        raise UserError(f"{folder}: cannot create the folder ({_write_reason(exc)}); nothing was written") from None
+        raise UserError(
+            f"{printable(str(folder))}: cannot create the folder ({_write_reason(exc)}); nothing was written"
+        ) from None
 
 
-def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> None:
+def _refuse_outside(path: Path, root: Path) -> None:
+    """A target whose real path (symlinked folders resolved) leaves ``root`` is refused: a ``dist`` or ``docs``
+    folder symlinked to /tmp or a home folder must not let a command write there."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UserError(
+            f"{printable(str(path))} leads outside {printable(str(root))} (to {printable(real)}) through a symlinked "
+            "folder; nothing is written there. Remove the symlink (a command that takes --out may write to a folder named there)"
+        )
+
+
+def atomic_write(path: Path, data: bytes | str, mode: int | None = None, root: Path | None = None) -> None:
     """Write one file all at once: readers see the old file or the new one, never a half-written one."""
-    write_files({path: data}, mode)
+    write_files({path: data}, mode, root)
 
 
-def write_files(files: dict[Path, bytes | str], mode: int | None = None) -> None:
+def write_files(files: dict[Path, bytes | str], mode: int | None = None, root: Path | None = None) -> None:
     """Write every file or change none: all are staged beside their targets, then renamed in turn;
     a failure (or Ctrl-C) while renaming puts back every target already replaced.
+
+    ``root`` is the package root, or the output folder the person named on the command line: no target may
+    lead out of it once symlinks are resolved (checked before any folder is made and again before each rename).
+    Every command passes it.
 
     Raises ``UserError`` (saying nothing was changed) on a refusal or an ``OSError``;
     ``KeyboardInterrupt`` is re-raised once everything is back as it was."""
@@ -361,11 +435,13 @@ def write_files(files: dict[Path, bytes | str], mode: int | None = None) -> None
             items.append((Path(p), d.encode("utf-8") if isinstance(d, str) else d))
         except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800") read from a JSON escape
             raise UserError(
-                f"{p}: character {exc.object[exc.start]!r} at {exc.start} cannot be written as UTF-8 "
+                f"{printable(str(p))}: character {exc.object[exc.start]!r} at {exc.start} cannot be written as UTF-8 "
                 "(a lone surrogate); correct the report. Nothing was written"
             ) from None
     for path, _ in items:
         _refuse_target(path)
+        if root is not None:
+            _refuse_outside(path, root)
     for folder in sorted({path.parent for path, _ in items}):
         _mkdirs(folder)
         _clear_leftovers(folder)
@@ -379,6 +455,8 @@ def write_files(files: dict[Path, bytes | str], mode: int | None = None) -> None
         for path, tmp in staged:
             current = path
             _refuse_target(path)  # again: it may have changed while staging
+            if root is not None:
+                _refuse_outside(path, root)
             backup = None
             if os.path.lexists(path):
                 backup = path.parent / f".{path.name[:100]}{MARK}{secrets.token_hex(6)}.bak"
@@ -395,7 +473,9 @@ def write_files(files: dict[Path, bytes | str], mode: int | None = None) -> None
         for _, tmp in staged:
             _remove(tmp)
         if isinstance(exc, OSError):
-            raise UserError(f"{current}: cannot write ({_write_reason(exc)}); none of the files was changed") from None
+            raise UserError(
+                f"{printable(str(current))}: cannot write ({_write_reason(exc)}); none of the files was changed"
+            ) from None
         raise
     for _, backup in done:
         if backup is not None:
@@ -438,7 +518,7 @@ def write_folder(folder: Path, files: dict[str, bytes | str]) -> None:
     old = stage.with_suffix(".bak")
     try:
         os.mkdir(stage)  # its mode from the umask, as for any folder a person makes
-        write_files({stage / name: data for name, data in files.items()})
+        write_files({stage / name: data for name, data in files.items()}, root=stage)  # no name leaves it
         if os.path.isdir(folder):
             os.replace(folder, old)
         os.replace(stage, folder)

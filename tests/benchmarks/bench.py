@@ -3,10 +3,18 @@
 
     python tests/benchmarks/bench.py --rows N [N ...] [--repeat R] [--shipped] [--errors K] [--seed S] [--keep DIR]
 
-Generates a package of N quantity rows with K seeded errors (generate.py), then
-runs, one after the other, ``python validate.py PKG --format json`` and
-``frictionless validate PKG/datapackage.json --json``, each with an error limit
-no run reaches. For each it measures wall time and peak RSS of the process tree
+Generates a package of N quantity rows with K seeded errors (generate.py): its
+tables, and the reports in data/reports/ they are built from, with errors seeded
+in both. Then runs, one after the other, ``python validate.py PKG --format json``
+(the whole package: reports and tables) and ``frictionless validate
+PKG/datapackage.json --json`` (its tables), each with an error limit no run
+reaches. Then, on the same package made valid (the seeded reports' clean forms
+copied back and ``build`` run once), it times ``python -m war_report_events
+build`` (nothing to write), ``validate.py`` on the valid package, the table path
+alone (``validate.py`` with data/reports/ set aside) and a plain typed pyarrow
+CSV read of the same tables; and, in this process, the report schema step
+(jsonschema-rs screen, ``jsonschema`` explaining what it rejects) against the
+``jsonschema`` library alone on every report, findings compared. For each it measures wall time and peak RSS of the process tree
 (VmRSS of the process and all its descendants, summed, polled every 20 ms from
 /proc; where /proc cannot be read, wait4's ru_maxrss of the process, which
 counts the largest single process only).
@@ -16,7 +24,9 @@ every seeded error and every error frictionless reports (frictionless's types
 mapped to our codes, its record numbers mapped to physical lines), and nothing
 that was not seeded. ``--shipped`` also times both on this repository's package.
 The end is a table of every size and the issue's targets (10x frictionless's
-rows/s from 300,000 rows, peak RSS at the largest size no more than
+rows/s from 300,000 rows, report schema checking 50x the jsonschema library,
+build at the largest size no slower than validate.py, the table path within 2x
+of a plain pyarrow read there, peak RSS at every size no more than
 frictionless's and growing no faster than rows, the shipped package no slower,
 zero differences in findings), each marked met or NOT MET.
 Exit 0 when every target is met, 1 when one is not or a tool fails to run, 2 on bad usage.
@@ -224,6 +234,20 @@ def theirs(data: dict, package: Path) -> tuple[set[Finding], list[dict]]:
 
 
 @dataclass
+class Extra:
+    """What is timed on the package once made valid, and the report schema step in process."""
+
+    build: Run  # nothing to write
+    valid: Run  # validate.py on the valid package
+    tables_only: Run  # validate.py with data/reports/ set aside: the table path
+    arrow: Run  # a plain typed pyarrow read of the same tables
+    schema_ours: float  # seconds for every report: screen, then jsonschema on what it rejects
+    schema_library: float  # seconds for every report with the jsonschema library alone
+    schema_reports: int
+    schema_same: bool  # the same findings, messages, paths and lines
+
+
+@dataclass
 class Result:
     """One package timed with both tools. ``rows`` is None for the repository's own package."""
 
@@ -231,6 +255,7 @@ class Result:
     ours: Run
     theirs: Run
     findings_agree: bool
+    extra: Extra | None = None
 
 
 def mib(n: int) -> str:
@@ -242,7 +267,11 @@ def table(results: list[Result], shipped_rows: int = 0) -> str:
     for result in results:
         rows = result.rows if result.rows is not None else shipped_rows
         label = f"{rows:,}" if result.rows is not None else f"{rows:,} (shipped package)"
-        for run in (result.ours, result.theirs):
+        extra = result.extra
+        runs = [result.ours, result.theirs]
+        if extra is not None:
+            runs += [extra.valid, extra.build, extra.tables_only, extra.arrow]
+        for run in runs:
             ratio = result.theirs.seconds / run.seconds
             lines.append(
                 f"| {label} | {run.tool} | {run.seconds:,.2f} | {rows / run.seconds:,.0f} | {mib(run.peak_rss)} | {ratio:,.1f}× |"
@@ -252,6 +281,9 @@ def table(results: list[Result], shipped_rows: int = 0) -> str:
 
 SPEED_TARGET = 10.0  # times frictionless's rows/s
 SPEED_FROM_ROWS = 300_000  # the issue's sizes: 300,000 and 1,000,000
+SCHEMA_TARGET = 50.0  # times the jsonschema library, per report
+ARROW_TARGET = 2.0  # the table path's time, at most this many times a plain pyarrow read's
+SCHEMA_SAMPLE = 300  # reports timed with the jsonschema library alone (26 s per 555 reports on a busy machine)
 
 
 def targets(results: list[Result]) -> list[tuple[str, bool, str]]:
@@ -268,13 +300,39 @@ def targets(results: list[Result]) -> list[tuple[str, bool, str]]:
                     f"{ratio:.1f}x",
                 )
             )
-    if sized:
-        big = sized[-1]
+    for r in sized:
+        if r.extra is not None:
+            ratio = r.extra.schema_library / r.extra.schema_ours
+            out.append(
+                (
+                    f"{r.rows:,} rows: report schema checking >= {SCHEMA_TARGET:g}x the jsonschema library, same findings",
+                    ratio >= SCHEMA_TARGET and r.extra.schema_same,
+                    f"{ratio:.0f}x on {r.extra.schema_reports:,} reports"
+                    + ("" if r.extra.schema_same else ", FINDINGS DIFFER"),
+                )
+            )
+    if sized and sized[-1].extra is not None:
+        big, extra = sized[-1], sized[-1].extra
         out.append(
             (
-                f"{big.rows:,} rows: peak RSS of validate.py <= frictionless's",
-                big.ours.peak_rss <= big.theirs.peak_rss,
-                f"{mib(big.ours.peak_rss)} vs {mib(big.theirs.peak_rss)} MiB",
+                f"{big.rows:,} rows: build no slower than validate.py on the same (valid) package",
+                extra.build.seconds <= extra.valid.seconds,
+                f"{extra.build.seconds:.2f} vs {extra.valid.seconds:.2f} s",
+            )
+        )
+        out.append(
+            (
+                f"{big.rows:,} rows: table path within {ARROW_TARGET:g}x of a plain typed pyarrow read",
+                extra.tables_only.seconds <= ARROW_TARGET * extra.arrow.seconds,
+                f"{extra.tables_only.seconds:.2f} vs {extra.arrow.seconds:.2f} s",
+            )
+        )
+    for r in sized:
+        out.append(
+            (
+                f"{r.rows:,} rows: peak RSS of validate.py <= frictionless's",
+                r.ours.peak_rss <= r.theirs.peak_rss,
+                f"{mib(r.ours.peak_rss)} vs {mib(r.theirs.peak_rss)} MiB",
             )
         )
     if len(sized) > 1:
@@ -372,6 +430,93 @@ def compare(work: Path, package: Path, ours_run: Run, their_run: Run, planted: s
     return agree
 
 
+ARROW_READ = """
+import sys
+from pathlib import Path
+import pyarrow as pa
+from pyarrow import csv
+sys.path.insert(0, sys.argv[1])
+from war_report_events.standard import schema
+TYPES = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_()}
+for tb in schema.tables():
+    types = {f.name: TYPES.get(f.type, pa.string()) for f in tb.fields}
+    table = csv.read_csv(
+        Path(sys.argv[2]) / "data" / f"{tb.name}.csv",
+        convert_options=csv.ConvertOptions(column_types=types, strings_can_be_null=False),
+        parse_options=csv.ParseOptions(newlines_in_values=True),
+    )
+    print(tb.name, table.num_rows)
+"""
+
+
+def schema_step(package: Path) -> tuple[float, float, int, bool]:
+    """(our seconds, the jsonschema library's seconds, reports, same findings) over every report of the package.
+
+    Ours is the validator's schema step as it runs (the compiled screen, then ``jsonschema`` on the reports
+    it rejects); the library's is ``jsonschema`` on every report, through the same step with the screen off."""
+    from war_report_events.validator import loading
+    from war_report_events.validator import reports as report_path
+
+    paths = sorted((package / "data" / "reports").glob("*.json"))
+    if len(paths) > SCHEMA_SAMPLE:  # a sample, the reports with seeded errors always in it
+        planted = {f[0] for f in seeded(package / "seeded.csv")} if (package / "seeded.csv").exists() else set()
+        paths = [p for i, p in enumerate(paths) if i < SCHEMA_SAMPLE or p.relative_to(package).as_posix() in planted]
+    docs = []
+    for path in paths:
+        doc = loading.read_json(path, path.relative_to(package).as_posix())
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("schema_version"), str):
+            docs.append(doc)
+    for doc in docs[:1]:  # both validators compiled before either is timed
+        report_path.schema_findings(doc, doc.data["schema_version"], screen=False)
+        report_path.screen_accepts(doc.data, doc.data["schema_version"])
+    started = time.perf_counter()
+    ours = [report_path.schema_findings(doc, doc.data["schema_version"]) for doc in docs]
+    ours_seconds = time.perf_counter() - started
+    for doc in docs:
+        doc._locator = None  # the library's run locates its lines afresh, as it would alone
+    started = time.perf_counter()
+    theirs = [report_path.schema_findings(doc, doc.data["schema_version"], screen=False) for doc in docs]
+    their_seconds = time.perf_counter() - started
+    return ours_seconds, their_seconds, len(docs), ours == theirs
+
+
+def made_valid(package: Path, work: Path, args: argparse.Namespace) -> Extra:
+    """Copy the seeded reports' clean forms back, build once, then time build, validate.py, the table path and pyarrow."""
+    # In a process of its own: the reports it loads would otherwise swell this process, and every child
+    # forked from it afterwards starts with that memory (wait4's ru_maxrss then counts it).
+    step = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--schema-step", str(package)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    schema_ours, schema_library, schema_reports, schema_same = json.loads(step.stdout)
+    print(
+        f"report schema step: {schema_ours:.2f} s (screen + jsonschema on rejects) vs {schema_library:.2f} s "
+        f"(jsonschema alone) on {schema_reports:,} reports; findings {'identical' if schema_same else 'DIFFER'}",
+        flush=True,
+    )
+    aside = package / "bench-clean-reports"
+    for path in sorted(aside.glob("*.json")) if aside.is_dir() else []:
+        shutil.copy(path, package / "data" / "reports" / path.name)
+    build_cmd = [sys.executable, "-m", "war_report_events", "build", str(package)]
+    timed("build (writes the tables)", build_cmd, work / "build.txt", 1, cwd=ROOT)
+    build = timed("build", build_cmd, work / "build.txt", args.extra_repeat, cwd=ROOT)
+    valid_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
+    valid = timed("validate.py (valid)", valid_cmd, work / "valid.json", args.extra_repeat)
+    if ours(work / "valid.json")[0] or valid.exit_code != 0:
+        print(f"validate.py does not find the built package valid (exit {valid.exit_code}).")
+    reports, set_aside = package / "data" / "reports", package / "bench-reports-aside"
+    reports.rename(set_aside)
+    try:
+        tables_only = timed("table path", valid_cmd, work / "tables.json", args.extra_repeat)
+    finally:
+        set_aside.rename(reports)
+    arrow_cmd = [sys.executable, "-c", ARROW_READ, str(ROOT), str(package)]
+    arrow = timed("pyarrow read", arrow_cmd, work / "arrow.txt", args.extra_repeat)
+    return Extra(build, valid, tables_only, arrow, schema_ours, schema_library, schema_reports, schema_same)
+
+
 def bench_package(rows: int | None, package: Path, work: Path, args: argparse.Namespace, frictionless: Path) -> Result:
     ours_cmd = [sys.executable, str(args.validator), str(package), "--format", "json", "--max-errors", str(BIG)]
     their_cmd = [
@@ -389,7 +534,8 @@ def bench_package(rows: int | None, package: Path, work: Path, args: argparse.Na
     if args.keep and rows is not None:
         for name in ("validate.json", "frictionless.json"):
             shutil.copy(work / name, package / f"bench-{name}")
-    return Result(rows, ours_run, their_run, agree)
+    extra = made_valid(package, work, args) if rows is not None and (package / "data" / "reports").is_dir() else None
+    return Result(rows, ours_run, their_run, agree, extra)
 
 
 def quantity_rows(package: Path) -> int:
@@ -398,6 +544,9 @@ def quantity_rows(package: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--schema-step"] and len(argv) == 2:  # run by made_valid in a child process
+        print(json.dumps(schema_step(Path(argv[1]))))
+        return 0
     parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--rows",
@@ -422,6 +571,13 @@ def main(argv: list[str]) -> int:
         default=1,
         metavar="R",
         help="time each tool R times and report the median time and the largest peak RSS (default: 1)",
+    )
+    parser.add_argument(
+        "--extra-repeat",
+        type=int,
+        default=1,
+        metavar="R",
+        help="runs of build, the valid package, the table path and the pyarrow read (default: 1)",
     )
     parser.add_argument("--shipped", action="store_true", help="also time both tools on this repository's own package")
     parser.add_argument(

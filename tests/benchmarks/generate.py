@@ -6,12 +6,17 @@
 OUT_DIR (new, or an empty folder) becomes a package: datapackage.json, the six
 tables under data/ with N rows in quantities (about 3 per claim, 3 claims per
 event, 20 events per source, a few hundred actors and places), and the source
-texts under data/sources/ that every quote is an exact excerpt of. There is no
-data/reports/: the package ships tables only.
+texts under data/sources/ that every quote is an exact excerpt of, and the
+reports the tables are built from: data/reports/<source_id>.json, one per
+source, made from the rows with ``standard.tables.unflatten`` and written as
+contributors write them (``files.dump_report``). ``--no-reports`` leaves them out.
 
-Then K errors of mixed kinds are seeded, each so that it yields exactly one
-finding; OUT_DIR/seeded.csv lists them (file,line,field,code), sorted as the
-validator sorts its findings. Same arguments, same bytes: all randomness comes
+Then K errors of mixed kinds are seeded in the tables and R in the reports,
+each so that it yields exactly one finding; OUT_DIR/seeded.csv lists them
+(file,line,field,code), sorted as the validator sorts its findings. A report
+with a seeded error also keeps its clean form in OUT_DIR/bench-clean-reports/
+(outside data/, so no validator reads it): copied over data/reports/, the
+package is one ``build`` away from valid. Same arguments, same bytes: all randomness comes
 from random.Random seeded with S, and rows are written as they are made, so
 memory stays flat however large N is.
 """
@@ -32,8 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the package lives at the repo root
 
+from war_report_events.files import dump_report
 from war_report_events.standard import schema
-from war_report_events.standard import tables as building  # noqa: E402
+from war_report_events.standard import tables as building
 
 Row = dict[str, object]
 DAY = dt.timedelta(days=1)
@@ -260,6 +266,16 @@ KINDS = (
     Kind("quantities", "q-wording", "wording-not-in-quote", "wording"),
 )
 NEEDS_TWO = {"q-dup", "q-exceeds"}  # the error sits on a claim's second quantity
+
+# Errors seeded in reports: (name, code, field). Each breaks one report in one place, as a contributor might.
+REPORT_KINDS = (
+    ("r-subject", "not-in-codelist", "subject"),  # a quantity's subject outside its codelist (JSON Schema enum)
+    ("r-unknown", "unknown-field", "colour"),  # a field the schema does not know, on an event
+    ("r-required", "required", "statement"),  # a claim without its statement
+    ("r-type", "wrong-type", "quote_start"),  # an offset written as a string
+    ("r-dupkey", "json-duplicate-key", "measure"),  # a key written twice in one object (same value)
+    ("r-partof", "dangling-reference", "part_of"),  # a part of a quantity the claim does not have
+)
 
 
 class PlanError(Exception):
@@ -798,7 +814,61 @@ def counts_for(rows: int, rng: random.Random) -> Counts:
     return Counts(rows, claim_sizes, event_sizes, source_sizes)
 
 
-def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
+def _pointer(parts: tuple) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def report_with_error(report: dict, kind: tuple[str, str, str], pick: random.Random) -> tuple[str, int]:
+    """The report's file text with one seeded error of ``kind``, and the line its finding is on.
+
+    Lines come from json_source_map (the reference the validator's own locator is tested against)."""
+    import json_source_map
+
+    name = kind[0]
+    events = report["events"]
+    e = pick.randrange(len(events))
+    claims = events[e]["claims"]
+    c = pick.randrange(len(claims))
+    claim = claims[c]
+    claim_parts = ("events", e, "claims", c)
+    quantities = claim.get("quantities", [])
+    # a quantity no other refers to as its whole and that is no part itself: the error stays alone
+    wholes = {x.get("part_of") for x in quantities}
+    free = [k for k, x in enumerate(quantities) if "part_of" not in x and x["quantity_id"] not in wholes]
+    k = free[0] if free else 0
+    q_parts = claim_parts + ("quantities", k)
+    if name == "r-subject":
+        quantities[k]["subject"] = "tank"
+        parts = q_parts + ("subject",)
+    elif name == "r-unknown":
+        events[e]["colour"] = "red"
+        parts = ("events", e, "colour")
+    elif name == "r-required":
+        del claim["statement"]
+        parts = claim_parts
+    elif name == "r-type":
+        claim["quote_start"] = str(claim["quote_start"])
+        parts = claim_parts + ("quote_start",)
+    elif name == "r-dupkey":
+        parts = q_parts + ("measure",)
+    elif name == "r-partof":
+        quantities[k]["part_of"] = f"{quantities[k]['quantity_id']}-missing"
+        parts = q_parts + ("part_of",)
+    else:
+        raise AssertionError(name)
+    text = dump_report(report)
+    line = json_source_map.calculate(text)[_pointer(parts)].value_start.line + 1
+    if name == "r-dupkey":
+        lines = text.split("\n")
+        lines.insert(line, lines[line - 1].rstrip(",") + ",")  # the same key and value again, just below
+        text = "\n".join(lines)
+        line += 1
+    return text, line
+
+
+def generate(
+    out: Path, rows: int, errors: int, seed: int, reports: bool = True, report_errors: int | None = None
+) -> Seeded:
     rng = random.Random(seed)  # the data
     err = random.Random(f"errors:{seed}")  # where errors go and how: the data stay the same whatever K is
     tables = {t.name: t for t in schema.tables()}
@@ -809,8 +879,30 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
     plan = plan_errors(
         errors, err, counts.as_dict(), counts.claim_sizes, with_sub
     )  # before writing: a refusal leaves nothing
+    if report_errors is None:  # as many as kinds twice over, one per report at most
+        report_errors = min(errors, len(REPORT_KINDS) * 2, len(counts.source_sizes)) if reports else 0
+    if errors and reports and not report_errors:
+        raise PlanError(
+            "errors seeded in tables make them differ from the reports: seed at least one --report-errors too "
+            "(the up-to-date check is skipped when reports have errors), or give --no-reports."
+        )
+    if report_errors and not reports:
+        raise PlanError("--report-errors needs reports; leave out --no-reports.")
+    if report_errors > len(counts.source_sizes):
+        raise PlanError(
+            f"cannot seed {report_errors} report errors in {len(counts.source_sizes)} reports; use more --rows."
+        )
     seeded = Seeded()
     (out / "data" / "sources").mkdir(parents=True)
+    rerr = random.Random(f"reports:{seed}")
+    broken = dict(
+        zip(
+            rerr.sample(range(len(counts.source_sizes)), report_errors),
+            (REPORT_KINDS[i % len(REPORT_KINDS)] for i in range(report_errors)),
+        )
+    )
+    if reports:
+        (out / "data" / "reports").mkdir()
     (out / "datapackage.json").write_text(building.descriptor_text(), encoding="utf-8", newline="")
 
     referable_actors = [a["actor_id"] for a in actors[: N_ACTORS - N_SPARE]]
@@ -822,16 +914,12 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
     referable_places = places[: N_PLACES - N_SPARE]
     actor_names = {a["actor_id"]: str(a["name"]) for a in actors}
 
-    for name, records, targets in (("actors", actors, plan.actors), ("places", places, plan.places)):
-        w = TableWriter(out, tables[name])
-        for i, record in enumerate(records):
-            if i in targets:
-                record = dict(record)
-                apply_row_error(record, targets[i], i, records[i - 1] if i else None)
-            seeded.write(w, record, targets.get(i))
-        w.close()
-
+    full = {
+        name: [{n: r.get(n) for n in tables[name].names} for r in rs]
+        for name, rs in (("actors", actors), ("places", places))
+    }
     writers = {name: TableWriter(out, tables[name]) for name in ("sources", "events", "claims", "quantities")}
+    used: dict[str, set[str]] = {"actors": set(), "places": set()}  # ids the reports define
     event_index = claim_index = 0
     for s, n_events in enumerate(counts.source_sizes):
         published = FIRST_PUBLISHED + dt.timedelta(days=(s * PUBLISHED_SPAN_DAYS) // len(counts.source_sizes))
@@ -839,6 +927,8 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
         title = f"Overnight strikes and front-line claims, report {s}"
         text = SourceText(title, "\n\nSupport our journalism ❤️ — donate today.\n\n")
         n_claim_in_source = 0
+        clean = {"events": [], "claims": [], "quantities": []} if reports else None  # this report's rows, unbroken
+
         for _ in range(n_events):
             event = make_event(rng, published, event_index, fighters, referable_places)
             # Derived by `build` from the claims, which are drawn after the event; the table path does not
@@ -848,6 +938,8 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
             kind = plan.events.get(event_index)
             if kind is not None:
                 fit_event_for_error(event, kind)
+            keep(clean, tables["events"], event)
+            if kind is not None:
                 apply_row_error(event, kind, event_index, None)
             seeded.write(writers["events"], event, kind)
             for _ in range(counts.event_sizes[event_index]):
@@ -891,6 +983,7 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                     "quote_end": quote_start + len(quote),
                 }
                 claim_kind = kind if kind is not None and kind.table == "claims" else None
+                keep(clean, tables["claims"], claim)
                 if claim_kind is not None:
                     apply_claim_error(claim, claim_kind, claim_index, text.text())
                 seeded.write(writers["claims"], claim, claim_kind)
@@ -907,6 +1000,10 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
                         and k == (1 if kind.name in NEEDS_TWO else 0)
                         else None
                     )
+                    over = kind is not None and kind.name == "q-exceeds" and k == 1
+                    keep(
+                        clean, tables["quantities"], {**q_row, "part_of": None} if over else q_row
+                    )  # no whole, no excess
                     if q_kind is not None:
                         apply_quantity_error(q_row, q_kind, claim_index, quote)
                     seeded.write(writers["quantities"], q_row, q_kind)
@@ -927,11 +1024,28 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
             "text_sha256": digest,
             "rights": RIGHTS,
         }
+        if reports:
+            report = write_report(out, source, clean, full, tables, broken.get(s), rerr, seeded)
+            used["actors"].update(a["actor_id"] for a in report["actors"])
+            used["places"].update(p["place_id"] for p in report.get("places", []))  # type: ignore[arg-type]
         kind = plan.sources.get(s)
         if kind is not None:
             source["text_sha256"] = digest[:-1] + ("0" if digest[-1] != "0" else "1")
         seeded.write(writers["sources"], source, kind)
     for w in writers.values():
+        w.close()
+    # Written last, when the reports have said which are used. A package without seeded errors
+    # holds exactly what `build` writes from its reports: the used ones only, sorted by id.
+    for name, records, targets in (("actors", actors, plan.actors), ("places", places, plan.places)):
+        if reports and not errors:
+            key = tables[name].primary_key
+            records = sorted((r for r in records if r[key] in used[name]), key=lambda r: r[key])
+        w = TableWriter(out, tables[name])
+        for i, record in enumerate(records):
+            if i in targets:
+                record = dict(record)
+                apply_row_error(record, targets[i], i, records[i - 1] if i else None)
+            seeded.write(w, record, targets.get(i))
         w.close()
     seeded.rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     with open(out / "seeded.csv", "w", encoding="utf-8", newline="") as f:
@@ -939,6 +1053,37 @@ def generate(out: Path, rows: int, errors: int, seed: int) -> Seeded:
         writer.writerow(("file", "line", "field", "code"))
         writer.writerows(seeded.rows)
     return seeded
+
+
+def keep(clean: dict[str, list[Row]] | None, table: schema.Table, row: Row) -> None:
+    """Note a row, before any error is applied to it, for the report (when reports are written)."""
+    if clean is not None:
+        clean[table.name].append({n: row.get(n) for n in table.names})
+
+
+def write_report(
+    out: Path,
+    source: Row,
+    clean: dict[str, list[Row]],
+    full: dict[str, list[Row]],
+    tables: dict[str, schema.Table],
+    kind: tuple[str, str, str] | None,
+    pick: random.Random,
+    seeded: Seeded,
+) -> dict:
+    """One source's report, as a contributor writes it; with a seeded error, its clean form kept aside."""
+    rows = {"sources": [{n: source.get(n) for n in tables["sources"].names}], **clean, **full}
+    (report,) = building.unflatten(rows)
+    rel = f"data/reports/{source['source_id']}.json"
+    text = dump_report(report)
+    if kind is not None:
+        aside = out / "bench-clean-reports"
+        aside.mkdir(exist_ok=True)
+        (aside / f"{source['source_id']}.json").write_text(text, encoding="utf-8", newline="")
+        text, line = report_with_error(report, kind, pick)
+        seeded.rows.append((rel, line, kind[2], kind[1]))
+    (out / rel).write_text(text, encoding="utf-8", newline="")
+    return report
 
 
 def force_quantities(qs: list[Row], kind: Kind, err: random.Random) -> None:
@@ -1018,9 +1163,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", type=int, required=True, metavar="N", help="rows in quantities.csv")
     parser.add_argument("--errors", type=int, default=0, metavar="K", help="errors to seed (default: 0)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    parser.add_argument(
+        "--report-errors",
+        type=int,
+        metavar="R",
+        help=f"errors to seed in reports (default: K, at most {len(REPORT_KINDS) * 2} and one per report)",
+    )
+    parser.add_argument("--no-reports", action="store_true", help="write the tables only, no data/reports/")
     args = parser.parse_args(argv)
-    if args.rows < 1 or args.errors < 0:
-        parser.error("--rows must be at least 1 and --errors at least 0")
+    if args.rows < 1 or args.errors < 0 or (args.report_errors or 0) < 0:
+        parser.error("--rows must be at least 1, --errors and --report-errors at least 0")
     out: Path = args.out
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         print(f"generate.py: {out} exists and is not an empty folder; give a new or empty OUT_DIR.", file=sys.stderr)
@@ -1028,7 +1180,7 @@ def main(argv: list[str]) -> int:
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     try:
-        seeded = generate(out, args.rows, args.errors, args.seed)
+        seeded = generate(out, args.rows, args.errors, args.seed, not args.no_reports, args.report_errors)
     except PlanError as exc:
         if created:
             out.rmdir()

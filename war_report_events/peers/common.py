@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 from war_report_events.files import (
     Refused,
     check_inside,
-    list_reports,
     open_regular,
     read_inside,
-    read_text,
+    read_reports,
     unsafe_reason,
     write_files,
 )
@@ -126,22 +125,29 @@ def short_hash(*parts: str) -> str:
 def known_definitions(out: Path) -> dict[str, dict[str, dict]]:
     """Places and actors already defined by the reports in ``out`` (a package the import joins)."""
     found: dict[str, dict[str, dict]] = {"places": {}, "actors": {}}
-    paths, why = list_reports(out, "data/reports")
-    if why:
-        raise UserError(f"{out / 'data' / 'reports'} {why}; reports must be files inside the package.")
-    for path in paths:
-        reason = unsafe_reason(out, path.relative_to(out).as_posix())
-        if reason:
-            raise UserError(f"{path} {reason}; the importer reads nothing outside OUT_DIR.")
-        try:
-            report = json.loads(read_text(path))
-        except ValueError:
-            raise UserError(f"{path}: not valid JSON; validate the package in OUT_DIR first.") from None
+    for _, report in valid_reports(out, "the importer reads nothing outside OUT_DIR and joins only a valid package"):
         for table, key in (("places", "place_id"), ("actors", "actor_id")):
             for obj in report.get(table, []) if isinstance(report, dict) else []:
                 if isinstance(obj, dict) and isinstance(obj.get(key), str):
                     found[table].setdefault(obj[key], obj)
     return found
+
+
+def valid_reports(root: Path, why: str) -> list[tuple[str, dict]]:
+    """The package's reports, read through the door and checked by the validator: a tool never reads around
+    an invalid package (a report symlinked out of it, one nested 100,000 deep, one that breaks the schema)."""
+    from war_report_events.validator.reporting import render_text
+    from war_report_events.validator.reports import load_reports
+
+    try:
+        read_reports(root)  # the door's refusals first: a clear message for a report it may not read
+    except UserError as exc:
+        raise UserError(f"{exc} ({why})") from None
+    reports, problems = load_reports(root)
+    if problems:
+        shown = render_text(problems[:10], truncated=len(problems) > 10).rstrip("\n")
+        raise UserError(f"{shown}\n{printable(str(root))}: the package is not valid ({why}); fix it first.")
+    return reports
 
 
 def write_new(out: Path, files: dict[str, str]) -> None:
@@ -156,7 +162,7 @@ def write_new(out: Path, files: dict[str, str]) -> None:
             f"{out / existing[0]} already exists ({len(existing)} of the files to write do); "
             "the importer never overwrites: choose an empty OUT_DIR or remove them."
         )
-    write_files({out / rel: files[rel] for rel in sorted(files)})  # all or nothing
+    write_files({out / rel: files[rel] for rel in sorted(files)}, root=out)  # all or nothing
 
 
 def summary(files: dict[str, str]) -> str:

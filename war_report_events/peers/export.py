@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from war_report_events.failure import UserError
-from war_report_events.files import Refused, check_inside, list_reports, open_regular, read_bytes, write_files
-from war_report_events.peers.common import version_of
+from war_report_events.failure import UserError, printable
+from war_report_events.files import Refused, check_inside, open_regular, write_files
+from war_report_events.peers.common import valid_reports, version_of
 from war_report_events.standard.schema import Field, Table, load_schema, tables
 
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "string": pa.string()}
@@ -114,26 +114,18 @@ def read_table_csv(path: Path, table: Table, description: str = "", version: str
             ) from exc
 
 
-def report_lines(report_dir: Path) -> str:
-    """Every report, compact, one per line, in file-name order."""
-    paths, why = list_reports(report_dir.parent.parent, "data/reports")
-    if why:
-        raise UserError(f"{report_dir} {why}; run from the package root.")
-    if not paths:
-        raise UserError(f"{report_dir}: no reports (*.json) found; run from the package root.")
-    lines = []
-    for path in paths:
-        try:
-            report = json.loads(read_bytes(path).decode("utf-8"))
-        except Refused as exc:
-            raise UserError(f"{path}: {exc.reason}; run `make validate`.") from None
-        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number
-            raise UserError(f"{path}: not valid JSON ({exc}); run `make validate`.") from exc
-        lines.append(json.dumps(report, ensure_ascii=False, separators=(",", ":")))
-    return "\n".join(lines) + "\n"
+def report_lines(root: Path) -> str:
+    """Every report, compact, one per line, in file-name order: read through the door, and only from a
+    package whose reports the validator accepts (a report symlinked out of it is never read nor published)."""
+    reports = valid_reports(root, "export publishes only what the validator accepts")
+    if not reports:
+        raise UserError(
+            f"{printable(str(root / 'data' / 'reports'))}: no reports (*.json) found; run from the package root."
+        )
+    return "".join(json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n" for _, report in reports)
 
 
-def export(root: Path, out: Path) -> list[Path]:
+def export(root: Path, out: Path, out_root: Path | None = None) -> list[Path]:
     """Write out/<table>.parquet for every table, out/reports.jsonl and out/load.sql; all files or none."""
     version = version_of(root)
     definitions = load_schema(version)["$defs"]
@@ -145,9 +137,11 @@ def export(root: Path, out: Path) -> list[Path]:
         sink = pa.BufferOutputStream()
         pq.write_table(data, sink, compression="zstd")
         contents[out / f"{table.name}.parquet"] = sink.getvalue().to_pybytes()
-    contents[out / "reports.jsonl"] = report_lines(root / "data" / "reports")
+    contents[out / "reports.jsonl"] = report_lines(root)
     contents[out / "load.sql"] = load_sql(version)
-    write_files(contents)
+    # The default dist/ is in the package: a dist symlinked out of it is refused. A folder the person names
+    # with --out is theirs, and may be anywhere.
+    write_files(contents, root=out if out_root is None else out_root)
     return list(contents)
 
 
@@ -165,19 +159,19 @@ def main(argv: list[str]) -> int:
         "(typed DuckDB tables loaded from data/*.csv).",
     )
     parser.add_argument("root", nargs="?", default=".", type=Path, help="package root (default: .)")
-    parser.add_argument("--out", default=Path("dist"), type=Path, help="output directory (default: dist)")
+    parser.add_argument("--out", type=Path, help="output directory (default: dist)")
     args = parser.parse_args(argv)
     try:
-        written = export(args.root, args.out)
+        written = export(args.root, args.out or Path("dist"), None if args.out else Path("."))
     except UserError as exc:
         print(f"export: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(
-            f"export: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
+            f"export: cannot read or write {printable(str(exc.filename or ''))}: {exc.strerror}. Check the paths and permissions.",
             file=sys.stderr,
         )
         return 1
     for path in written:
-        print(f"wrote {path} ({os.path.getsize(path):,} bytes)")
+        print(f"wrote {printable(str(path))} ({os.path.getsize(path):,} bytes)")
     return 0

@@ -39,7 +39,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 from war_report_events.files import Refused, atomic_write, check_inside, open_regular
 from war_report_events.peers.common import version_of
 from war_report_events.peers.countries import gw_of_iso2
@@ -270,11 +270,13 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--out",
-        default=Path("dist/events-flat.csv"),
         type=Path,
         help="output CSV (default: dist/events-flat.csv; - for standard output)",
     )
     args = parser.parse_args(argv)
+    # The default is in the package, where a dist/ symlinked out is refused; a file the person names is theirs.
+    out_root = Path(".") if args.out is None else args.out.parent
+    args.out = args.out or Path("dist/events-flat.csv")
     try:
         version = version_of(args.root)
         tables = read_tables(args.root)
@@ -293,20 +295,22 @@ def main(argv: list[str]) -> int:
                 buffer.write(text.encode("utf-8"))
                 buffer.flush()
             return 0
-        atomic_write(args.out, text)
+        atomic_write(args.out, text, root=out_root)
     except UserError as exc:
         print(f"flat: {exc}", file=sys.stderr)
         return 1
     except (KeyError, ValueError) as exc:
         print(
-            f"flat: the tables are not valid ({exc!r}); run `python validate.py {args.root}` first.", file=sys.stderr
+            f"flat: the tables are not valid ({printable(repr(exc))}); run `python validate.py "
+            f"{printable(str(args.root))}` first.",
+            file=sys.stderr,
         )
         return 1
     except OSError as exc:
         print(
-            f"flat: cannot read or write {exc.filename or ''}: {exc.strerror}. Check the paths and permissions.",
+            f"flat: cannot read or write {printable(str(exc.filename or ''))}: {exc.strerror}. Check the paths and permissions.",
             file=sys.stderr,
         )
         return 1
-    print(f"wrote {args.out} ({text.count(chr(10)) - 1} events)")
+    print(f"wrote {printable(str(args.out))} ({text.count(chr(10)) - 1} events)")
     return 0

@@ -37,18 +37,54 @@ ERROR_CODES_PAGE = Path("docs/error-codes.md")
 # --- Markdown helpers -------------------------------------------------------------------
 
 
+#: Outside code spans, schema and codelist text is shown as written, never interpreted: HTML and entities
+#: (``<script>``, ``<javascript:...>`` autolinks, snippets' ``--8<--``), links and images (``[x](javascript:...)``),
+#: attribute lists (``{: onclick=...}``) and a table cell's pipe. Markdown's backslash escapes keep the characters.
+_MARKUP = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "\\|",
+    "\\": "\\\\",
+    "[": "\\[",
+    "]": "\\]",
+    "{": "\\{",
+    "}": "\\}",
+}
+
+
+def _plain(text: str) -> str:
+    return "".join(_MARKUP.get(c, c) for c in text)
+
+
 def _inline(text: str) -> str:
-    """Schema prose as one Markdown table cell: code spans kept, HTML and pipes escaped outside them."""
-    parts = re.sub(r"\s+", " ", text.strip()).split("`")
-    for i in range(0, len(parts), 2):  # even parts lie outside code spans
-        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return "`".join(parts)
+    """Schema prose as one Markdown table cell: code spans kept, every markup that could run or link escaped
+    outside them (text from a pull request's codelist must not become a live link in the site).
+
+    Code spans are found as Markdown finds them (a run of n backticks closed by the next run of exactly n);
+    a run never closed is plain text, escaped, so it cannot keep what follows it from being escaped."""
+    text = re.sub(r"\s+", " ", text.strip())
+    runs = list(re.finditer(r"`+", text))
+    out, at, i = [], 0, 0
+    while i < len(runs):
+        opening = runs[i]
+        closing = next((j for j in range(i + 1, len(runs)) if len(runs[j].group()) == len(opening.group())), None)
+        if closing is None:  # never closed: literal backticks
+            out.append(_plain(text[at : opening.start()]) + "\\`" * len(opening.group()))
+            at, i = opening.end(), i + 1
+            continue
+        out.append(_plain(text[at : opening.start()]) + text[opening.start() : runs[closing].end()])
+        at, i = runs[closing].end(), closing + 1
+    return "".join(out) + _plain(text[at:])
 
 
 def _code(text: Any) -> str:
+    """``text`` as one code span: its fence is longer than any run of backticks inside, so no value can close
+    the span early and let what follows be read as a link."""
     text = str(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -301,7 +337,7 @@ def main(argv: list[str]) -> int:
     stale = [rel for rel, text in pages.items() if not same_bytes(args.root / rel, text.encode("utf-8"))]
     if not args.check and stale:
         try:
-            write_files({args.root / rel: pages[rel] for rel in stale})
+            write_files({args.root / rel: pages[rel] for rel in stale}, root=args.root)
         except UserError as exc:
             print(f"docs: {exc}", file=sys.stderr)
             return 1

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
-from ..failure import UserError
-from ..files import list_reports, same_bytes, unsafe_reason, write_files
-from ..standard.tables import expected_files
-from ..validator.reporting import printable
+from ..failure import UserError, printable
+from ..files import clear_leftovers, read_bytes, report_files, same_bytes, unsafe_reason, write_files
+from ..standard import schema
+from ..standard.tables import build_tables, csv_text, descriptor_text
 
 
-def write_atomically(root: Path, files: dict[str, str]) -> None:
+def write_atomically(root: Path, files: dict[str, str], expected: tuple[str, ...] = ()) -> None:
     """Write all files or none (see ``files.write_files``): a failure or Ctrl-C leaves every table as it was.
 
     A folder of the package symlinked elsewhere (``data/`` -> a folder outside) is refused: the build writes
@@ -22,11 +24,56 @@ def write_atomically(root: Path, files: dict[str, str]) -> None:
     for rel in files:
         why = unsafe_reason(root, rel)
         if why:
-            raise UserError(f"{root / rel} {why}; the build writes only inside the package. Nothing was written")
-    write_files({root / rel: text for rel, text in files.items()})
+            raise UserError(
+                f"{printable(str(root / rel))} {why}; the build writes only inside the package. Nothing was written"
+            )
+    write_files({root / rel: text for rel, text in files.items()}, root=root)
+    clear_leftovers(root, sorted({os.path.dirname(rel) or "." for rel in expected}))
+
+
+def _changed_files(reports: list[dict], version: str, root: Path) -> dict[str, str]:
+    """The files of ``standard.tables.expected_files`` whose bytes on disk differ, with their new text.
+
+    Each table is compared a chunk at a time as it is read (``same_as_built``), so an unchanged
+    table is never made into text; only what changed is, and only that is written. A lone surrogate
+    in a report raises UnicodeEncodeError, as writing it would."""
+    from ..validator.tables import same_as_built
+
+    built = build_tables(reports, version)
+    changed: dict[str, str] = {}
+    for tb in schema.tables(version):
+        rel, rows = f"data/{tb.name}.csv", built.pop(tb.name)
+        if os.path.islink(root / rel) or not same_as_built(root / rel, tb, rows):  # a symlink is replaced
+            changed[rel] = csv_text(tb, rows)
+            changed[rel].encode("utf-8")
+    descriptor = descriptor_text(version)
+    if not same_bytes(root / "datapackage.json", descriptor.encode("utf-8")):
+        changed["datapackage.json"] = descriptor
+    return changed
 
 
 # ---------------------------------------------------------------- command
+
+
+# A claim's id or offset key, and whether its value is null: one pass over the text finds them all.
+_OFFSET_KEYS = re.compile(r'"(claim_id|quote_start|quote_end)"[ \t\n\r]*:([ \t\n\r]*null)?')
+
+
+def _offsets_all_given(path: Path) -> bool:
+    """True when the text shows every claim with both offsets, none null: then there is nothing to fill.
+
+    Keys are counted in the text (a key's quote cannot occur inside a JSON string unescaped); any doubt,
+    and the report is parsed and looked at as before."""
+    try:
+        text = read_bytes(path).decode("utf-8")
+    except (UserError, UnicodeDecodeError):
+        return False
+    counts = {"claim_id": 0, "quote_start": 0, "quote_end": 0}
+    for key, null in _OFFSET_KEYS.findall(text):
+        if null and key != "claim_id":
+            return False
+        counts[key] += 1
+    return counts["claim_id"] == counts["quote_start"] == counts["quote_end"]
 
 
 def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
@@ -36,9 +83,11 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
     from .locate import count_missing, fill_file
 
     written: list[str] = []
-    paths, _ = list_reports(root, "data/reports")  # an unsafe folder is reported by the validator below
-    for path in paths:
+    allowed, _ = report_files(root)  # the door's one listing; a report it refuses is reported by the validator below
+    for _, path in allowed:
         try:
+            if _offsets_all_given(path):
+                continue  # the validator parses it next; parsing every report twice doubled build's time
             report = read_json(path)
             if isinstance(report, dict) and count_missing(report):
                 print(f"{printable(str(path))}: filled the offsets of {fill_file(path, root)} quote(s)")
@@ -66,7 +115,7 @@ def main(argv: list[str]) -> int:
 
     root = Path(args.root)
     if not root.is_dir():
-        print(f"{root}: not a folder; give the package root", file=sys.stderr)
+        print(f"{printable(str(root))}: not a folder; give the package root", file=sys.stderr)
         return 2
     written: list[str] = []
     if not args.check:
@@ -89,9 +138,8 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    files = expected_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION)
     try:
-        encoded = {rel: text.encode("utf-8") for rel, text in files.items()}
+        files = _changed_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION, root)
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start]
         print(
@@ -100,13 +148,14 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    changed = [rel for rel in files if not same_bytes(root / rel, encoded[rel])]
+    changed = list(files)
     if args.check:
         for rel in changed:
             print(f"{rel}: out of date; run `make build`.")
         return 1 if changed else 0
     try:
-        write_atomically(root, {rel: files[rel] for rel in changed})
+        # Only what changed is written; leftovers of an interrupted build are cleared from the folders it writes.
+        write_atomically(root, files, ("data/sources.csv", "datapackage.json"))
     except UserError as exc:
         print(f"{exc}\n{_nothing_else(written)}" if written else exc, file=sys.stderr)
         return 1

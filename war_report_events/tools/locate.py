@@ -21,16 +21,15 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 from war_report_events.files import (
     atomic_write,
     dump_report,
-    list_reports,
     package_root_of,
     read_json,
     read_text,
+    report_files,
 )
-from war_report_events.validator.reporting import printable
 
 QUOTES = frozenset("\"'“”„‟«»‹›‘’‚‛′″`´")
 DASHES = frozenset("-‐‑‒–—―−")
@@ -315,10 +314,21 @@ def main_fill_offsets(argv: list[str]) -> int:
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="package root (default: the current directory)")
     args = parser.parse_args(argv)
-    reports = args.reports or list_reports(args.root, "data/reports")[0]
+    if args.reports:
+        reports = args.reports
+    else:  # the door's one listing: a report symlinked out of the package is refused, never read
+        allowed, refused = report_files(args.root)
+        if refused:
+            rel, why = refused[0]
+            print(
+                f"{printable(str(args.root / rel))} {why}; reports must be files inside the package", file=sys.stderr
+            )
+            return 1
+        reports = [path for _, path in allowed]
     if not reports:
         print(
-            f"no reports found under {args.root / 'data' / 'reports'}; give report files as arguments", file=sys.stderr
+            f"no reports found under {printable(str(args.root / 'data' / 'reports'))}; give report files as arguments",
+            file=sys.stderr,
         )
         return 1
     for report_path in reports:
@@ -338,7 +348,9 @@ def fill_file(report_path: Path, default_root: Path) -> int:
     source = report.get("source") if isinstance(report, dict) else None
     text_path = source.get("text_path") if isinstance(source, dict) else None
     if not isinstance(text_path, str):
-        raise UserError(f"{report_path}: $.source.text_path: missing; set it to data/sources/<source_id>.txt")
+        raise UserError(
+            f"{printable(str(report_path))}: $.source.text_path: missing; set it to data/sources/<source_id>.txt"
+        )
     missing = count_missing(report)
     if not missing:
         return 0
@@ -346,9 +358,8 @@ def fill_file(report_path: Path, default_root: Path) -> int:
     # The same path check as the validator's: a text_path out of the package is never read (nor quoted).
     filled, problems = fill_offsets(report, read_text(root / text_path, root, text_path), text_path)
     if problems:
-        lines = [f"{report_path}: {problem}" for problem in problems]
-        raise UserError(
-            "\n".join(lines) + f"\nNothing was written to {report_path}; fix the quotes above and run again."
-        )
-    atomic_write(report_path, dump_report(filled))
+        name = printable(str(report_path))
+        lines = [f"{name}: {printable(problem)}" for problem in problems]
+        raise UserError("\n".join(lines) + f"\nNothing was written to {name}; fix the quotes above and run again.")
+    atomic_write(report_path, dump_report(filled), root=root)
     return missing - count_missing(filled)

@@ -202,7 +202,7 @@ def create(
                 "or edit the existing report instead of starting a new one"
             )
     report = skeleton(source_id, published, language, hashlib.sha256(data).hexdigest(), retrieved)
-    write_files({text_out: data, report_out: dump_report(report)})  # both or neither
+    write_files({text_out: data, report_out: dump_report(report)}, root=root)  # both or neither
     return text_out, report_out, source_id
 
 

@@ -5,6 +5,7 @@ Every reader returns data and a list of located problems; none raises on bad inp
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..files import MAX_READ_BYTES, Refused, read_bytes, read_inside, reading, regular_size
 from .errors import Problem, show_value
-from .rules import MAX_DIGITS, whole_number
+from .rules import whole_number
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -40,35 +41,100 @@ class JsonDocument:
     text: str
     data: object = None
     problems: list[Problem] = field(default_factory=list)
-    _map: dict | None = None
+    _locator: _Locator | None = None
 
     def line_of(self, pointer_parts: tuple) -> int | None:
         """1-based line where the value at the JSON pointer starts (nearest existing ancestor)."""
-        if self._map is None:
-            import json_source_map  # only when an error needs a line
-
-            try:
-                self._map = json_source_map.calculate(_short_numbers(self.text))
-            except Exception:  # the map is a convenience; the error still has its JSON path
-                self._map = {}
+        if self._locator is None:  # only when an error needs a line: a valid file is never mapped
+            self._locator = _Locator(self.text)
         parts = list(pointer_parts)
         while True:
-            key = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-            entry = self._map.get(key)
-            if entry is not None:
-                return entry.value_start.line + 1
+            pos = self._locator.start_of(tuple(parts))
+            if pos is not None:
+                return self._locator.line_at(pos)
             if not parts:
                 return None
             parts.pop()
 
 
-_LONG_NUMBER = re.compile(rf"(?<![0-9])[0-9]{{{MAX_DIGITS + 1},}}")  # each run tried once: linear
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SKIPPER = json.JSONDecoder(  # skips a value at C speed; numbers are not converted (a 5,000-digit one stays cheap)
+    parse_int=lambda _: 0, parse_float=lambda _: 0.0, parse_constant=lambda _: 0.0
+)
 
 
-def _short_numbers(text: str) -> str:
-    """The text with every run of more than MAX_DIGITS digits written 0 and padded, so that the source
-    map (which converts numbers, and Python refuses such long ones) sees the same lines and columns."""
-    return _LONG_NUMBER.sub(lambda m: "0" + " " * (len(m.group()) - 1), text)
+class _Locator:
+    """Where values start in a JSON text, found on demand.
+
+    Only the containers on the paths asked for are scanned, each once: their members' start
+    offsets are kept, and the values in between are skipped by the C decoder. So locating any
+    number of values costs at most a few passes over the text, and memory stays proportional
+    to the containers visited, not to the document (a full source map of an 8 MB report took
+    gigabytes). Line numbers come from one index of line starts, built on first use.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.members: dict[tuple, dict[str, int] | list[int] | None] = {}
+        self.newlines: list[int] | None = None
+
+    def _skip_space(self, pos: int) -> int:
+        return _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+
+    def _scan(self, start: int) -> dict[str, int] | list[int] | None:
+        """Start offsets of the members of the container at ``start``; None for a scalar.
+
+        For a key given twice, the later one counts, as for parsers that keep the last."""
+        text, decode = self.text, _SKIPPER.raw_decode
+        opening = text[start : start + 1]
+        if opening not in ("{", "["):
+            return None
+        closing = "}" if opening == "{" else "]"
+        keys: dict[str, int] = {}
+        items: list[int] = []
+        pos = self._skip_space(start + 1)
+        if text.startswith(closing, pos):
+            return keys if opening == "{" else items
+        while True:
+            if opening == "{":
+                key, pos = json.decoder.scanstring(text, pos + 1)
+                pos = self._skip_space(self._skip_space(pos) + 1)  # past the colon
+                keys[key] = pos
+            else:
+                items.append(pos)
+            _, end = decode(text, pos)
+            pos = self._skip_space(end)
+            if text.startswith(closing, pos):
+                return keys if opening == "{" else items
+            pos = self._skip_space(pos + 1)  # past the comma
+
+    def start_of(self, parts: tuple) -> int | None:
+        """Offset where the value at ``parts`` starts, or None when there is none."""
+        try:
+            pos = self._skip_space(0)
+            for depth, part in enumerate(parts):
+                prefix = parts[:depth]
+                if prefix not in self.members:
+                    self.members[prefix] = self._scan(pos)
+                members = self.members[prefix]
+                if isinstance(members, dict):
+                    found = members.get(str(part))
+                elif isinstance(members, list) and (isinstance(part, int) or str(part).isdecimal()):
+                    index = int(part)
+                    found = members[index] if 0 <= index < len(members) else None
+                else:
+                    found = None
+                if found is None:
+                    return None
+                pos = found
+            return pos
+        except (ValueError, IndexError):  # not valid JSON after all: the error keeps its JSON path
+            return None
+
+    def line_at(self, pos: int) -> int:
+        if self.newlines is None:
+            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self.newlines, pos) + 1
 
 
 def json_path(parts: tuple) -> str:
@@ -86,51 +152,77 @@ def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def _depth(value: object) -> int:
-    deepest, stack = 0, [(value, 1)]
+def _shape(value: object) -> tuple[int, int]:
+    """(levels of nesting, keys in all objects): a scalar is 1 level, a container with members one more
+    than its deepest member. Containers only are visited: a large report's scalars are never touched."""
+    if not isinstance(value, (dict, list)):
+        return 1, 0
+    deepest, keys, stack = 1, 0, [(value, 1)]
     while stack:
         item, d = stack.pop()
-        deepest = max(deepest, d)
         if isinstance(item, dict):
-            stack.extend((v, d + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, d + 1) for v in item)
-    return deepest
+            keys += len(item)
+            members = item.values()
+        else:
+            members = item
+        if members:
+            deepest = max(deepest, d + 1)
+            stack.extend((v, d + 1) for v in members if isinstance(v, (dict, list)))
+    return deepest, keys
+
+
+_SPACED_COLON = re.compile(r'"[ \t\n\r]+:')
+
+
+def _has_duplicate_keys(text: str, keys_kept: int) -> bool:
+    """Whether the text may write more keys than the parsed objects kept (a key repeated).
+
+    Every key is a quote followed by a colon, so counting those (in C) gives at least the keys
+    written; when that equals the keys kept, no key was repeated. A larger count (a string holding
+    a quote and a colon, or a real duplicate) is settled by the exact scan. The parser then needs
+    no Python hook per object."""
+    written_at_most = text.count('":') + len(_SPACED_COLON.findall(text))
+    return written_at_most != keys_kept and bool(duplicate_keys(text))
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.S)
 
 
 def duplicate_keys(text: str) -> list[tuple[str, int]]:
     """(key, position of the later occurrence) for every key repeated within one object.
 
-    Only called once the parser has seen a duplicate, so its slowness never costs a valid file.
-    """
+    One pass over strings and brackets (everything else is skipped by the regex), so many
+    duplicates cost no more than a few: linear in the text."""
     found: list[tuple[str, int]] = []
     stack: list[set[str] | None] = []  # a set per open object, None per open array
-    string = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            m = string.match(text, i)
-            if m is None:
-                break
-            j = m.end()
-            while j < n and text[j] in " \t\r\n":
-                j += 1
-            if j < n and text[j] == ":" and stack and stack[-1] is not None:
-                key = json.loads(m.group())
-                if key in stack[-1]:
-                    found.append((key, i))
-                stack[-1].add(key)
-            i = m.end()
-            continue
-        if c == "{":
+    space = _SPACE
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token == "{":
             stack.append(set())
-        elif c == "[":
+        elif token == "[":
             stack.append(None)
-        elif c in "}]" and stack:
-            stack.pop()
-        i += 1
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif stack and stack[-1] is not None and text.startswith(":", space.match(text, m.end()).end()):  # type: ignore[union-attr]
+            key = json.loads(token)
+            if key in stack[-1]:
+                found.append((key, m.start()))
+            stack[-1].add(key)
     return found
+
+
+def _lines_at(text: str, positions: list[int]) -> list[int]:
+    """1-based lines of many positions in one pass (counting from the start for each is quadratic)."""
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    out = [0] * len(positions)
+    line, last = 1, 0
+    for i in order:
+        line += text.count("\n", last, positions[i])
+        last = positions[i]
+        out[i] = line
+    return out
 
 
 def read_json(path: Path, rel: str) -> JsonDocument:
@@ -167,16 +259,6 @@ def read_json(path: Path, rel: str) -> JsonDocument:
             line,
         )
 
-    duplicates: list[str] = []
-
-    def pairs(items: list[tuple[str, object]]) -> dict:
-        seen: dict[str, object] = {}
-        for key, value in items:
-            if key in seen:
-                duplicates.append(key)
-            seen[key] = value
-        return seen
-
     def constant(name: str) -> float:
         raise ValueError(f"{name} is not a JSON number")
 
@@ -187,9 +269,7 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         return value
 
     try:
-        doc.data = json.loads(
-            doc.text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number, parse_int=whole_number
-        )
+        doc.data = json.loads(doc.text, parse_constant=constant, parse_float=number, parse_int=whole_number)
     except RecursionError:
         return problem(
             "json-too-deep", f"nested deeper than the parser allows; a war report is at most {MAX_DEPTH} levels deep."
@@ -201,15 +281,18 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         line = _line_at(doc.text, pos.start()) if pos else None
         code = "json-not-finite"
         return problem(code, f"{exc}; write a finite number or omit the value.", line)
-    if _depth(doc.data) > MAX_DEPTH:
+    depth, keys = _shape(doc.data)
+    if depth > MAX_DEPTH:
         doc.data = None
         return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
-    if duplicates:
-        for key, pos in duplicate_keys(doc.text):
+    if _has_duplicate_keys(doc.text, keys):
+        repeated = duplicate_keys(doc.text)
+        lines = _lines_at(doc.text, [pos for _, pos in repeated])
+        for (key, _), line in zip(repeated, lines):
             doc.problems.append(
                 Problem(
                     rel,
-                    _line_at(doc.text, pos),
+                    line,
                     None,
                     key,
                     "json-duplicate-key",

@@ -7,24 +7,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from ..failure import UNPRINTABLE, printable
 from .errors import ERROR_CODES, Problem
 
-#: What a line of output may not carry raw: C0 and C1 controls (line breaks, ANSI escapes), DEL, the
-#: Unicode line and paragraph separators, and lone surrogates (a file name that is not UTF-8, a "\ud800"
-#: in a report). One finding stays one line, and no value can forge another or drive the terminal.
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def _escape(match: re.Match) -> str:
-    c = ord(match.group())
-    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape): show the byte
-        return f"\\x{c - 0xDC00:02x}"
-    return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
-
-
-def printable(text: str, keep: str = "") -> str:
-    """``text`` with every character that could break or forge a line of output escaped (but those in ``keep``)."""
-    return UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+__all__ = ["UNPRINTABLE", "printable", "render_text", "render_json", "render_github", "RENDERERS"]
 
 
 def _printable(p: Problem, keep: str = "") -> Problem:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .. import SCHEMA_VERSION
 from ..files import list_reports, unsafe_reason
@@ -34,23 +39,126 @@ SCHEMA_CODES = {
 }
 
 
-def _schema_problems(doc: JsonDocument, version: str) -> tuple[list[Problem], set[tuple]]:
-    """JSON Schema findings in our codes and words, and the paths of objects that have them."""
+# Python's \s (str.isspace) as literal characters: the compiled screen's \s is Unicode White_Space,
+# which leaves out U+001C-U+001F and, in ECMA mode, U+0085. Spelt out, both engines agree.
+_PY_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_SAFE_ESCAPE = re.compile(r"\\[.\-/]")  # escaped punctuation means the same to both engines
+
+
+def _screen_pattern(pattern: str) -> str | None:
+    """``pattern`` as the compiled validator must read it to match exactly what Python's ``re`` matches;
+    None when that cannot be promised (then reports are not screened)."""
+    rest = _SAFE_ESCAPE.sub("", pattern.replace("[^\\s]", ""))
+    if "\\" in rest:
+        return None  # \d, \w, \b ... differ between the engines; not used by any schema today
+    return pattern.replace("[^\\s]", f"[^{_PY_SPACE}]")
+
+
+def _screen_schema(node: object) -> object:
+    if isinstance(node, dict):
+        out = {k: _screen_schema(v) for k, v in node.items()}
+        if isinstance(node.get("pattern"), str):
+            out["pattern"] = _screen_pattern(node["pattern"])
+            if out["pattern"] is None:
+                raise ValueError(node["pattern"])
+        return out
+    if isinstance(node, list):
+        return [_screen_schema(v) for v in node]
+    return node
+
+
+@functools.lru_cache(maxsize=8)
+def _screen(version: str):
+    """A compiled (Rust) validator of the version's schema, or None when none can stand in for the exact one.
+
+    It only answers valid or not: a report it accepts has no JSON Schema finding (the exact validator
+    would find none; tests hold this on every fixture and on seeded errors); a report it rejects is
+    explained by the ``jsonschema`` library, so messages, paths and lines stay exactly as they were."""
+    try:
+        import jsonschema_rs
+
+        return jsonschema_rs.Draft202012Validator(
+            _screen_schema(copy.deepcopy(schema.load_schema(version))),
+            validate_formats=True,
+            offline=True,  # $ref is resolved only within the bundled schema: nothing is fetched
+        )
+    except Exception:  # no wheel for this platform, or a schema it cannot promise to read alike
+        return None
+
+
+def _refuse(uri: str):  # $ref is resolved only against the bundled schema: never fetched
+    raise LookupError(f"refusing to retrieve {uri}")
+
+
+@functools.lru_cache(maxsize=8)
+def _exact(version: str):
     import jsonschema
     from referencing import Registry, Resource
 
     sch = schema.load_schema(version)
+    registry = Registry(retrieve=_refuse).with_resource(sch["$id"], Resource.from_contents(sch))
+    return jsonschema.Draft202012Validator(sch, registry=registry, format_checker=jsonschema.FormatChecker())
 
-    def refuse(uri: str):  # $ref is resolved only against the bundled schema: never fetched
-        raise LookupError(f"refusing to retrieve {uri}")
 
-    registry = Registry(retrieve=refuse).with_resource(sch["$id"], Resource.from_contents(sch))
-    validator = jsonschema.Draft202012Validator(sch, registry=registry, format_checker=jsonschema.FormatChecker())
+def screen_accepts(data: object, version: str) -> bool:
+    """True when the compiled screen is sure the report meets the JSON Schema."""
+    screen = _screen(version)
+    if screen is None:
+        return False
+    try:
+        return bool(screen.is_valid(data))
+    except Exception:  # a value it cannot take (a lone surrogate, say): the exact validator decides
+        return False
+
+
+def _spots(data: object, version: str) -> list[tuple] | None:
+    """The items of the report's top-level lists (``("events", 3)``) that hold every error the screen sees,
+    or None when an error lies elsewhere (or the screen cannot say): then the whole report is explained."""
+    screen = _screen(version)
+    if screen is None:
+        return None
+    spots: set[tuple] = set()
+    try:
+        for err in screen.iter_errors(data):
+            path = tuple(err.instance_path)
+            if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data, dict):
+                return None
+            if not isinstance(data.get(path[0]), list):
+                return None
+            spots.add(path[:2])
+    except Exception:
+        return None
+    return sorted(spots) or None  # rejected, yet no error named: the whole report is explained
+
+
+def _explained(data: object, version: str, screen: bool) -> Iterator[tuple[tuple, Any]]:
+    """(path prefix, jsonschema error) for every JSON Schema error of the report.
+
+    With the screen, only the list items it rejects are explained, each against its own part of the
+    schema (items never constrain one another): an 8 MB report with one error costs one item's check."""
+    validator = _exact(version)
+    spots = _spots(data, version) if screen else None
+    if spots is None:
+        yield from (((), err) for err in validator.iter_errors(data))
+        return
+    properties = schema.load_schema(version)["properties"]
+    for name, index in spots:
+        item = validator.evolve(schema=properties[name]["items"])
+        yield from (((name, index), err) for err in item.iter_errors(data[name][index]))  # type: ignore[index]
+
+
+def schema_findings(doc: JsonDocument, version: str, screen: bool = True) -> tuple[list[Problem], set[tuple]]:
+    """JSON Schema findings in our codes and words, and the paths of objects that have them.
+
+    ``screen=False`` skips the compiled screen: the findings are the same, only slower (tests and
+    the benchmark compare the two)."""
+    if screen and screen_accepts(doc.data, version):
+        return [], set()
     tables = {t.name: t for t in schema.tables(version)}
     found: list[Problem] = []
     bad: set[tuple] = set()
-    for err in validator.iter_errors(doc.data):
-        parts = tuple(err.absolute_path)
+    for prefix, err in _explained(doc.data, version, screen):
+        parts = prefix + tuple(err.absolute_path)
         code = SCHEMA_CODES.get(str(err.validator), "wrong-type")
         if err.validator in ("required", "additionalProperties"):
             bad.add(parts)
@@ -112,7 +220,7 @@ def check_report(
                 f"{show_value(version)} is not a schema version of this validator ({', '.join(schema.available_versions())}).",
             )
         ]
-    found, bad = _schema_problems(doc, version)
+    found, bad = schema_findings(doc, version)
     tables = {t.name: t for t in schema.tables(version)}
     subtypes = schema.subtype_types(version)
 

@@ -165,6 +165,29 @@ PLACEHOLDER = "TODO"  # left by `new` for the coder to replace
 NORMAL_FORM = "NFC"
 
 
+def formula_start(value: str) -> str | None:
+    """The character that makes a spreadsheet run ``value`` as a formula, or None.
+
+    Spreadsheets skip leading spaces, and a space, a zero-width or other format character (``\u200b``) or a
+    full-width ``＝`` (U+FF1D, NFKC-folded to ``=``) must not hide a formula from this check."""
+    if value.startswith(FORMULA):
+        return value[0]
+    for char in value:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        return char if unicodedata.normalize("NFKC", char)[:1] in FORMULA[:4] else None
+    return None
+
+
+@cache
+def formula_screen() -> str:
+    """A regular expression (RE2, for the fast screen) matching every value ``formula_start`` flags, and few
+    others: leading whitespace or format characters, then a character whose NFKC form starts a formula."""
+    lookalikes = [c for c in map(chr, range(0x80, 0x30000)) if unicodedata.normalize("NFKC", c)[:1] in FORMULA[:4]]
+    starts = "".join(re.escape(c) for c in ("=", "+", "-", "@", *lookalikes))
+    return f"^[\\t\\r]|^[\\s\\p{{Z}}\\p{{Cf}}\\x1c-\\x1f\\x85]*[{starts}]"
+
+
 def text_findings(f: Field, value: str) -> list[Finding]:
     """Hostile or unsafe text: control characters, formulas, non-NFC text."""
     found = []
@@ -178,12 +201,12 @@ def text_findings(f: Field, value: str) -> list[Finding]:
                 f"holds the control character {show_value(bad.group())} at character {bad.start() + 1}, not allowed {where}.",
             )
         )
-    if f.enum is None and not f.pattern and value.startswith(FORMULA):
+    if f.enum is None and not f.pattern and (start := formula_start(value)) is not None:
         found.append(
             Finding(
                 "formula-injection",
                 f.name,
-                f"{show_value(value)} begins with {show_value(value[0])}, which spreadsheets run as a formula; reword it.",
+                f"{show_value(value)} begins with {show_value(start)}, which spreadsheets run as a formula; reword it.",
             )
         )
     if value.startswith(PLACEHOLDER):

@@ -264,8 +264,7 @@ def cell_suspects(f: Field, col: pa.ChunkedArray, tabs: bool, most: int, referen
             if not f.free_text and f.enum is None and (tabs or c != "\t"):
                 bad = _or(bad, pc.match_substring(col, c))
         if f.enum is None and not f.pattern:
-            for start in rules.FORMULA:
-                bad = _or(bad, pc.starts_with(col, start))
+            bad = _or(bad, pc.match_substring_regex(col, rules.formula_screen()))  # a superset of formula_start
         if not f.verbatim:
             bad = _or(bad, pc.not_equal(pc.utf8_normalize(col, form=rules.NORMAL_FORM), col))
         bad = _or(bad, pc.starts_with(col, rules.PLACEHOLDER))

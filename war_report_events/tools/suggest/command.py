@@ -13,7 +13,7 @@ from typing import Any
 
 import langcodes
 
-from war_report_events.failure import UserError
+from war_report_events.failure import UserError, printable
 from war_report_events.files import package_root_of, read_json, read_text
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
 from war_report_events.tools.suggest.figures import Candidate, _figures, durations
@@ -119,7 +119,8 @@ def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpa
     lines.append(
         "These are suggestions: the qualifier, cue and date are what the words imply; you decide what to code."
     )
-    return "\n".join(lines)
+    # Words around a figure come from the source text, which is not ours: escape controls and bidi overrides.
+    return "\n".join(printable(line) for line in lines)
 
 
 def main(argv: list[str]) -> int:
@@ -158,7 +159,7 @@ def main(argv: list[str]) -> int:
         published_day = dt.date.fromisoformat(published) if published and doubt is None else None
         candidates = suggest(text, language, published_day, articles=not args.no_articles)
     except UserError as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc), keep="\n"), file=sys.stderr)
         return exc.exit_code
     uncovered, problems = None, []
     if report is not None:
@@ -167,7 +168,8 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         if doubt:
             print(f"note: {doubt}", file=sys.stderr)  # stdout stays JSON
-        print(json.dumps([c.as_json() for c in candidates], indent=2, ensure_ascii=False))
+        # json escapes C0 controls; C1 and bidi controls become \uXXXX escapes, which every JSON reader decodes
+        print(printable(json.dumps([c.as_json() for c in candidates], indent=2, ensure_ascii=False), keep="\n"))
     else:
         if doubt:
             print(f"note: {doubt}")
