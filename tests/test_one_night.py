@@ -123,3 +123,12 @@ def test_a_table_that_is_not_utf8_is_a_message(tmp_path: Path):
 def test_page_and_plot_are_the_same_bytes_on_every_run(tmp_path: Path):
     first = one_night.outputs(ROOT)
     assert one_night.outputs(ROOT) == first
+
+
+def test_the_page_is_never_written_through_a_link_out_of_the_package(tmp_path: Path, capsys):
+    root, outside = copy_tables(tmp_path / "pkg"), tmp_path / "outside"
+    outside.mkdir()
+    (root / "docs").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(one_night.UserError):
+        one_night.main(["--root", str(root)])
+    assert list(outside.iterdir()) == []

@@ -425,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
         stale = [p.relative_to(args.root).as_posix() for p, content in files.items() if not same_bytes(p, content)]
     else:
         stale = []
-        write_files(files, 0o644)  # both or neither; mkstemp alone would leave pages only their owner can read
+        write_files(
+            files, 0o644, root=args.root
+        )  # both or neither, never through a link out of the root; mkstemp alone would leave pages only their owner can read
         for path in files:
             print(f"wrote {path.relative_to(args.root).as_posix()}")
     if stale:
