@@ -21,8 +21,9 @@ validate: $(READY)  ## check the package: reports, tables, datapackage.json
 test: $(READY)      ## run the whole test suite
 	$(BIN)/python -m pytest
 
-build: $(READY)     ## rebuild data/*.csv and datapackage.json from schema/ and data/reports/
+build: $(READY)     ## rebuild data/*.csv and datapackage.json from schema/ and data/reports/, then docs/one-night.md
 	$(RUN) build
+	$(RUN) one-night
 
 clean:
 	rm -rf $(VENV) site dist .pytest_cache

@@ -157,6 +157,8 @@ def test_each_quote_is_highlighted_at_its_offsets(browser, sites: dict[str, Path
     package = ROOT if site == "shipped" else FIXTURES / "base-0.2.0"
     for report_path in sorted((package / "data" / "reports").glob("*.json")):
         report = json.loads(report_path.read_text(encoding="utf-8"))
+        if "text_path" not in report["source"]:
+            continue  # a text that may not be shipped has nothing to highlight in
         text = (package / report["source"]["text_path"]).read_bytes().decode("utf-8")
         page = Page(browser, sites[site] / f"source-{report['source']['source_id']}.html")
         got = page.page.evaluate(QUOTES_AT_OFFSETS)

@@ -16,7 +16,9 @@ REPORT = "data/reports/2024-10-30-drone-strikes-north-korea.json"
 
 def test_shipped_package_is_valid_from_the_command_line() -> None:
     done = subprocess.run([sys.executable, "validate.py"], cwd=ROOT, capture_output=True, text=True)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "valid: .\n", "")
+    # the one-night corpus ships no texts (rights): the validator notes the checks that need them, and passes
+    assert (done.returncode, done.stdout.splitlines()[-1], done.stderr) == (0, "valid: .", "")
+    assert all(line.startswith("note: not checked:") for line in done.stdout.splitlines()[:-1])
 
 
 def test_help_documents_exit_codes() -> None:

@@ -59,6 +59,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "war_report_events.publish.review.cli:main",
         "write static HTML pages to review sources, claims and errors",
     ),
+    "one-night": ("war_report_events.publish.one_night:main", "write docs/one-night.md and its plot from data/*.csv"),
 }
 
 
