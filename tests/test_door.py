@@ -84,7 +84,7 @@ def test_tool_reads_name_the_file(tmp_path: Path) -> None:
 def test_a_5000_digit_number_is_a_message(tmp_path: Path) -> None:
     (tmp_path / "r.json").write_text('{"a": ' + "9" * 5000 + "}")
     with pytest.raises(UserError, match="not readable as JSON"):
-        files.read_json(tmp_path / "r.json")
+        files.load_json(tmp_path / "r.json")
 
 
 # ---------------------------------------------------------------- writing

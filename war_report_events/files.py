@@ -211,7 +211,7 @@ def read_text(path: Path, root: Path | None = None, rel: str | None = None) -> s
         ) from None
 
 
-def read_json(path: Path) -> Any:
+def load_json(path: Path) -> Any:
     """A JSON file parsed; a ``UserError`` (never a traceback) for one that is not JSON, nested too deep or
     holds a number too long, telling the person to run the validator, which locates the problem."""
     try:
@@ -225,7 +225,7 @@ def read_json(path: Path) -> Any:
         raise UserError(f"{printable(str(path))}: not readable as JSON ({what}); run `python validate.py`") from None
 
 
-def sha256_of(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -303,7 +303,7 @@ def read_reports(root: Path) -> list[tuple[str, Any]]:
     if refused:
         rel, why = refused[0]
         raise UserError(f"{printable(str(root / rel))} {why}; reports must be files inside the package.")
-    return [(rel, read_json(path)) for rel, path in allowed]
+    return [(rel, load_json(path)) for rel, path in allowed]
 
 
 def dump_report(report: Any) -> str:

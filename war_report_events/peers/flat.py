@@ -247,7 +247,7 @@ def read_tables(root: Path) -> dict[str, list[dict]]:
     return tables
 
 
-def csv_text(rows: list[dict], header: list[str]) -> str:
+def flat_csv_text(rows: list[dict], header: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -284,7 +284,7 @@ def main(argv: list[str]) -> int:
         modes = modalities(version)
         rows = flat_events(tables, codes, modes, qualifiers(version))
         derived = bool(tables["events"]) and "reported_as" in tables["events"][0]
-        text = csv_text(rows, columns(codes, modes, derived))
+        text = flat_csv_text(rows, columns(codes, modes, derived))
         if str(args.out) == "-":
             # the CSV is UTF-8 whatever the terminal's encoding: bytes, not the text layer
             buffer = getattr(sys.stdout, "buffer", None)

@@ -12,23 +12,20 @@ bad and lists them all. Files are written all or none, never over an existing fi
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import re
 import sys
 from pathlib import Path
 
 from war_report_events.failure import UserError
 from war_report_events.files import read_text
 from war_report_events.peers.common import RowProblem, known_definitions, problems_text, summary, write_new
+from war_report_events.standard.dates import ISO_DAY, iso_day
 
 
 def _date(text: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not ISO_DAY.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD")
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a real date") from None
+    if iso_day(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date")
     return text
 
 

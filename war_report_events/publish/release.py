@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import Refused, atomic_write, read_inside, read_text, sha256_of, write_files
+from war_report_events.files import Refused, atomic_write, file_sha256, read_inside, read_text, write_files
 from war_report_events.publish import versions
 
 NAME = "war-report-events"
@@ -208,7 +208,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return sha256_of(path)
+    return file_sha256(path)
 
 
 def schema_hashes(root: Path, version: str) -> dict[str, str]:

@@ -79,7 +79,7 @@ def _offsets_all_given(path: Path) -> bool:
 def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
     """Fill quote offsets left out while coding (as `fill-offsets` does): the reports written, and a
     message when one cannot be filled."""
-    from ..files import read_json
+    from ..files import load_json
     from .locate import count_missing, fill_file
 
     written: list[str] = []
@@ -88,7 +88,7 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
         try:
             if _offsets_all_given(path):
                 continue  # the validator parses it next; parsing every report twice doubled build's time
-            report = read_json(path)
+            report = load_json(path)
             if isinstance(report, dict) and count_missing(report):
                 print(f"{printable(str(path))}: filled the offsets of {fill_file(path, root)} quote(s)")
                 written.append(str(path))

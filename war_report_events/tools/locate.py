@@ -25,8 +25,8 @@ from war_report_events.failure import UserError, printable
 from war_report_events.files import (
     atomic_write,
     dump_report,
+    load_json,
     package_root_of,
-    read_json,
     read_text,
     report_files,
 )
@@ -38,7 +38,7 @@ CONTEXT = 25  # characters of text shown either side of an occurrence
 
 
 @dataclass(frozen=True)
-class Located:
+class Found:
     """The outcome of looking for a phrase: its span when unique, else a message for a person."""
 
     span: tuple[int, int] | None
@@ -188,22 +188,22 @@ def _best_window(nphrase: str, ntext: str) -> tuple[int, int, float] | None:
     return start, end, best[2]
 
 
-def locate(text: str, phrase: str, name: str = "the text") -> Located:
+def locate(text: str, phrase: str, name: str = "the text") -> Found:
     """Where phrase occurs in text: its (start, end) when exactly once, else why not."""
     starts = find_all(text, phrase)
     if len(starts) == 1:
-        return Located((starts[0], starts[0] + len(phrase)), "")
+        return Found((starts[0], starts[0] + len(phrase)), "")
     if starts:
         lines = [f"{_shown(phrase)} occurs {len(starts)} times in {name}; quote more words so that it occurs once:"]
         lines += [f"  {_where(text, s, s + len(phrase))}" for s in starts]
-        return Located(None, "\n".join(lines))
+        return Found(None, "\n".join(lines))
     head = f"{_shown(phrase)} does not occur in {name}."
     ntext, nphrase = _normalise(text), _normalise(phrase)
     near = [(s, s + len(phrase)) for s in find_all(ntext, nphrase)]
     if not near:
         window = _best_window(nphrase, ntext)
         if window is None:
-            return Located(None, f"{head} Nothing in it is close; check the file and the phrase.")
+            return Found(None, f"{head} Nothing in it is close; check the file and the phrase.")
         near = [window[:2]]
     lines = [head]
     for start, end in near:
@@ -213,7 +213,7 @@ def locate(text: str, phrase: str, name: str = "the text") -> Located:
         lines.append("What differs:")
         lines += differences(phrase, found, start, text)
     lines.append("Copy the words from the text as they are: quotes, dashes, spaces and case all count.")
-    return Located(None, "\n".join(lines))
+    return Found(None, "\n".join(lines))
 
 
 def _with_offsets(claim: dict[str, Any], start: int, end: int) -> dict[str, Any]:
@@ -344,7 +344,7 @@ def main_fill_offsets(argv: list[str]) -> int:
 
 def fill_file(report_path: Path, default_root: Path) -> int:
     """Fill one report file in place; the number of quotes filled. Raises UserError to stop."""
-    report = read_json(report_path)
+    report = load_json(report_path)
     source = report.get("source") if isinstance(report, dict) else None
     text_path = source.get("text_path") if isinstance(source, dict) else None
     if not isinstance(text_path, str):

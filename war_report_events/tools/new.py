@@ -16,7 +16,6 @@ that a retrieval date is never taken for a publication date.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import os
 import re
@@ -30,6 +29,7 @@ from slugify import slugify
 from war_report_events import SCHEMA_VERSION
 from war_report_events.failure import UserError
 from war_report_events.files import Refused, dump_report, read_bytes, unsafe_reason, write_files
+from war_report_events.standard.dates import ISO_DAY, iso_day
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")  # the schema's id pattern
 ID_MAX_LENGTH = 120
@@ -45,12 +45,10 @@ RIGHTS_TODO = (
 def parse_date(value: str, flag: str = "--published") -> str:
     """The date as YYYY-MM-DD, or UserError when it is not a real calendar date in that form."""
     hint = ", or 'unknown' when the text states no date" if flag == "--published" else ""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if not ISO_DAY.fullmatch(value):
         raise UserError(f"{flag} {value!r}: write the date as YYYY-MM-DD, e.g. 2024-10-30{hint}", exit_code=2)
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{flag} {value!r}: no such day in the calendar", exit_code=2) from None
+    if iso_day(value) is None:
+        raise UserError(f"{flag} {value!r}: no such day in the calendar", exit_code=2)
     return value
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
+from ..standard.dates import ISO_DAY, iso_day
 from ..standard.schema import Field
 from .errors import show_value
 
@@ -39,7 +40,7 @@ def _pattern(pattern: str) -> re.Pattern:
 
 
 INTEGER = re.compile(r"-?[0-9]+")
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE = ISO_DAY
 DATE_FORMAT = "%Y-%m-%d"  # the strptime form of DATE (the vectorised path parses dates with it)
 # Python refuses to convert longer digit strings (sys.get_int_max_str_digits); no count or offset is
 # anywhere near this long, so a longer one is only ever judged by its length.
@@ -73,18 +74,10 @@ def whole_number(text: str) -> int:
     return LongInteger(text) if len(text) > MAX_DIGITS else int(text)
 
 
-def _real_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def constraint_findings(f: Field, value: object) -> list[Finding]:
     """Checks a typed, non-empty value against the field's constraints (as JSON Schema would)."""
     if f.type == "date":
-        if not isinstance(value, str) or not DATE.fullmatch(value) or not _real_date(value):
+        if not isinstance(value, str) or iso_day(value) is None:
             return [Finding("invalid-date", f.name, f"{show_value(value)} is not a real date in YYYY-MM-DD form.")]
         return []
     if f.type == "integer":

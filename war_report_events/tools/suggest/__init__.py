@@ -20,7 +20,7 @@ candidates have kind `article`, and --no-articles leaves them out. German
 ("24 hours", "Oct. 29", "10:30") are not figures.
 """
 
-from war_report_events.tools.suggest.command import main, primary_language, render_text, suggest
+from war_report_events.tools.suggest.command import main, primary_language, render_candidates, suggest
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
 from war_report_events.tools.suggest.figures import Candidate, counted_nouns
 from war_report_events.tools.suggest.times import Cue, TimeExpression, cues, sentences, time_expressions
@@ -36,7 +36,7 @@ __all__ = [
     "main",
     "mark_coded",
     "primary_language",
-    "render_text",
+    "render_candidates",
     "sentences",
     "suggest",
     "time_expressions",

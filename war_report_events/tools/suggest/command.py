@@ -14,7 +14,8 @@ from typing import Any
 import langcodes
 
 from war_report_events.failure import UserError, printable
-from war_report_events.files import package_root_of, read_json, read_text
+from war_report_events.files import load_json, package_root_of, read_text
+from war_report_events.standard.dates import iso_day
 from war_report_events.tools.suggest.coverage import CodedSpan, coded_spans, mark_coded
 from war_report_events.tools.suggest.figures import Candidate, _figures, durations
 from war_report_events.tools.suggest.lexicon import LANGUAGES, _overlaps
@@ -86,7 +87,9 @@ def _measure_text(c: Candidate) -> str:
     return f"  measure: {c.measure}" + (f" ({c.unit})" if c.unit else "")
 
 
-def render_text(name: str, candidates: list[Candidate], uncovered: list[CodedSpan] | None, problems: list[str]) -> str:
+def render_candidates(
+    name: str, candidates: list[Candidate], uncovered: list[CodedSpan] | None, problems: list[str]
+) -> str:
     with_report = uncovered is not None
     lines = []
     if with_report:
@@ -175,14 +178,14 @@ def main(argv: list[str]) -> int:
             print(f"note: {doubt}")
         elif published_day is None:
             print("note: no --published date, so relative dates are not resolved")
-        print(render_text(name, candidates, uncovered, problems))
+        print(render_candidates(name, candidates, uncovered, problems))
     return 0
 
 
 def _inputs(args: argparse.Namespace) -> tuple[str, str, str | None, dict[str, Any] | None, str]:
     """(text, language, published, report or None, display name) from the command line."""
     if args.path.suffix == ".json":
-        report = read_json(args.path)
+        report = load_json(args.path)
         source = report.get("source") if isinstance(report, dict) else None
         if not isinstance(source, dict) or not isinstance(source.get("text_path"), str):
             raise UserError(f"{args.path}: $.source.text_path is missing; suggest needs the report's text")
@@ -231,9 +234,5 @@ def _date_doubt(args: argparse.Namespace, report: dict[str, Any] | None) -> str 
 def _check_date(value: str | None) -> None:
     if value is None:
         return
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        dt.date.fromisoformat(value)
-    except (ValueError, TypeError):
-        raise UserError(f"--published {value!r}: not a date in the form YYYY-MM-DD", exit_code=2) from None
+    if iso_day(value) is None:
+        raise UserError(f"--published {value!r}: not a date in the form YYYY-MM-DD", exit_code=2)
