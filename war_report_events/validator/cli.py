@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..files import Refused, open_regular, regular_size
+from ..files import Refused, open_regular, package_root_of, regular_size
 from .errors import Problem, show_value
 from .reporting import RENDERERS
 
@@ -213,7 +213,7 @@ def _package_root(report: Path) -> Path:
     """The package a report belongs to: the folder holding its data/reports/, else the nearest with datapackage.json."""
     here = report.resolve().parent
     if here.name == "reports" and here.parent.name == "data":
-        return here.parent.parent
+        return package_root_of(report, here)  # the one rule for <root>/data/reports/<id>.json (files.py)
     return next((f for f in here.parents if (f / "datapackage.json").is_file()), here)
 
 
