@@ -212,17 +212,20 @@ def read_text(path: Path, root: Path | None = None, rel: str | None = None) -> s
 
 
 def load_json(path: Path) -> Any:
-    """A JSON file parsed; a ``UserError`` (never a traceback) for one that is not JSON, nested too deep or
-    holds a number too long, telling the person to run the validator, which locates the problem."""
+    """A JSON file parsed; ``Refused`` (never a traceback) for one that is not JSON, nested too deep or holds a
+    number too long, with the validator's code (``json-...``) and a message telling the person to run it."""
     try:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{printable(str(path))}:{exc.lineno}: not valid JSON: {exc.msg}; run `python validate.py`"
+        raise Refused(
+            f"{printable(str(path))}:{exc.lineno}: not valid JSON: {exc.msg}; run `python validate.py`", "json-syntax"
         ) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # a 5,000-digit integer, a document nested too deep
         what = "nested too deep" if isinstance(exc, RecursionError) else printable(str(exc)[:120])
-        raise UserError(f"{printable(str(path))}: not readable as JSON ({what}); run `python validate.py`") from None
+        code = "json-too-deep" if isinstance(exc, RecursionError) else "json-not-finite"
+        raise Refused(
+            f"{printable(str(path))}: not readable as JSON ({what}); run `python validate.py`", code
+        ) from None
 
 
 def file_sha256(path: Path) -> str:

@@ -79,7 +79,7 @@ def _offsets_all_given(path: Path) -> bool:
 def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
     """Fill quote offsets left out while coding (as `fill-offsets` does): the reports written, and a
     message when one cannot be filled."""
-    from ..files import load_json
+    from ..files import Refused, load_json
     from .locate import count_missing, fill_file
 
     written: list[str] = []
@@ -93,7 +93,7 @@ def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
                 print(f"{printable(str(path))}: filled the offsets of {fill_file(path, root)} quote(s)")
                 written.append(str(path))
         except UserError as exc:
-            if "not valid JSON" in str(exc) or "not readable as JSON" in str(exc):
+            if isinstance(exc, Refused) and exc.code.startswith("json-"):
                 continue  # the validator reports it, located, below
             return written, f"{exc}\n{_nothing_else(written)}"
     return written, None
