@@ -285,8 +285,16 @@ def test_cut_refuses_disagreeing_versions(repo: Path, tmp_path: Path, capsys) ->
     assert "9.9.9 in CITATION.cff version" in err
 
 
+def followed_schema(repo: Path) -> str:
+    """The schema version the checked-out package's reports follow (a data release keeps an older one)."""
+    version = versions.schema_version(versions.collect_versions(repo))
+    assert version is not None
+    return version
+
+
 def test_cut_refuses_a_modified_released_schema(repo: Path, tmp_path: Path, capsys) -> None:
-    version = at_release_commit(repo)["version"]
+    at_release_commit(repo)
+    version = followed_schema(repo)
     codelist = repo / "schema" / version / "codelists" / "modality.csv"
     codelist.write_text(codelist.read_text(encoding="utf-8") + "new_code,New,A new code\n", encoding="utf-8")
     commit_all(repo, "edit a released codelist in place")
@@ -295,7 +303,8 @@ def test_cut_refuses_a_modified_released_schema(repo: Path, tmp_path: Path, caps
 
 
 def test_cut_refuses_an_unfrozen_schema(repo: Path, tmp_path: Path, capsys) -> None:
-    version = at_release_commit(repo)["version"]
+    at_release_commit(repo)
+    version = followed_schema(repo)
     (repo / "schema" / "released" / f"{version}.sha256").unlink()
     commit_all(repo, "drop the manifest")
     assert_refused(repo, tmp_path, capsys, f"--freeze-schema {version}", "--cut")
@@ -372,3 +381,34 @@ def test_the_ids_of_a_release_are_recorded_as_its_tables_hold_them() -> None:
     text = releasing.ids_manifest_text(base, "0.1.0")
     assert text == (ROOT / "schema" / "released" / "0.1.0.ids.csv").read_text(encoding="utf-8")
     assert text.splitlines()[:2] == ["table,id", "sources,2024-10-30-drone-strikes-north-korea"]
+
+
+def test_cut_refuses_a_release_whose_ids_are_not_recorded(repo: Path, tmp_path: Path, capsys) -> None:
+    version = at_release_commit(repo)["version"]
+    (repo / "schema" / "released" / f"{version}.ids.csv").unlink()
+    commit_all(repo, "drop the ids")
+    assert_refused(repo, tmp_path, capsys, "--record-ids", "--cut")
+
+
+def test_the_ids_of_a_recorded_release_are_never_rewritten(repo: Path, tmp_path: Path, capsys) -> None:
+    """Recording again is harmless while the tables hold the same ids, refused once they differ."""
+    version = at_release_commit(repo)["version"]
+    manifest = repo / "schema" / "released" / f"{version}.ids.csv"
+    before = manifest.read_bytes()
+    assert release(repo, tmp_path / "dist", capsys, "--record-ids") == (
+        0,
+        f"schema/released/{version}.ids.csv already records these ids\n",
+        "",
+    )
+    manifest.write_bytes(before + b"claims,gone.c01\n")
+    code, _, err = release(repo, tmp_path / "dist", capsys, "--record-ids")
+    assert code == 1 and "never change" in err, err
+    assert manifest.read_bytes() == before + b"claims,gone.c01\n"
+
+
+def test_record_ids_refuses_a_dev_version(repo: Path, tmp_path: Path, capsys) -> None:
+    version = versions.collect_versions(repo)["pyproject.toml [project] version"] or ""
+    if not versions.is_dev(version):
+        pytest.skip("HEAD is a release commit")
+    code, _, err = release(repo, tmp_path / "dist", capsys, "--record-ids")
+    assert code == 1 and "not a release" in err, err

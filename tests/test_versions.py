@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_all_version_sources_agree() -> None:
     found = versions.collect_versions(ROOT)
     assert versions.inconsistencies(found) == [], "\n".join(versions.inconsistencies(found))
-    assert len(found) == 9 and None not in found.values()
+    assert len(found) == 10 and None not in found.values()
 
 
 def copy_version_files(destination: Path) -> str:
@@ -67,6 +67,7 @@ EDITS: dict[str, Callable[[str, str, str], str]] = {
     "schema_version const": set_schema_const,
     "datapackage.json version": set_json_key("version"),
     "CITATION.cff version": replace_once('version: "{v}"'),
+    "CITATION.cff schema reference": replace_once('url: "https://w3id.org/war-report-events/schema/{v}/'),
     ".zenodo.json version": set_json_key("version"),
     "pyproject.toml [project] version": replace_once('version = "{v}"'),
     "__version__": replace_once('__version__ = "{v}"'),
@@ -115,8 +116,38 @@ def test_dev_versions_between_releases() -> None:
     # A schema later than the next release, or package sources that disagree:
     assert versions.inconsistencies({**base, **package, "war_report_events/__init__.py SCHEMA_VERSION": "0.4.0"})
     assert versions.inconsistencies({**base, **package, "CITATION.cff version": "0.3.0"})
-    # At a release, everything says the release.
+    # At a release, the package and the changelog say the release.
     assert versions.inconsistencies({**base, **dict.fromkeys(versions.PACKAGE_LABELS, "0.2.0")}) == []
+
+
+def test_a_data_release_keeps_its_schema() -> None:
+    """Release 0.3.0 may follow schema 0.2.0 unchanged: the reports and the tests that pick by the schema
+    version do not move at a data release; the schema sources still agree and are not after the release."""
+    schema = {
+        "schema/0.2.0/war-report.schema.json $id": "0.2.0",
+        "schema/0.2.0/war-report.schema.json schema_version const": "0.2.0",
+        "war_report_events/__init__.py SCHEMA_VERSION": "0.2.0",
+    }
+    release = {**schema, **dict.fromkeys(versions.PACKAGE_LABELS, "0.3.0"), versions.CHANGELOG_LABEL: "0.3.0"}
+    assert versions.inconsistencies(release) == []
+    assert versions.agreed_version(release) == "0.3.0"
+    assert versions.schema_version(release) == "0.2.0"
+    # The changelog's top section must be the release; a schema source alone may not move; nor may the
+    # schema be later than the release or a pre-release.
+    assert versions.inconsistencies({**release, versions.CHANGELOG_LABEL: "0.2.0"}) == [
+        "versions disagree: CHANGELOG.md top released section says 0.2.0, the package 0.3.0; at a release the "
+        "changelog's top section is '## [0.3.0] - YYYY-MM-DD' (move the Unreleased entries under it)"
+    ]
+    moved = {**release, "war_report_events/__init__.py SCHEMA_VERSION": "0.3.0"}
+    assert versions.inconsistencies(moved) == [
+        "versions disagree: 0.2.0 in schema/0.2.0/war-report.schema.json $id, schema/0.2.0/war-report.schema.json "
+        "schema_version const; 0.3.0 in war_report_events/__init__.py SCHEMA_VERSION"
+    ]
+    assert versions.schema_version(moved) is None
+    later = {**release, **dict.fromkeys(schema, "0.4.0")}
+    assert len(versions.inconsistencies(later)) == 3
+    assert "schema 0.4.0 is later than the package version 0.3.0" in versions.inconsistencies(later)[0]
+    assert versions.inconsistencies({**release, **dict.fromkeys(schema, "0.3.0-dev")})
 
 
 def test_a_missing_source_is_a_problem(tmp_path: Path) -> None:

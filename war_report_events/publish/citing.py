@@ -42,6 +42,22 @@ def licence_words(cff: dict[str, Any]) -> str:
     return str(cff.get("license", "")).replace("CC-BY-", "CC BY ").replace("-", " ", 1) if cff.get("license") else ""
 
 
+def schema_of(cff: dict[str, Any]) -> tuple[str, str] | None:
+    """(schema version, identifier) the cited version's reports follow, from CITATION.cff's references."""
+    for reference in cff.get("references") or []:
+        url = str(reference.get("url", "")) if isinstance(reference, dict) else ""
+        match = re.fullmatch(r"https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json", url)
+        if match:
+            return match.group(1), url
+    return None
+
+
+def schema_words(cff: dict[str, Any]) -> str:
+    """'Reports follow schema 0.2.0 (<id>)': a release and its schema are cited together."""
+    found = schema_of(cff)
+    return f"Reports follow schema {found[0]} ({found[1]})" if found else ""
+
+
 def _bib_value(text: str) -> str:
     return text.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&")
 
@@ -58,6 +74,8 @@ def bibtex(cff: dict[str, Any]) -> str:
     licence = cff.get("license")
     if licence:
         fields.append(("note", "{Licensed under " + _bib_value(licence_words(cff)) + "}"))
+    if schema_words(cff):
+        fields.append(("addendum", "{" + _bib_value(schema_words(cff)) + "}"))
     for key, value in (("doi", cff.get("doi")), ("url", cff.get("url"))):
         if value:
             fields.append((key, "{" + _bib_value(str(value)) + "}"))
@@ -79,6 +97,8 @@ def csl_json(cff: dict[str, Any]) -> str:
         item["issued"] = {"date-parts": [[year, month, day]]}
     if cff.get("license"):
         item["license"] = str(cff["license"])
+    if schema_words(cff):
+        item["note"] = schema_words(cff)
     for key in ("doi", "url"):
         if cff.get(key):
             item[key.upper() if key == "doi" else "URL"] = str(cff[key])
@@ -93,6 +113,8 @@ def plain(cff: dict[str, Any]) -> str:
     text = f"{authors} ({year}). *{cff['title']}* (Version {cff['version']}) [Data set]."
     if released:
         text += f" Released {released}."
+    if schema_words(cff):
+        text += f" {schema_words(cff)}."
     if cff.get("license"):
         text += f" Licensed under {licence_words(cff)}."
     return "> " + text + "\n"

@@ -4,6 +4,7 @@
     python -m war_report_events release --version 0.2.0       # rebuild that recorded release
     python -m war_report_events release --cut                 # at a release commit: build, then record it
     python -m war_report_events release --freeze-schema 0.2.0 # write schema/released/0.2.0.sha256
+    python -m war_report_events release --record-ids          # write schema/released/<release>.ids.csv
 
 A release zip is built only from the content recorded for it: `releases.csv` gives each
 release's version, date, commit and zip SHA-256, and the zip is read straight from that
@@ -16,8 +17,8 @@ latest recorded release.
 Reproducible: members are the commit's files (symlinks and texts whose rights forbid
 redistribution never ship), in sorted order, each stamped with the commit's time and mode
 0644, deflated at level 9. `--cut` is refused when the working tree has uncommitted changes,
-the versions disagree or say `-dev`, a released schema changed, the schema is not frozen,
-the version is already recorded, or validate.py finds the package invalid.
+the versions disagree or say `-dev`, a released schema changed, the schema the reports follow
+is not frozen, the release's ids are not recorded, the version is already recorded, or validate.py finds the package invalid.
 """
 
 from __future__ import annotations
@@ -281,10 +282,37 @@ def ids_manifest_text(root: Path, version: str) -> str:
     return buffer.getvalue()
 
 
-def write_ids_manifest(root: Path, version: str) -> Path:
-    target = root / "schema" / "released" / f"{version}.ids.csv"
-    write_atomic(target, ids_manifest_text(root, version).encode("utf-8"))
-    return target
+def ids_manifest_path(root: Path, release: str) -> Path:
+    return root / RELEASED_DIR / f"{release}.ids.csv"
+
+
+def write_ids_manifest(root: Path, release: str, schema_version: str | None = None) -> tuple[Path, bool]:
+    """Record the ids of release `release` (tables read with the schema its reports follow, by default the
+    same version). Returns (path, written); refuses to change another release's record: ids of a release are
+    history, and rewriting them after later data was added would claim the release held ids it never had."""
+    target = ids_manifest_path(root, release)
+    text = ids_manifest_text(root, schema_version or release)
+    if target.exists():
+        if read_text(target) == text:
+            return target, False
+        raise UserError(
+            f"{target.relative_to(root).as_posix()} already records the ids of release {release} and the tables "
+            "now differ from it; a recorded release's ids never change (the record is kept as it is)"
+        )
+    write_atomic(target, text.encode("utf-8"))
+    return target, True
+
+
+def record_ids(root: Path) -> tuple[Path, bool]:
+    """Record the ids of the release the package versions state (never a -dev version)."""
+    found = versions.collect_versions(root)
+    problems = versions.inconsistencies(found)
+    if problems:
+        raise UserError("the versions disagree; fix them first:\n  " + "\n  ".join(problems))
+    release, followed = versions.agreed_version(found), versions.schema_version(found)
+    if versions.is_dev(release) or followed is None:
+        raise UserError(f"the version is {release}, not a release; set the release version everywhere first")
+    return write_ids_manifest(root, release, followed)
 
 
 def run_validator(root: Path) -> tuple[int, str]:
@@ -323,11 +351,19 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
         problems += [
             f"released schema {released} was modified: {p}" for p in schema_immutability_problems(root, released)
         ]
-    if version is not None and not versions.is_dev(version) and not manifest_path(root, version).exists():
-        problems.append(
-            f"schema {version} is not frozen: run `python -m war_report_events release --freeze-schema {version}` "
-            f"and commit {RELEASED_DIR.as_posix()}/{version}.sha256"
-        )
+    followed = versions.schema_version(found)
+    if version is not None and not versions.is_dev(version) and followed is not None:
+        # A release cites one schema that never changes: the one its reports follow, frozen (maybe long ago).
+        if not manifest_path(root, followed).exists():
+            problems.append(
+                f"schema {followed} is not frozen: run `python -m war_report_events release --freeze-schema "
+                f"{followed}` and commit {RELEASED_DIR.as_posix()}/{followed}.sha256"
+            )
+        if not ids_manifest_path(root, version).exists():
+            problems.append(
+                f"the ids of release {version} are not recorded: run `python -m war_report_events release "
+                f"--record-ids` and commit {RELEASED_DIR.as_posix()}/{version}.ids.csv"
+            )
     return version, problems
 
 
@@ -485,6 +521,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--cut", action="store_true", help="build the release of this commit and record it in releases.csv"
     )
     action.add_argument(
+        "--record-ids",
+        action="store_true",
+        help="write schema/released/<this release>.ids.csv, the ids a later package may never drop",
+    )
+    action.add_argument(
         "--freeze-schema",
         metavar="VERSION",
         help="write schema/released/VERSION.sha256 (the checksums of schema/VERSION/) instead of building",
@@ -505,9 +546,14 @@ def main(argv: list[str]) -> int:
                 if written
                 else f"{relative} already matches schema/{args.freeze_schema}/"
             )
-            ids = write_ids_manifest(root, args.freeze_schema)
+            return 0
+        if args.record_ids:
+            ids, written = record_ids(root)
+            relative = ids.relative_to(root).as_posix()
             print(
-                f"wrote {ids.relative_to(root).as_posix()} (the ids of this release: never to be removed); commit it"
+                f"wrote {relative} (the ids of this release: never to be removed); commit it"
+                if written
+                else f"{relative} already records these ids"
             )
             return 0
         if args.cut:

@@ -55,6 +55,15 @@ def version_from_schema_const(text: str) -> str | None:
     return str(const) if const is not None else None
 
 
+def version_from_cff_schema(text: str) -> str | None:
+    """The version in the URL of CITATION.cff's reference to the schema: the citation names the schema too."""
+    for reference in (yaml.safe_load(text) or {}).get("references") or []:
+        match = SCHEMA_ID.match(str(reference.get("url", ""))) if isinstance(reference, dict) else None
+        if match:
+            return match.group(1)
+    return None
+
+
 def version_from_json(text: str) -> str | None:
     value = json.loads(text).get("version")
     return str(value) if value is not None else None
@@ -98,8 +107,8 @@ def changelog_release_date(text: str) -> str | None:
 
 
 #: The labels (by ending) that state the package version: the data and tools as released, or the next release
-#: marked `-dev` between releases. The others state the schema version (the latest schema folder) and the
-#: latest release in the changelog.
+#: marked `-dev` between releases. The others state the schema version the reports follow (the latest schema
+#: folder, which a data release leaves as it is) and the latest release in the changelog.
 PACKAGE_LABELS = (
     "datapackage.json version",
     "CITATION.cff version",
@@ -128,6 +137,7 @@ def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | N
         f"{schema_file.as_posix()} schema_version const": (schema_file, version_from_schema_const),
         "datapackage.json version": (Path("datapackage.json"), version_from_json),
         "CITATION.cff version": (Path("CITATION.cff"), version_from_cff),
+        "CITATION.cff schema reference": (Path("CITATION.cff"), version_from_cff_schema),
         ".zenodo.json version": (Path(".zenodo.json"), version_from_json),
         "pyproject.toml [project] version": (Path("pyproject.toml"), version_from_pyproject),
         f"{init.as_posix()} __version__": (init, python_constant("__version__")),
@@ -164,12 +174,18 @@ def _is_package_label(label: str) -> bool:
     return label.endswith(PACKAGE_LABELS)
 
 
+def _schema_labels(versions: dict[str, str | None]) -> list[str]:
+    return [label for label in versions if not _is_package_label(label) and label != CHANGELOG_LABEL]
+
+
 def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     """Human-readable problems: sources without a version, versions that are not SemVer, disagreement.
 
-    At a release every source states the release (X.Y.Z). Between releases the package sources state
-    the next release marked `-dev` (0.3.0-dev); the schema sources then agree among themselves on a
-    version not after it, and the changelog's latest release comes before it (docs/versioning.md)."""
+    Two versions, each stated consistently (docs/versioning.md). The package sources state the package
+    version: the release (X.Y.Z) at a release, the next release marked `-dev` between releases. The
+    schema sources agree among themselves on the schema the reports follow, a plain X.Y.Z not after the
+    package version: a data release keeps its schema (release 0.3.0 may follow schema 0.2.0). The
+    changelog's top released section is the package version at a release, and before it between them."""
     problems = [f"{label}: no version found" for label, v in versions.items() if v is None]
     problems += [
         f"{label}: {v!r} is not a SemVer version (X.Y.Z)"
@@ -177,30 +193,49 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
         if v is not None and not SEMVER.match(v)
     ]
     given = {label: v for label, v in versions.items() if v is not None}
+    if any(not SEMVER.match(v) for v in given.values()):
+        return problems + _disagreement(given)
     package = {label: v for label, v in given.items() if _is_package_label(label)}
-    dev = [v for v in package.values() if SEMVER.match(v) and is_dev(v)]
-    if not dev or any(not SEMVER.match(v) for v in given.values()):
+    if not package:
         return problems + _disagreement(given)
     found = _disagreement(package)
     if found:
         return problems + found
-    target = semver_key(dev[0])
-    others = {label: v for label, v in given.items() if not _is_package_label(label) and label != CHANGELOG_LABEL}
-    found = _disagreement(others)
+    release = next(iter(package.values()))
+    target = semver_key(release)
+    schema = {label: given[label] for label in _schema_labels(versions) if label in given}
+    found = _disagreement(schema)
     if found:
         return problems + found
     problems += [
-        f"{label}: schema {v} is later than the next release {dev[0]}; make the package version at least {v}-dev"
-        for label, v in others.items()
+        f"{label}: schema {v} is later than the package version {release}; make the package version at least "
+        f"{v}{'-' + DEV if is_dev(release) else ''}"
+        for label, v in schema.items()
         if semver_key(v) > target
     ]
+    problems += [
+        f"{label}: schema {v} is a pre-release; a schema version is a folder name X.Y.Z"
+        for label, v in schema.items()
+        if v != v.split("-")[0].split("+")[0]
+    ]
     released = given.get(CHANGELOG_LABEL)
-    if released is not None and semver_key(released) >= target:
+    if released is not None and is_dev(release) and semver_key(released) >= target:
         problems.append(
-            f"{CHANGELOG_LABEL}: {released} is released, but the package says {dev[0]} (unreleased); "
+            f"{CHANGELOG_LABEL}: {released} is released, but the package says {release} (unreleased); "
             f"set the package version to the next release after {released}, marked -{DEV}"
         )
+    if released is not None and not is_dev(release) and released != release:
+        problems.append(
+            f"versions disagree: {CHANGELOG_LABEL} says {released}, the package {release}; at a release the "
+            f"changelog's top section is '## [{release}] - YYYY-MM-DD' (move the Unreleased entries under it)"
+        )
     return problems
+
+
+def schema_version(versions: dict[str, str | None]) -> str | None:
+    """The schema version the package's reports follow, when every schema source states the same one."""
+    stated = {versions.get(label) for label in _schema_labels(versions)}
+    return stated.pop() if len(stated) == 1 and None not in stated else None
 
 
 def agreed_version(versions: dict[str, str | None]) -> str:
