@@ -117,6 +117,9 @@ PACKAGE_LABELS = (
     "__version__",
 )
 CHANGELOG_LABEL = "CHANGELOG.md top released section"
+#: Stated since release 0.3.0 only: a release commit before it (0.2.0) lacks it and stays cuttable; the live
+#: repository must state it (tests/test_versions.py).
+CFF_SCHEMA_LABEL = "CITATION.cff schema reference"
 DEV = "dev"  # the pre-release label between releases: 0.3.0-dev is "on the way to 0.3.0, not released"
 
 
@@ -137,7 +140,7 @@ def version_sources(root: Path) -> dict[str, tuple[Path, Callable[[str], str | N
         f"{schema_file.as_posix()} schema_version const": (schema_file, version_from_schema_const),
         "datapackage.json version": (Path("datapackage.json"), version_from_json),
         "CITATION.cff version": (Path("CITATION.cff"), version_from_cff),
-        "CITATION.cff schema reference": (Path("CITATION.cff"), version_from_cff_schema),
+        CFF_SCHEMA_LABEL: (Path("CITATION.cff"), version_from_cff_schema),
         ".zenodo.json version": (Path(".zenodo.json"), version_from_json),
         "pyproject.toml [project] version": (Path("pyproject.toml"), version_from_pyproject),
         f"{init.as_posix()} __version__": (init, python_constant("__version__")),
@@ -186,7 +189,9 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
     schema sources agree among themselves on the schema the reports follow, a plain X.Y.Z not after the
     package version: a data release keeps its schema (release 0.3.0 may follow schema 0.2.0). The
     changelog's top released section is the package version at a release, and before it between them."""
-    problems = [f"{label}: no version found" for label, v in versions.items() if v is None]
+    problems = [
+        f"{label}: no version found" for label, v in versions.items() if v is None and label != CFF_SCHEMA_LABEL
+    ]
     problems += [
         f"{label}: {v!r} is not a SemVer version (X.Y.Z)"
         for label, v in versions.items()
@@ -234,8 +239,9 @@ def inconsistencies(versions: dict[str, str | None]) -> list[str]:
 
 def schema_version(versions: dict[str, str | None]) -> str | None:
     """The schema version the package's reports follow, when every schema source states the same one."""
-    stated = {versions.get(label) for label in _schema_labels(versions)}
-    return stated.pop() if len(stated) == 1 and None not in stated else None
+    required = [versions.get(label) for label in _schema_labels(versions) if label != CFF_SCHEMA_LABEL]
+    stated = (set(required) | {versions.get(CFF_SCHEMA_LABEL)}) - {None}
+    return stated.pop() if None not in required and len(stated) == 1 else None
 
 
 def agreed_version(versions: dict[str, str | None]) -> str:
