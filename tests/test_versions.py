@@ -177,3 +177,9 @@ def test_schema_id_must_follow_the_w3id_pattern() -> None:
     ok = '{"$id": "https://w3id.org/war-report-events/schema/1.2.3/war-report.schema.json"}'
     assert versions.version_from_schema_id(ok) == "1.2.3"
     assert versions.version_from_schema_id('{"$id": "https://example.org/1.2.3/schema.json"}') is None
+
+
+@pytest.mark.parametrize("junk", ["references: 12\n", "references: {url: x}\n", "references: [12, null]\n"])
+def test_a_malformed_schema_reference_states_no_schema(junk: str) -> None:
+    text = "cff-version: 1.2.0\n" + junk
+    assert versions.version_from_cff_schema(text) is None

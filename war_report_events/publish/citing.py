@@ -44,7 +44,8 @@ def licence_words(cff: dict[str, Any]) -> str:
 
 def schema_of(cff: dict[str, Any]) -> tuple[str, str] | None:
     """(schema version, identifier) the cited version's reports follow, from CITATION.cff's references."""
-    for reference in cff.get("references") or []:
+    references = cff.get("references")
+    for reference in references if isinstance(references, list) else []:
         url = str(reference.get("url", "")) if isinstance(reference, dict) else ""
         match = re.fullmatch(r"https://w3id\.org/war-report-events/schema/([^/]+)/war-report\.schema\.json", url)
         if match:

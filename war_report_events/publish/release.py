@@ -291,6 +291,8 @@ def write_ids_manifest(root: Path, release: str, schema_version: str | None = No
     same version). Returns (path, written); refuses to change another release's record: ids of a release are
     history, and rewriting them after later data was added would claim the release held ids it never had."""
     target = ids_manifest_path(root, release)
+    if os.path.islink(target):
+        raise UserError(f"{target.relative_to(root).as_posix()} is a symlink; a release's ids are a file of its own")
     text = ids_manifest_text(root, schema_version or release)
     if target.exists():
         if read_text(target) == text:

@@ -57,7 +57,8 @@ def version_from_schema_const(text: str) -> str | None:
 
 def version_from_cff_schema(text: str) -> str | None:
     """The version in the URL of CITATION.cff's reference to the schema: the citation names the schema too."""
-    for reference in (yaml.safe_load(text) or {}).get("references") or []:
+    references = (yaml.safe_load(text) or {}).get("references")
+    for reference in references if isinstance(references, list) else []:
         match = SCHEMA_ID.match(str(reference.get("url", ""))) if isinstance(reference, dict) else None
         if match:
             return match.group(1)
