@@ -1,5 +1,6 @@
-"""One version everywhere: the schema $id, datapackage.json, CITATION.cff, .zenodo.json,
-pyproject.toml, the package and the CHANGELOG's top release all state the same version."""
+"""Two versions, each stated consistently: the package version (datapackage.json, CITATION.cff, .zenodo.json,
+pyproject.toml, __version__, the CHANGELOG's top release) and the schema version its reports follow (the
+schema $id and constant, SCHEMA_VERSION, CITATION.cff's schema reference), never later than the package's."""
 
 from __future__ import annotations
 

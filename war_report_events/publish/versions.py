@@ -1,10 +1,13 @@
-"""One version everywhere: collect the version each metadata file states and say which disagree.
+"""Two versions, each stated consistently: the package's (the release, or the next one marked -dev) and
+the schema's its reports follow (docs/versioning.md). Collect what each metadata file states and say which
+disagree.
 
 The package version is written down in several places because each audience reads a
 different file (pip reads pyproject.toml, citation tools read CITATION.cff, Zenodo reads
-.zenodo.json, data tools read datapackage.json, people read CHANGELOG.md, validators read
-the schema `$id`). A release is only citable if they all say the same thing, so the
-release command and tests/test_versions.py both use `inconsistencies()` below.
+.zenodo.json, data tools read datapackage.json, people read CHANGELOG.md); so is the schema
+version (validators read the schema `$id`, the package SCHEMA_VERSION, citations CITATION.cff's
+schema reference). A release is only citable if each group says one thing, so the release
+command and tests/test_versions.py both use `inconsistencies()` below.
 
 Parsing is done by pure functions over text; `collect_versions` is the only I/O.
 """
