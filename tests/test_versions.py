@@ -22,6 +22,17 @@ def test_all_version_sources_agree() -> None:
     assert len(found) == 10 and None not in found.values()
 
 
+def test_a_release_names_a_frozen_schema_and_records_its_ids() -> None:
+    """At a release commit the schema its reports follow is frozen and the release's ids are recorded;
+    between releases the schema may be a draft (docs/versioning.md)."""
+    found = versions.collect_versions(ROOT)
+    release, schema = versions.agreed_version(found), versions.schema_version(found)
+    assert schema is not None and versions.semver_key(schema) <= versions.semver_key(release)
+    if not versions.is_dev(release):
+        assert (ROOT / "schema" / "released" / f"{schema}.sha256").is_file()
+        assert (ROOT / "schema" / "released" / f"{release}.ids.csv").is_file()
+
+
 def copy_version_files(destination: Path) -> str:
     """Copy every file that states a version into `destination`; return the current version."""
     for relative, _ in versions.version_sources(ROOT).values():
