@@ -14,10 +14,10 @@ from .. import SCHEMA_VERSION
 from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
-from ..standard.reports import Located
+from ..standard.reports import Located, json_path
 from . import rules
 from .errors import Problem, show_value
-from .loading import JsonDocument, json_path, local_text, read_json, source_text
+from .loading import JsonDocument, local_text, read_json, source_text
 
 REPORTS_DIR = "data/reports"
 ID_TABLES = ("actors", "places", "events")  # shared across reports: same id, same definition
