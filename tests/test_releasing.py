@@ -204,7 +204,11 @@ def test_the_unzipped_release_passes_its_own_quick_start(repo: Path, tmp_path: P
     (venv_site / "suite.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     (unpacked / ".venv" / ".ready").touch()
     os.utime(unpacked / ".venv" / ".ready", (4_000_000_000, 4_000_000_000))  # newer than requirements.txt
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    # As a person types it: no venv or Python settings, and not inside `make test` (a make within make prints
+    # "Entering directory" lines on stdout).
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MAKE", "MFLAGS"))
+    }
     for command in commands:
         done = subprocess.run(
             command.split(), cwd=unpacked, capture_output=True, text=True, env=environment, check=False

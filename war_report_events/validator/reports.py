@@ -373,7 +373,7 @@ def check_report(
                 claim_of_whole = _claim_id_of(by_parts, whole)
                 row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
                 findings += rules.part_findings(
-                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"))
+                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"), whole.obj.get("measure"))
                 )
         found.extend(at(obj, f) for f in findings)
     for table in ("actors", "places"):
