@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import shutil
 from pathlib import Path
 
@@ -132,3 +134,25 @@ def test_the_page_is_never_written_through_a_link_out_of_the_package(tmp_path: P
     with pytest.raises(one_night.UserError):
         one_night.main(["--root", str(root)])
     assert list(outside.iterdir()) == []
+
+
+def test_a_report_of_another_night_leaves_the_page_as_it_is(tmp_path: Path):
+    """A contribution that is not one of the listed sources (docs/one-night-sources.txt) changes nothing here."""
+    for rel in ("data", "docs"):
+        shutil.copytree(ROOT / rel, tmp_path / rel, ignore=shutil.ignore_patterns("sources"))
+    other = "2030-01-01-another-night"
+    for name, changes in (
+        ("sources", {"source_id": other}),
+        ("claims", {"claim_id": other + ".c01", "source_id": other}),
+    ):
+        path = tmp_path / "data" / f"{name}.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows + [{**rows[0], **changes}])
+        path.write_text(out.getvalue(), encoding="utf-8")
+    assert one_night.main(["--root", str(tmp_path), "--check"]) == 0
+    listed = tmp_path / "docs" / "one-night-sources.txt"
+    listed.write_text(listed.read_text(encoding="utf-8") + other + "\n", encoding="utf-8")
+    assert one_night.main(["--root", str(tmp_path), "--check"]) == 1  # listed, it joins the page

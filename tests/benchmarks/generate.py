@@ -706,32 +706,33 @@ def make_quantity(rng: random.Random) -> Row:
 
 def make_quantities(rng: random.Random, size: int) -> list[Row]:
     qs = [make_quantity(rng) for _ in range(size)]
-    if size >= 2 and rng.random() < 0.25:  # a whole and a part of it: launched, and intercepted of them
+    if size >= 2 and rng.random() < 0.25:  # a whole and a part of it: people injured, and children of them
         make_part_pair(qs, rng.randint(20, 400), rng.random())
     return qs
 
 
 def make_part_pair(qs: list[Row], whole: int, share: float, over: int = 0) -> None:
+    # A part counts what its whole counts (codebook 9.4: part-measure-mismatch): children among the injured.
     part = max(1, int(whole * share)) + over
     qs[0].update(
-        measure="launched",
-        subject="drone",
+        measure="injured",
+        subject="person",
         value=whole,
         lower=None,
         upper=None,
         qualifier="exact",
-        wording=f"{whole:,} drones",
-        _verb="launched",
+        wording=f"{whole:,} people",
+        _verb="injured",
     )
     qs[1].update(
-        measure="intercepted",
-        subject="drone",
+        measure="injured",
+        subject="child",
         value=part,
         lower=None,
         upper=None,
         qualifier="exact",
-        wording=f"{part:,} of them",
-        _verb="shot down",
+        wording=f"{part:,} of them children",
+        _verb="injured",
         part_of=0,
     )
 

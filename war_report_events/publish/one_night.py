@@ -24,6 +24,7 @@ from war_report_events.files import read_text, same_bytes, write_files
 
 PAGE = Path("docs/one-night.md")
 PLOT = Path("docs/one-night.svg")
+SOURCES = Path("docs/one-night-sources.txt")  # which reports the page covers: a contribution elsewhere never stales it
 TABLES = ("sources", "actors", "places", "events", "claims", "quantities")
 QUOTE_MARKS = "“”\"'"
 #: Words for the qualifiers, as a reader says them.
@@ -410,8 +411,32 @@ def plot(figs: list[Figure]) -> bytes:
     return buf.getvalue()
 
 
+def listed_sources(root: Path) -> set[str] | None:
+    """The source ids of SOURCES (one a line, # comments), or None (every source) when the package has none."""
+    if not os.path.lexists(root / SOURCES):
+        return None
+    lines = read_text(root / SOURCES, root, SOURCES.as_posix()).splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")}
+
+
+def scoped(tables: dict[str, list[dict[str, str]]], sources: set[str] | None) -> dict[str, list[dict[str, str]]]:
+    """The tables limited to the claims of ``sources`` and what they concern (None: all of them)."""
+    if sources is None:
+        return tables
+    claims = [c for c in tables["claims"] if c["source_id"] in sources]
+    claim_ids = {c["claim_id"] for c in claims}
+    event_ids = {c["event_id"] for c in claims}
+    return {
+        **tables,
+        "sources": [s for s in tables["sources"] if s["source_id"] in sources],
+        "events": [e for e in tables["events"] if e["event_id"] in event_ids],
+        "claims": claims,
+        "quantities": [q for q in tables["quantities"] if q["claim_id"] in claim_ids],
+    }
+
+
 def outputs(root: Path) -> dict[Path, bytes]:
-    tables = read_tables(root)
+    tables = scoped(read_tables(root), listed_sources(root))
     return {PAGE: render(tables).encode("utf-8"), PLOT: plot(figures(tables))}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 TABLE_OF_KEY = {
@@ -53,3 +55,19 @@ def table_of(parts: tuple) -> str | None:
     names = [p for p in parts if isinstance(p, str)]
     tables = [TABLE_OF_KEY[n] for n in names if n in TABLE_OF_KEY]
     return tables[-1] if tables else None
+
+
+def json_path(parts: tuple) -> str:
+    out = "$"
+    for p in parts:
+        out += (
+            f"[{p}]"
+            if isinstance(p, int)
+            else (f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{json.dumps(p)}]")
+        )
+    return out
+
+
+def claims(report: dict) -> list[Located]:
+    """The claims of a report, each with its JSON path parts (``("events", i, "claims", j)``)."""
+    return [o for o in objects(report) if o.table == "claims"]

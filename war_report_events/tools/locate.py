@@ -30,6 +30,7 @@ from war_report_events.files import (
     read_text,
     report_files,
 )
+from war_report_events.standard.reports import claims, json_path
 
 QUOTES = frozenset("\"'“”„‟«»‹›‘’‚‛′″`´")
 DASHES = frozenset("-‐‑‒–—―−")
@@ -238,28 +239,27 @@ def fill_offsets(report: dict[str, Any], text: str, text_name: str = "the text")
     """
     out = copy.deepcopy(report)
     problems: list[str] = []
-    events = out.get("events") if isinstance(out, dict) else None
-    for i, event in enumerate(events if isinstance(events, list) else []):
-        claims = event.get("claims") if isinstance(event, dict) else None
-        for j, claim in enumerate(claims if isinstance(claims, list) else []):
-            if not isinstance(claim, dict) or not isinstance(claim.get("quote"), str):
-                continue  # the validator reports a missing or non-string quote
-            have_start, have_end = claim.get("quote_start"), claim.get("quote_end")
-            if have_start is not None and have_end is not None:
-                continue
-            path = f"$.events[{i}].claims[{j}].quote"
-            found = locate(text, claim["quote"], text_name)
-            if found.span is None:
-                problems.append(f"{path}: {found.message}")
-                continue
-            start, end = found.span
-            if (have_start is not None and have_start != start) or (have_end is not None and have_end != end):
-                problems.append(
-                    f"{path}: the quote occurs once, at offsets {start} {end}, but the report says "
-                    f"quote_start {have_start}, quote_end {have_end}; correct or remove the wrong one"
-                )
-                continue
-            claims[j] = _with_offsets(claim, start, end)
+    for located in claims(out) if isinstance(out, dict) else []:
+        claim = located.obj
+        if not isinstance(claim.get("quote"), str):
+            continue  # the validator reports a missing or non-string quote
+        have_start, have_end = claim.get("quote_start"), claim.get("quote_end")
+        if have_start is not None and have_end is not None:
+            continue
+        path = json_path(located.parts + ("quote",))
+        found = locate(text, claim["quote"], text_name)
+        if found.span is None:
+            problems.append(f"{path}: {found.message}")
+            continue
+        start, end = found.span
+        if (have_start is not None and have_start != start) or (have_end is not None and have_end != end):
+            problems.append(
+                f"{path}: the quote occurs once, at offsets {start} {end}, but the report says "
+                f"quote_start {have_start}, quote_end {have_end}; correct or remove the wrong one"
+            )
+            continue
+        _, i, _, j = located.parts
+        out["events"][i]["claims"][j] = _with_offsets(claim, start, end)
     return out, problems
 
 
@@ -267,10 +267,8 @@ def count_missing(report: dict[str, Any]) -> int:
     """How many claims lack quote_start or quote_end."""
     return sum(
         1
-        for event in report.get("events") or []
-        if isinstance(event, dict)
-        for claim in event.get("claims") or []
-        if isinstance(claim, dict) and (claim.get("quote_start") is None or claim.get("quote_end") is None)
+        for located in claims(report)
+        if located.obj.get("quote_start") is None or located.obj.get("quote_end") is None
     )
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from .. import SCHEMA_VERSION
 from ..files import unsafe_reason
 from ..standard import schema, tables
+from ..standard.reports import json_path
 from .errors import Problem, show_value
-from .loading import JsonDocument, json_path, read_json
+from .loading import JsonDocument, read_json
 
 
 def _first_difference(a: object, b: object, parts: tuple = ()) -> tuple | None:

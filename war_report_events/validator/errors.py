@@ -240,6 +240,11 @@ ERROR_CODES: dict[str, ErrorCode] = {
                 "Refer to a quantity of the same claim, or omit part_of.",
             ),
             "part-of-self": ("A quantity is part of itself, directly or through a cycle.", "Correct part_of."),
+            "part-measure-mismatch": (
+                "part_of names a quantity of another measure (e.g. intercepted 33 as part of launched 62); only `all` "
+                "and `none` name a whole that counts something else.",
+                "Remove part_of: the two figures stand side by side in the claim (codebook 9.4).",
+            ),
             "subtype-mismatch": (
                 "event_subtype does not belong to event_type.",
                 "Choose a subtype of the event type (see the event_subtype codelist), or change the type.",

@@ -45,7 +45,7 @@ class Context(Protocol):
     quotes: dict[str, str]  # claim id -> quote, for claims checked one by one
     quote_index: tuple | None  # (claim ids, quotes or null) as Arrow arrays, from screened claims
     quote_index_valid: object
-    wholes: dict[str, tuple[str, str | None, int | None]]  # quantity id -> (claim, qualifier, value)
+    wholes: dict[str, tuple[str, str | None, int | None, str | None]]  # id -> (claim, qualifier, value, measure)
 
     def text(self, source_id: str) -> str | None: ...
 
@@ -209,7 +209,7 @@ def check(path: Path, checker: Checker) -> bool:
     self_fields = [f for f in table.fields if f.references == table.name]
     kept: dict[str, list] = {name: [] for name in {table.primary_key, *(f.name for f in self_fields)}}
     if table.name == "quantities":
-        kept.update({name: [] for name in ("quantity_id", "claim_id", "qualifier", "value", "part_of")})
+        kept.update({name: [] for name in ("quantity_id", "claim_id", "qualifier", "value", "part_of", "measure")})
     quote_texts, masks, all_lines = [], [], []
     flagged_quotes: dict[int, str | None] = {}  # claims checked one by one: record -> quote if its cells are sound
     rows, next_line, breaks_total, flagged = 0, 2, 0, 0
@@ -255,7 +255,7 @@ def check(path: Path, checker: Checker) -> bool:
                 column = batch[name]
                 chunks.append(
                     pc.dictionary_encode(column)
-                    if table.name == "quantities" and name in ("claim_id", "qualifier")
+                    if table.name == "quantities" and name in ("claim_id", "qualifier", "measure")
                     else column
                 )
             if table.name == "claims":  # quotes of claims screened clean, null for the others
@@ -370,6 +370,7 @@ def _part_suspects(
     exists = whole >= 0
     w = np.where(exists, whole, 0)
     claim = sc.numbered(claims.indices)  # one dictionary for the whole column: equal codes, equal ids
+    measure = sc.numbered(columns["measure"].indices)
     exact = sc.to_numpy(pc.is_in(qualifiers.dictionary, value_set=sc.strings([rules.EXACT])))[
         sc.numbered(qualifiers.indices)
     ]
@@ -379,6 +380,7 @@ def _part_suspects(
         | duplicated[w]
         | (w == at)
         | (claim[w] != claim[at])
+        | (measure[w] != measure[at])
         | (exact[at] & exact[w] & (number[at] > number[w]))
     )
     suspect = np.zeros(len(has_part), dtype=bool)
@@ -399,11 +401,12 @@ def _check_parts(
     pending = checker.pending_wholes()
     if not suspect.any() and not pending:
         return
-    ids, claims, qualifiers, values = (
+    ids, claims, qualifiers, values, measures = (
         columns["quantity_id"],
         columns["claim_id"],
         columns["qualifier"],
         columns["value"],
+        columns["measure"],
     )
     wanted = pc.unique(pa.concat_arrays([pc.filter(part_of, sc.bools(suspect)), sc.strings(pending)]))
     wholes = checker.ctx.wholes
@@ -414,12 +417,14 @@ def _check_parts(
     def picked(mask: np.ndarray) -> tuple[np.ndarray, list[list]]:
         at = np.flatnonzero(mask)
         taken = sc.ints(at)
-        return at, [c.take(taken).to_pylist() for c in (ids, claims, qualifiers, values, part_of)]
+        return at, [c.take(taken).to_pylist() for c in (ids, claims, qualifiers, values, part_of, measures)]
 
-    at, (i_ids, i_claims, i_quals, i_values, _) = picked(sc.to_numpy(pc.is_in(ids, value_set=wanted)) & clean)
+    at, (i_ids, i_claims, i_quals, i_values, _, i_measures) = picked(
+        sc.to_numpy(pc.is_in(ids, value_set=wanted)) & clean
+    )
     for k in range(len(at)):
-        wholes[i_ids[k]] = (i_claims[k], i_quals[k], as_int(i_values[k]))
-    at, (i_ids, i_claims, i_quals, i_values, i_parts) = picked(suspect)
+        wholes[i_ids[k]] = (i_claims[k], i_quals[k], as_int(i_values[k]), i_measures[k])
+    at, (i_ids, i_claims, i_quals, i_values, i_parts, i_measures) = picked(suspect)
     for k, i in enumerate(at):
         row = {
             "quantity_id": i_ids[k],
@@ -427,6 +432,7 @@ def _check_parts(
             "qualifier": i_quals[k],
             "value": as_int(i_values[k]),
             "part_of": i_parts[k],
+            "measure": i_measures[k],
         }
         for x in rules.part_findings(row, wholes.get(row["part_of"])):
             checker.report(int(lines[int(i)]), x)

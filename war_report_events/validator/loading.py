@@ -140,17 +140,6 @@ class _Locator:
         return bisect.bisect_left(self.newlines, pos) + 1
 
 
-def json_path(parts: tuple) -> str:
-    out = "$"
-    for p in parts:
-        out += (
-            f"[{p}]"
-            if isinstance(p, int)
-            else (f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{json.dumps(p)}]")
-        )
-    return out
-
-
 def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 

@@ -14,10 +14,10 @@ from .. import SCHEMA_VERSION
 from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
-from ..standard.reports import Located
+from ..standard.reports import Located, json_path
 from . import rules
 from .errors import Problem, show_value
-from .loading import JsonDocument, json_path, local_text, read_json, source_text
+from .loading import JsonDocument, local_text, read_json, source_text
 
 REPORTS_DIR = "data/reports"
 ID_TABLES = ("actors", "places", "events")  # shared across reports: same id, same definition
@@ -373,7 +373,7 @@ def check_report(
                 claim_of_whole = _claim_id_of(by_parts, whole)
                 row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
                 findings += rules.part_findings(
-                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"))
+                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"), whole.obj.get("measure"))
                 )
         found.extend(at(obj, f) for f in findings)
     for table in ("actors", "places"):

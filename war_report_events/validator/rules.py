@@ -630,20 +630,31 @@ def wording_findings(row: Row, quote: str | None) -> list[Finding]:
     ]
 
 
-def part_findings(row: Row, whole: tuple[str, str | None, int | None] | None) -> list[Finding]:
-    """``whole`` is (claim_id, qualifier, value) of the quantity named in part_of, or None if unknown."""
+def part_findings(row: Row, whole: tuple[str, str | None, int | None, str | None] | None) -> list[Finding]:
+    """``whole`` is (claim_id, qualifier, value, measure) of the quantity named in part_of, or None if unknown."""
     part_of = row.get("part_of")
     if part_of is None or whole is None:
         return []
     if part_of == row.get("quantity_id"):
         return [Finding("part-of-self", "part_of", "a quantity cannot be part of itself.")]
-    claim, qualifier, value = whole
+    claim, qualifier, value, measure = whole
     if claim != row.get("claim_id"):
         return [
             Finding(
                 "part-of-other-claim",
                 "part_of",
                 f"{show_value(part_of)} belongs to claim {show_value(claim)}, not to this quantity's claim.",
+            )
+        ]
+    # "33 of the 62 launched were intercepted" is two measures, not a part; "all of them were shot down" (all, none)
+    # names the whole it is all of, which counts something else.
+    if measure != row.get("measure") and row.get("qualifier") not in RELATIVE:
+        return [
+            Finding(
+                "part-measure-mismatch",
+                "part_of",
+                f"{show_value(part_of)} counts {show_value(measure)}, this quantity {show_value(row.get('measure'))}; "
+                "a part has its whole's measure (only all and none name another): remove part_of (codebook 9.4).",
             )
         ]
     if (

@@ -72,7 +72,7 @@ class TableContext:
     quotes: dict[str, str] = field(default_factory=dict)
     quote_index: tuple | None = None  # (claim ids, quotes or null) as Arrow arrays, from screened claims
     quote_index_valid: object = None
-    wholes: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)
+    wholes: dict[str, tuple[str, str | None, int | None, str | None]] = field(default_factory=dict)
 
 
 def _row_findings(
@@ -130,7 +130,12 @@ def _row_findings(
     elif name == "quantities":
         quote = facts["quote"] if facts and "quote" in facts else ctx.quote_of(str(row["claim_id"]))
         out += rules.wording_findings(row, quote)
-        ctx.wholes[str(row["quantity_id"])] = (str(row["claim_id"]), row.get("qualifier"), row.get("value"))  # type: ignore[arg-type]
+        ctx.wholes[str(row["quantity_id"])] = (
+            str(row["claim_id"]),
+            row.get("qualifier"),
+            row.get("value"),
+            row.get("measure"),
+        )  # type: ignore[arg-type]
     return out
 
 
