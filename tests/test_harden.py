@@ -350,3 +350,30 @@ def test_an_unclosed_backtick_cannot_shield_a_link(text: str) -> None:
 
     cell = _inline(text)
     assert "\\[x\\](javascript:" in cell, cell  # the link escaped, wherever the backticks are
+
+
+def test_freezing_a_folder_that_is_no_schema_writes_nothing(tmp_path: Path) -> None:
+    """No schema file, or a symlink inside (to an outside secret): a refusal, no traceback, no manifest."""
+    from war_report_events.publish import release
+
+    root = tmp_path / "pkg"
+    (root / "schema" / "9.9.9").mkdir(parents=True)
+    secret = tmp_path / "SECRET-freeze"
+    secret.write_text("secret\n", encoding="utf-8")
+    (root / "schema" / "9.9.9" / "secret.txt").symlink_to(secret)
+    assert release.main(["--root", str(root), "--freeze-schema", "9.9.9"]) == 1
+    (root / "schema" / "9.9.9" / "secret.txt").unlink()
+    assert release.main(["--root", str(root), "--freeze-schema", "9.9.9"]) == 1
+    assert not (root / "schema" / "released").exists()
+
+
+def test_release_never_writes_through_a_dist_linked_out_of_the_package(tmp_path: Path) -> None:
+    from war_report_events.publish import release
+
+    root = tmp_path / "pkg"
+    root.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "dist").symlink_to(outside)
+    assert release.main(["--root", str(root)]) == 1
+    assert list(outside.iterdir()) == []

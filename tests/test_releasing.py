@@ -255,7 +255,9 @@ def test_a_commit_with_an_unshipped_text_gives_a_zip_without_it(repo: Path, tmp_
     content, _ = releasing.zip_of_commit(repo, git(repo, "rev-parse", "HEAD").strip(), "0.0.0")
     with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
         # this text, not any text: a contribution may ship a text its rights allow
-        assert not any(n.endswith("/data/sources/2024-10-30-drone-strikes-north-korea.txt") for n in archive.namelist())
+        assert not any(
+            n.endswith("/data/sources/2024-10-30-drone-strikes-north-korea.txt") for n in archive.namelist()
+        )
 
 
 # --- refusals of a cut ---

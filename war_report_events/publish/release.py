@@ -38,8 +38,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from war_report_events.failure import UserError
-from war_report_events.files import Refused, atomic_write, file_sha256, read_inside, read_text, write_files
+from war_report_events.files import (
+    Refused,
+    atomic_write,
+    file_sha256,
+    read_inside,
+    read_text,
+    unsafe_reason,
+    write_files,
+)
 from war_report_events.publish import versions
+from war_report_events.standard.schema import SCHEMA_FILE
 
 NAME = "war-report-events"
 # What a release carries: single files, and folders whose tracked files all ship
@@ -239,6 +248,19 @@ def schema_immutability_problems(root: Path, version: str) -> list[str]:
 def write_atomic(path: Path, content: bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file; mode fixed."""
     atomic_write(path, content, FILE_MODE)
+
+
+def freezable(root: Path, version: str) -> None:
+    """Refuse a folder that is not a schema of its own: no schema file, or a symlink inside (whose target's
+    hash would be frozen as if it were the schema's, and which may lead out of the package)."""
+    folder = root / "schema" / version
+    if not folder.is_dir() or folder.is_symlink():
+        raise UserError(f"schema/{version}/ does not exist (or is a link); nothing to freeze")
+    links = sorted(p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_symlink())
+    if links:
+        raise UserError(f"{', '.join(links)}: a symlink; a schema folder holds its own files. Nothing was written")
+    if not (folder / SCHEMA_FILE).is_file():
+        raise UserError(f"schema/{version}/{SCHEMA_FILE} does not exist; nothing to freeze. Nothing was written")
 
 
 def write_schema_manifest(root: Path, version: str) -> tuple[Path, bool]:
@@ -539,8 +561,12 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     root = args.root.resolve()
     out = (args.out or root / "dist").resolve()
+    if args.out is None and unsafe_reason(root, "dist"):  # a dist/ linked out of the package is not the package's
+        print(f"release refused: dist/ {unsafe_reason(root, 'dist')}; remove the link or give --out", file=sys.stderr)
+        return 1
     try:
         if args.freeze_schema:
+            freezable(root, args.freeze_schema)  # before anything is written: both manifests or neither
             target, written = write_schema_manifest(root, args.freeze_schema)
             relative = target.relative_to(root).as_posix()
             print(
