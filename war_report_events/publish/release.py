@@ -566,7 +566,7 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         if args.freeze_schema:
-            freezable(root, args.freeze_schema)  # before anything is written: both manifests or neither
+            freezable(root, args.freeze_schema)  # before anything is written
             target, written = write_schema_manifest(root, args.freeze_schema)
             relative = target.relative_to(root).as_posix()
             print(
