@@ -377,3 +377,27 @@ def test_release_never_writes_through_a_dist_linked_out_of_the_package(tmp_path:
     (root / "dist").symlink_to(outside)
     assert release.main(["--root", str(root)]) == 1
     assert list(outside.iterdir()) == []
+
+
+def test_files_under_data_that_are_no_part_of_a_package_never_ship() -> None:
+    """A key, notes or a private folder committed under data/: refused by a cut, left out of any zip."""
+    from war_report_events.publish import release
+
+    tracked = [
+        "data/claims.csv",
+        "data/withdrawn.csv",
+        "data/reports/a.json",
+        "data/sources/a.txt",
+        "data/private/id_rsa",
+        "data/reports/notes.txt",
+        "data/sources/sub/b.txt",
+        "README.md",
+    ]
+    assert release.stray_data(tracked) == ["data/private/id_rsa", "data/reports/notes.txt", "data/sources/sub/b.txt"]
+    assert release.release_members(tracked) == [
+        "README.md",
+        "data/claims.csv",
+        "data/reports/a.json",
+        "data/sources/a.txt",
+        "data/withdrawn.csv",
+    ]

@@ -92,13 +92,27 @@ ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can
 # --- pure functions: data in, data out ---
 
 
+#: What a package holds under data/: its tables (and withdrawn.csv), its reports and its shipped texts.
+PACKAGE_DATA = re.compile(r"data/[a-z_]+\.csv|data/reports/[^/]+\.json|data/sources/[^/]+\.txt")
+
+
+def stray_data(tracked: Iterable[str]) -> list[str]:
+    """Tracked files under data/ that are no part of a package (a key, notes, a private folder): never shipped."""
+    return sorted(p for p in tracked if p.startswith("data/") and not PACKAGE_DATA.fullmatch(p))
+
+
 def release_members(tracked: Iterable[str]) -> list[str]:
     """The tracked paths that go into the zip, sorted (byte order of the UTF-8 path, like git)."""
+    tracked = list(tracked)
+    stray = set(stray_data(tracked))
     chosen = {
         path
         for path in tracked
-        if path in MEMBER_FILES
-        or any(path.startswith(folder) and path.endswith(suffix) for folder, suffix in MEMBER_FOLDERS)
+        if path not in stray
+        and (
+            path in MEMBER_FILES
+            or any(path.startswith(folder) and path.endswith(suffix) for folder, suffix in MEMBER_FOLDERS)
+        )
     }
     return sorted(chosen, key=lambda p: p.encode("utf-8"))
 
@@ -359,6 +373,11 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
         )
     staged = [line.split("\t", 1) for line in git(root, "ls-files", "-s", "-z").split("\0") if "\t" in line]
     tracked = {path for _, path in staged}
+    problems += [
+        f"{path}: tracked under data/ but no part of a package (tables, reports, shipped texts); a release never "
+        "ships it: remove it from git or move it out of data/"
+        for path in stray_data(tracked)
+    ]
     links = [path for meta, path in staged if meta.startswith("120000") and path in release_members([path])]
     problems += [
         f"{path} is a symlink; a release ships files, never what a link points to. Commit the file itself"
