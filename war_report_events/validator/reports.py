@@ -248,15 +248,15 @@ def check_report(
                 )
             ids[obj.table].setdefault(value, obj)
 
+    def at_source(field: str, code: str, message: str) -> Problem:  # a finding on a field of the report's source
+        return Problem(doc.rel, doc.line_of(("source", field)), f"$.source.{field}", field, code, message)
+
     source = report.get("source") if isinstance(report.get("source"), dict) else {}
     text: str | None = None
     raw, why, code = source_text(root, source.get("text_path"), allow_outside)
     if why:
         found.append(
-            Problem(
-                doc.rel,
-                doc.line_of(("source", "text_path")),
-                "$.source.text_path",
+            at_source(
                 "text_path",
                 code,
                 f"{show_value(source.get('text_path'))} {why}; the source text must be shipped under data/sources/.",
@@ -267,10 +267,7 @@ def check_report(
     not_shipped = source.get("text_redistribution") == "not_allowed" and "text_path" not in source
     if not_shipped and isinstance(sid, str) and os.path.lexists(stray):  # with text_path: flagged by the rules
         found.append(
-            Problem(
-                doc.rel,
-                doc.line_of(("source", "text_redistribution")),
-                "$.source.text_redistribution",
+            at_source(
                 "text_redistribution",
                 "text-redistribution-mismatch",
                 f"is 'not_allowed', but data/sources/{sid}.txt is in the package; remove that file (keep your copy "
@@ -283,10 +280,7 @@ def check_report(
         label = show_value(f"{texts}/{source.get('source_id')}.txt")
         if missing:
             found.append(
-                Problem(
-                    doc.rel,
-                    doc.line_of(("source", "source_id")),
-                    "$.source.source_id",
+                at_source(
                     "source_id",
                     "file-missing",
                     f"the text of this source is not shipped and {missing}; put a copy of the text itself there, byte for byte.",
@@ -295,10 +289,7 @@ def check_report(
     if raw is not None:
         if isinstance(source.get("text_sha256"), str) and rules.sha256_of(raw) != source["text_sha256"]:
             found.append(
-                Problem(
-                    doc.rel,
-                    doc.line_of(("source", "text_sha256")),
-                    "$.source.text_sha256",
+                at_source(
                     "text_sha256",
                     "text-sha256-mismatch",
                     f"the text at {label} has SHA-256 {rules.sha256_of(raw)}, not the one recorded; the text changed after coding.",
@@ -320,10 +311,7 @@ def check_report(
     sid = source.get("source_id")
     if isinstance(sid, str) and Path(doc.rel).name != f"{sid}.json" and doc.rel.startswith(REPORTS_DIR):
         found.append(
-            Problem(
-                doc.rel,
-                doc.line_of(("source", "source_id")),
-                "$.source.source_id",
+            at_source(
                 "source_id",
                 "report-file-name",
                 f"the file is {Path(doc.rel).name} but source_id is {show_value(sid)}; name it {sid}.json.",
