@@ -74,6 +74,111 @@ def build_tables(reports: list[dict], version: str = SCHEMA_VERSION) -> dict[str
     return out
 
 
+class Builder:
+    """``build_tables`` then ``csv_text``, one report at a time: the bytes ``build`` writes, never every row at once.
+
+    Reports are added in build order (by source id). Sources, claims and quantities are made into CSV as
+    each report comes (a report's rows stay together, so the lines of each report are known); events,
+    actors and places are kept by id (first definition) and written at the end. Rows are not
+    de-duplicated by id within the report-ordered tables: a repeated id is an error the validator
+    reports, and then nothing is built. ``errors``: how text is encoded ("strict": a lone surrogate
+    raises UnicodeEncodeError, as writing it would)."""
+
+    CHUNKED = ("sources", "claims", "quantities")
+
+    def __init__(self, version: str = SCHEMA_VERSION, errors: str = "strict") -> None:
+        self.version, self.errors = version, errors
+        self.tables = {tb.name: tb for tb in schema.tables(version)}
+        self.data: dict[str, bytearray] = {}
+        self.lines: dict[str, int] = {}
+        for name in self.CHUNKED:
+            self.data[name] = bytearray(self._encode(csv_text(self.tables[name], [])))
+            self.lines[name] = 2  # the line the next row starts on
+        self.starts: dict[str, list[int]] = {name: [] for name in self.CHUNKED}  # per report added: first line
+        self.kept: dict[str, dict[object, Row]] = {name: {} for name in ("actors", "places", "events")}
+        self.defined_by: dict[str, dict[object, list[int]]] = {name: {} for name in ("actors", "places", "events")}
+        self.modalities: dict[object, list[tuple[str, str | None]]] = {}
+        self.count = 0
+        self.derive = "reported_as" in self.tables["events"].derived_columns
+        self.names = {name: tb.names for name, tb in self.tables.items()}
+        self.at = {name: {n: i for i, n in enumerate(tb.names)} for name, tb in self.tables.items()}
+
+    def _encode(self, text: str) -> bytes:
+        return text.encode("utf-8", errors=self.errors)
+
+    def add(self, report: dict) -> int:
+        """Add one report (one that meets the JSON Schema); its number, counted from 0.
+
+        The rows are those of ``flatten``, made as lists (``csv`` writes None as an empty cell)."""
+        index, self.count = self.count, self.count + 1
+        t, names = self.tables, self.names
+        source = report["source"]
+        rows: dict[str, list[list]] = {
+            "sources": [list(map(source.get, names["sources"]))],
+            "claims": [],
+            "quantities": [],
+        }
+        claim_parents = (self.at["claims"]["event_id"], self.at["claims"]["source_id"])
+        quantity_parent = self.at["quantities"]["claim_id"]
+        events = report.get("events", [])
+        for event in events:
+            for claim in event.get("claims", []):
+                row = list(map(claim.get, names["claims"]))
+                row[claim_parents[0]], row[claim_parents[1]] = event["event_id"], source["source_id"]
+                rows["claims"].append(row)
+                if self.derive:
+                    self.modalities.setdefault(event["event_id"], []).append(
+                        (str(claim["modality"]), claim.get("status"))
+                    )
+                for quantity in claim.get("quantities", []):
+                    row = list(map(quantity.get, names["quantities"]))
+                    row[quantity_parent] = claim["claim_id"]
+                    rows["quantities"].append(row)
+        for name in self.CHUNKED:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(rows[name])
+            text = buffer.getvalue()
+            self.starts[name].append(self.lines[name])
+            self.lines[name] += text.count("\n")
+            self.data[name] += self._encode(text)
+        for name, objs in (
+            ("actors", report.get("actors", [])),
+            ("places", report.get("places", [])),
+            ("events", events),
+        ):
+            key, kept, by = t[name].primary_key, self.kept[name], self.defined_by[name]
+            for obj in objs:
+                if obj[key] not in kept:
+                    kept[obj[key]] = _scalars(obj, t[name], {})
+                defined = by.setdefault(obj[key], [])
+                if not defined or defined[-1] != index:
+                    defined.append(index)
+        return index
+
+    def finish(self) -> tuple[dict[str, bytearray], dict[str, list[tuple[int, object]]]]:
+        """Every table's bytes, and for events, actors and places the line each row starts on, with its id."""
+        out = dict(self.data)
+        rows_at: dict[str, list[tuple[int, object]]] = {}
+        for name, kept in self.kept.items():
+            table = self.tables[name]
+            rows = list(kept.values())
+            if name != "events":
+                rows.sort(key=lambda r: r[table.primary_key])  # type: ignore[arg-type,return-value]
+            elif self.derive:
+                for event in rows:
+                    event["reported_as"] = reported_as(self.modalities.get(event["event_id"], []))
+            line, at, texts = 2, [], [csv_text(table, [])]
+            for row in rows:
+                text = csv_text(table, [row])
+                text = text[text.index("\n") + 1 :]
+                at.append((line, row[table.primary_key]))
+                line += text.count("\n")
+                texts.append(text)
+            rows_at[name] = at
+            out[name] = bytearray(self._encode("".join(texts)))
+        return out, rows_at
+
+
 MODALITY_REPORTED_AS = {
     "asserted": "happened",
     "unverified": "happened",  # the source reports it as having happened, without confirmation

@@ -248,6 +248,79 @@ def check_report(
                 )
             ids[obj.table].setdefault(value, obj)
 
+    source = report.get("source") if isinstance(report.get("source"), dict) else {}
+    sourced, text = source_findings(doc, root, allow_outside, texts, objects)
+    found.extend(sourced)
+    used = {"actors": set(), "places": set()}
+    for obj in objects:
+        row = obj.obj
+        for f in tables[obj.table].fields:
+            value = row.get(f.name)
+            if isinstance(value, str):
+                found.extend(at(obj, x) for x in rules.text_findings(f, value))
+            elif isinstance(value, float):
+                found.extend(at(obj, x) for x in rules.written_number_findings(f, value))
+            if f.references in ("actors", "places") and isinstance(value, str):
+                used[f.references].add(value)
+            if (
+                f.references in ("actors", "places", "quantities")
+                and isinstance(value, str)
+                and value not in ids[f.references]
+            ):
+                where = "of this claim" if f.references == "quantities" else "in this report's " + f.references
+                found.append(
+                    at(
+                        obj,
+                        rules.Finding(
+                            "dangling-reference",
+                            f.name,
+                            f"{show_value(value)} is not defined {where}; define it there or correct the id.",
+                        ),
+                    )
+                )
+        if obj.parts in bad:
+            continue  # schema errors first: rules on a malformed object only add noise
+        language = source.get("language") if isinstance(source.get("language"), str) else None
+        findings = rules.record_findings(obj.table, row, language, subtypes)
+        if obj.table == "claims":
+            findings += rules.quote_findings(row, text)
+        if obj.table == "quantities":
+            claim = by_parts.get(obj.parts[:4])
+            quote = claim.obj.get("quote") if claim else None
+            findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
+            whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
+            if whole is not None:
+                claim_of_whole = _claim_id_of(by_parts, whole)
+                row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
+                findings += rules.part_findings(
+                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"), whole.obj.get("measure"))
+                )
+        found.extend(at(obj, f) for f in findings)
+    for table in ("actors", "places"):
+        for value, loc in ids[table].items():
+            if value not in used[table]:
+                found.append(
+                    at(
+                        loc,
+                        rules.Finding(
+                            "unused-definition",
+                            tables[table].primary_key,
+                            f"{show_value(value)} is defined but nothing in this report refers to it; remove it.",
+                        ),
+                    )
+                )
+    return found
+
+
+def source_findings(
+    doc: JsonDocument, root: Path, allow_outside: bool, texts: Path | None, objects: list[Located]
+) -> tuple[list[Problem], str | None]:
+    """The findings on a report's source as a whole (its text, the text's hash and rights, the file's name, ids
+    that carry the retrieval date), and the text itself when it could be read, for the quotes."""
+    report = doc.data
+    assert isinstance(report, dict)
+    found: list[Problem] = []
+
     def at_source(field: str, code: str, message: str) -> Problem:  # a finding on a field of the report's source
         return Problem(doc.rel, doc.line_of(("source", field)), f"$.source.{field}", field, code, message)
 
@@ -318,66 +391,46 @@ def check_report(
             )
         )
 
-    found.extend(at(obj, f) for obj, f in _retrieval_date_ids(source, objects))
-    used = {"actors": set(), "places": set()}
+    found.extend(
+        Problem(
+            doc.rel, doc.line_of(obj.parts + (f.field,)), json_path(obj.parts + (f.field,)), f.field, f.code, f.message
+        )
+        for obj, f in _retrieval_date_ids(source, objects)
+    )
+    return found, text
+
+
+def locally_sound(objects: list[Located], tables: dict[str, schema.Table]) -> bool:
+    """Whether a report is sound on its own in what the tables cannot show: no id repeated within it, every
+    reference to its actors, places and quantities defined in it, every actor and place it defines used.
+    (The tables hold every report's rows together, so ids and references are judged there across reports.)"""
+    ids: dict[str, set] = {name: set() for name in tables}
     for obj in objects:
-        row = obj.obj
-        for f in tables[obj.table].fields:
-            value = row.get(f.name)
+        value = obj.obj.get(tables[obj.table].primary_key)
+        if isinstance(value, str):
+            if value in ids[obj.table]:
+                return False
+            ids[obj.table].add(value)
+    used: dict[str, set] = {"actors": set(), "places": set()}
+    local = _local_references(tuple(tables.values()))
+    for obj in objects:
+        for name, target in local[obj.table]:
+            value = obj.obj.get(name)
             if isinstance(value, str):
-                found.extend(at(obj, x) for x in rules.text_findings(f, value))
-            elif isinstance(value, float):
-                found.extend(at(obj, x) for x in rules.written_number_findings(f, value))
-            if f.references in ("actors", "places") and isinstance(value, str):
-                used[f.references].add(value)
-            if (
-                f.references in ("actors", "places", "quantities")
-                and isinstance(value, str)
-                and value not in ids[f.references]
-            ):
-                where = "of this claim" if f.references == "quantities" else "in this report's " + f.references
-                found.append(
-                    at(
-                        obj,
-                        rules.Finding(
-                            "dangling-reference",
-                            f.name,
-                            f"{show_value(value)} is not defined {where}; define it there or correct the id.",
-                        ),
-                    )
-                )
-        if obj.parts in bad:
-            continue  # schema errors first: rules on a malformed object only add noise
-        language = source.get("language") if isinstance(source.get("language"), str) else None
-        findings = rules.record_findings(obj.table, row, language, subtypes)
-        if obj.table == "claims":
-            findings += rules.quote_findings(row, text)
-        if obj.table == "quantities":
-            claim = by_parts.get(obj.parts[:4])
-            quote = claim.obj.get("quote") if claim else None
-            findings += rules.wording_findings(row, quote if isinstance(quote, str) else None)
-            whole = ids["quantities"].get(row.get("part_of"))  # type: ignore[arg-type]
-            if whole is not None:
-                claim_of_whole = _claim_id_of(by_parts, whole)
-                row = {**row, "claim_id": _claim_id_of(by_parts, obj)}
-                findings += rules.part_findings(
-                    row, (claim_of_whole, whole.obj.get("qualifier"), whole.obj.get("value"), whole.obj.get("measure"))
-                )
-        found.extend(at(obj, f) for f in findings)
-    for table in ("actors", "places"):
-        for value, loc in ids[table].items():
-            if value not in used[table]:
-                found.append(
-                    at(
-                        loc,
-                        rules.Finding(
-                            "unused-definition",
-                            tables[table].primary_key,
-                            f"{show_value(value)} is defined but nothing in this report refers to it; remove it.",
-                        ),
-                    )
-                )
-    return found
+                if value not in ids[target]:
+                    return False
+                if target in used:
+                    used[target].add(value)
+    return used["actors"] == ids["actors"] and used["places"] == ids["places"]
+
+
+@functools.lru_cache(maxsize=8)
+def _local_references(tables: tuple) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per table, (field, table referred to) of the references that must resolve within the report."""
+    return {
+        t.name: tuple((f.name, f.references) for f in t.fields if f.references in ("actors", "places", "quantities"))
+        for t in tables
+    }
 
 
 def _retrieval_date_ids(source: dict, objects: list[Located]) -> list[tuple[Located, rules.Finding]]:
