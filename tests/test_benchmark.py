@@ -237,8 +237,8 @@ def test_the_vectorised_path_really_runs_on_generated_tables(tmp_path: Path, mon
     used = {}
     original = fastcheck.check
 
-    def spy(path, checker):
-        used[checker.table.name] = original(path, checker)
+    def spy(path, checker, data=None):
+        used[checker.table.name] = original(path, checker, data)
         return used[checker.table.name]
 
     monkeypatch.setattr(fastcheck, "check", spy)

@@ -111,7 +111,9 @@ def test_claims_screened_and_quantities_streamed_find_the_same(
 
     screen = fastcheck.check
     monkeypatch.setattr(
-        fastcheck, "check", lambda path, checker: checker.table.name != "quantities" and screen(path, checker)
+        fastcheck,
+        "check",
+        lambda path, checker, data=None: checker.table.name != "quantities" and screen(path, checker, data),
     )
     monkeypatch.setattr(validation, "FAST_MIN_BYTES", 0)
     pkg = materialize(case, tmp_path)

@@ -255,7 +255,8 @@ def same_bytes(path: Path, data: bytes) -> bool:
 
 
 def list_reports(root: Path, folder: str, allow_outside: bool = False) -> tuple[list[Path], str | None]:
-    """The ``*.json`` files of a package folder, sorted; (``[]``, why) when the folder may not be listed.
+    """The ``*.json`` files of a package folder, sorted by name without ``.json``; (``[]``, why) when the folder
+    may not be listed.
 
     Only the folder is checked here: read each file through ``report_files`` (or check it with
     ``unsafe_reason``), since a report may itself be a symlink out of the package."""
@@ -266,7 +267,11 @@ def list_reports(root: Path, folder: str, allow_outside: bool = False) -> tuple[
     if why:
         return [], why
     try:
-        return sorted(p for p in base.iterdir() if p.name.endswith(".json")), None
+        # By name without ".json": the order of source ids, in which build writes the reports' rows ("a.json"
+        # before "a-b.json", though "-" sorts before ".").
+        return sorted(
+            (p for p in base.iterdir() if p.name.endswith(".json")), key=lambda p: (p.name[:-5], p.name)
+        ), None
     except NotADirectoryError:
         return [], "is not a folder"
     except OSError as exc:

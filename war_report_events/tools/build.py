@@ -13,7 +13,7 @@ from .. import SCHEMA_VERSION
 from ..failure import UserError, printable
 from ..files import clear_leftovers, read_bytes, report_files, same_bytes, unsafe_reason, write_files
 from ..standard import schema
-from ..standard.tables import build_tables, csv_text, descriptor_text
+from ..standard.tables import descriptor_text
 
 
 def write_atomically(root: Path, files: dict[str, str], expected: tuple[str, ...] = ()) -> None:
@@ -32,19 +32,23 @@ def write_atomically(root: Path, files: dict[str, str], expected: tuple[str, ...
 
 
 def _changed_files(reports: list[dict], version: str, root: Path) -> dict[str, str]:
-    """The files of ``standard.tables.expected_files`` whose bytes on disk differ, with their new text.
+    """The files of ``standard.tables.expected_files`` whose bytes on disk differ, with their new text."""
+    from ..validator.tables import built_tables
 
-    Each table is compared a chunk at a time as it is read (``same_as_built``), so an unchanged
-    table is never made into text; only what changed is, and only that is written. A lone surrogate
-    in a report raises UnicodeEncodeError, as writing it would."""
-    from ..validator.tables import same_as_built
+    return _changed(built_tables(reports, version), version, root)
 
-    built = build_tables(reports, version)
+
+def _changed(built: dict[str, bytes | bytearray], version: str, root: Path) -> dict[str, str]:
+    """The files whose bytes on disk differ from ``built`` (the tables as the validator built them) and the
+    descriptor, with their new text. A lone surrogate in a report raises UnicodeEncodeError, as writing it
+    would (``built`` keeps it as surrogatepass bytes)."""
+    from ..validator.tables import holds
+
     changed: dict[str, str] = {}
     for tb in schema.tables(version):
-        rel, rows = f"data/{tb.name}.csv", built.pop(tb.name)
-        if os.path.islink(root / rel) or not same_as_built(root / rel, tb, rows):  # a symlink is replaced
-            changed[rel] = csv_text(tb, rows)
+        rel = f"data/{tb.name}.csv"
+        if os.path.islink(root / rel) or not holds(root / rel, built[tb.name]):  # a symlink is replaced
+            changed[rel] = bytes(built[tb.name]).decode("utf-8", errors="surrogatepass")
             changed[rel].encode("utf-8")
     descriptor = descriptor_text(version)
     if not same_bytes(root / "datapackage.json", descriptor.encode("utf-8")):
@@ -111,7 +115,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("root", nargs="?", default=".", help="package root (default: .)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
     args = parser.parse_args(argv)
-    from ..validator.reports import load_reports  # the validator decides whether reports may be built
+    from ..validator.streamed import scan_reports  # the validator decides whether reports may be built
 
     root = Path(args.root)
     if not root.is_dir():
@@ -123,23 +127,27 @@ def main(argv: list[str]) -> int:
         if stopped:
             print(stopped, file=sys.stderr)
             return 1
-    reports, problems = load_reports(root)
-    if problems:
+    scan = scan_reports(root)
+    if scan.problems:
         from ..validator.reporting import render_text
 
-        print(render_text(problems, truncated=False), end="")
+        print(render_text(scan.problems, truncated=False), end="")
         print(f"{_nothing_else(written)} Fix the reports above, then run the build again.", file=sys.stderr)
         return 1
-    versions = sorted({r.get("schema_version") for _, r in reports})
+    versions = sorted(map(str, scan.versions))
     if len(versions) > 1:
         print(
-            f"The reports follow different schema versions ({', '.join(map(str, versions))}); "
+            f"The reports follow different schema versions ({', '.join(versions)}); "
             "a package has one. Set schema_version to the same version in every report.",
             file=sys.stderr,
         )
         return 1
+    version = versions[0] if versions else SCHEMA_VERSION
     try:
-        files = _changed_files([r for _, r in reports], versions[0] if versions else SCHEMA_VERSION, root)
+        if scan.built is None:  # no reports: the tables are their headers
+            files = _changed_files([], version, root)
+        else:
+            files = _changed(scan.built, version, root)
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start]
         print(
@@ -159,5 +167,5 @@ def main(argv: list[str]) -> int:
     except UserError as exc:
         print(f"{exc}\n{_nothing_else(written)}" if written else exc, file=sys.stderr)
         return 1
-    print(f"built {len(reports)} report(s): " + (", ".join(changed) + " written" if changed else "nothing changed"))
+    print(f"built {scan.reports} report(s): " + (", ".join(changed) + " written" if changed else "nothing changed"))
     return 0

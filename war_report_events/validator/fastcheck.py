@@ -75,17 +75,26 @@ MOSTLY_FLAGGED = 0.5
 FEW_ROWS = 1000
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
-    """The file's bytes, 16 MiB at a time (a table check_table has just checked through the door)."""
+def _blocks(path: Path, data: bytes | bytearray | None = None) -> Iterator[bytes]:
+    """The file's bytes, 16 MiB at a time (a table check_table has just checked through the door), or those of
+    ``data``, a table made in memory (the tables as built from the reports)."""
+    if data is not None:
+        view = memoryview(data)
+        for start in range(0, len(data), 16 << 20):
+            yield bytes(view[start : start + (16 << 20)])
+        return
     with open(path, "rb") as handle:
         while block := handle.read(16 << 20):
             yield block
 
 
-def _reader(path: Path, table: Table):
+def _reader(path: Path, table: Table, data: bytes | bytearray | None = None):
     """A streaming reader of the records as strings, or None when the header is not the schema's."""
-    with open(path, "rb") as handle:
-        first = handle.readline()
+    if data is not None:
+        first = bytes(data[: data.find(b"\n") + 1 or len(data)])
+    else:
+        with open(path, "rb") as handle:
+            first = handle.readline()
     try:
         header = next(csv.reader([first.decode("utf-8")]))
     except (UnicodeDecodeError, StopIteration, csv.Error):
@@ -93,7 +102,7 @@ def _reader(path: Path, table: Table):
     if tuple(header) != table.names:
         return None
     return pacsv.open_csv(
-        pa.OSFile(str(path)),
+        pa.OSFile(str(path)) if data is None else pa.BufferReader(pa.py_buffer(data)),
         read_options=pacsv.ReadOptions(
             skip_rows=1, column_names=list(table.names), block_size=BLOCK, use_threads=False
         ),
@@ -179,7 +188,7 @@ def _screen_quotes(batch: pa.RecordBatch, suspect: np.ndarray, ctx: Context, mos
     suspect[rows[wrong]] = True
 
 
-def check(path: Path, checker: Checker) -> bool:
+def check(path: Path, checker: Checker, data: bytes | bytearray | None = None) -> bool:
     """Screen the table, check flagged records exactly; False when the file must be streamed.
 
     One pass reads the file a batch at a time: cells, rules and references to earlier tables
@@ -190,11 +199,11 @@ def check(path: Path, checker: Checker) -> bool:
     table: Table = checker.table
     if table.name in ("sources", "actors", "places"):
         return False  # few rows, checked against texts and ISO lists row by row: streaming is as fast
-    scanned = sc.scan(_blocks(path))
+    scanned = sc.scan(_blocks(path, data))
     if scanned is None or not scanned[1]:
         return False
     tabs, _, line_feeds = scanned
-    reader = _reader(path, table)
+    reader = _reader(path, table, data)
     if reader is None:
         return False
     ctx = checker.ctx

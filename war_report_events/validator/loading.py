@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
+import io
 import json
 import math
 import re
@@ -307,6 +308,7 @@ class CsvFile:
     rel: str
     problems: list[Problem] = field(default_factory=list)
     stopped: bool = False  # the rest of the file could not be read
+    data: bytes | bytearray | None = None  # a table made in memory, read instead of the file
 
     def _lines(self, handle) -> Iterator[str]:
         first, crlf = True, False
@@ -358,7 +360,7 @@ class CsvFile:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(start line, cells) for every record, the header first."""
         csv.field_size_limit(MAX_CELL)  # set here: other libraries (frictionless) raise it process-wide
-        with reading(self.path) as handle:
+        with reading(self.path) if self.data is None else io.BytesIO(self.data) as handle:
             reader = csv.reader(self._lines(handle), strict=True)
             start = 1
             while True:

@@ -487,21 +487,24 @@ def load_reports(
         problems = check_report(doc, root, allow_outside, texts)
         declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
         if version and not problems and declared != version:
-            problems = [
-                Problem(
-                    rel,
-                    doc.line_of(("schema_version",)),
-                    "$.schema_version",
-                    "schema_version",
-                    "wrong-schema-version",
-                    f"the report follows schema {declared}, but the package is version {version}; a package has one version (upgrade the report, see docs/versioning.md).",
-                )
-            ]
+            problems = [other_version(doc, declared, version)]
         found.extend(problems)
         if isinstance(doc.data, dict):
             loaded.append((doc, doc.data))
     found.extend(_across_reports(loaded))
     return [(doc.rel, data) for doc, data in loaded], found
+
+
+def other_version(doc: JsonDocument, declared: object, version: str) -> Problem:
+    """A report that follows another schema version than its package."""
+    return Problem(
+        doc.rel,
+        doc.line_of(("schema_version",)),
+        "$.schema_version",
+        "schema_version",
+        "wrong-schema-version",
+        f"the report follows schema {declared}, but the package is version {version}; a package has one version (upgrade the report, see docs/versioning.md).",
+    )
 
 
 def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:

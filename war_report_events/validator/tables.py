@@ -11,7 +11,7 @@ from .. import SCHEMA_VERSION
 from ..files import Refused, read_bytes, read_inside, reading, regular_size, unsafe_reason
 from ..standard import schema
 from ..standard.schema import Table
-from ..standard.tables import build_tables, csv_text
+from ..standard.tables import Builder
 from . import rules
 from .errors import Collector, Full, Problem, show_value
 from .loading import MAX_TEXT_BYTES, CsvFile, local_text, source_text
@@ -278,11 +278,19 @@ FAST_MIN_BYTES = 1 << 20
 
 
 def check_table(
-    root: Path, rel: str, table: Table, ctx: TableContext, out: Collector, allow_outside: bool, fast: bool = True
+    root: Path,
+    rel: str,
+    table: Table,
+    ctx: TableContext,
+    out: Collector,
+    allow_outside: bool,
+    fast: bool = True,
+    data: bytes | bytearray | None = None,
 ) -> None:
+    """Check one table: the file at ``rel``, or ``data``, the table as built in memory (findings name ``rel``)."""
     path = root / rel
     try:
-        size = regular_size(path) if rel else -1
+        size = len(data) if data is not None else regular_size(path) if rel else -1
     except Refused as exc:
         message = (
             f"the {table.name} table does not exist; run `make build`."
@@ -305,7 +313,7 @@ def check_table(
         # parse is streamed instead, and its findings must not be reported twice.
         trial = Collector(max(1, out.limit - len(out.problems)))
         try:
-            screened = fastcheck.check(path, RowChecker(rel, table, ctx, trial, root, allow_outside))
+            screened = fastcheck.check(path, RowChecker(rel, table, ctx, trial, root, allow_outside), data)
         except Full:
             # More findings than --max-errors: which come first is the streaming path's answer (the
             # screen finds them in another order: repeated ids at the end, clean records' first).
@@ -316,7 +324,7 @@ def check_table(
             out.extend(trial.problems)
             return
     checker = RowChecker(rel, table, ctx, out, root, allow_outside)
-    reader = CsvFile(path, rel)
+    reader = CsvFile(path, rel, data=data)
     try:
         for line, cells in reader.records():
             if line == 1:
@@ -336,33 +344,38 @@ def check_table(
         out.add(Problem(rel, None, None, None, "file-missing", f"cannot be read: {exc.strerror}."))
 
 
-CHUNK_ROWS = 20_000  # rows serialised at a time when comparing: a few MB, however large the table
-
-
-def same_as_built(path: Path, table: Table, rows: list[dict], errors: str = "strict") -> bool:
-    """Whether ``path`` is a regular file holding exactly the bytes ``build`` writes for ``rows``.
-
-    Compared a chunk of rows at a time against the file as it is read, stopping at the first
-    difference: the whole table is never held as text, nor the file as bytes. ``errors`` is how
-    text is encoded (strict: a lone surrogate raises UnicodeEncodeError, as writing it would)."""
+def holds(path: Path, data: bytes | bytearray) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data``, compared a block at a time as it is read."""
     try:
         with reading(path) as handle:
-            for start in range(0, max(len(rows), 1), CHUNK_ROWS):
-                text = csv_text(table, rows[start : start + CHUNK_ROWS])
-                if start:
-                    text = text[text.index("\n") + 1 :]  # the header is written once, at the top
-                want = text.encode("utf-8", errors=errors)
-                if handle.read(len(want)) != want:
+            view, at = memoryview(data), 0
+            while block := handle.read(8 << 20):
+                if view[at : at + len(block)] != block:
                     return False
-            return not handle.read(1)
+                at += len(block)
+            return at == len(data)
     except (Refused, OSError):
         return False
 
 
+def built_tables(reports: list[dict], version: str) -> dict[str, bytes | bytearray]:
+    """What ``build`` writes for ``reports``, as bytes (a lone surrogate, which no UTF-8 table can hold, is kept
+    as its surrogatepass bytes, so the table differs there rather than the validator failing)."""
+    builder = Builder(version, errors="surrogatepass")
+    for report in sorted(reports, key=lambda r: r["source"]["source_id"]):
+        builder.add(report)
+    return builder.finish()[0]
+
+
 def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out: Collector, version: str) -> None:
-    built = build_tables(reports, version)
+    check_built(root, paths, built_tables(reports, version), out, version)
+
+
+def check_built(
+    root: Path, paths: dict[str, str], built: dict[str, bytes | bytearray], out: Collector, version: str
+) -> None:
+    """Each table file holds exactly the bytes ``build`` writes (``built``), or its first differing line is reported."""
     for tb in schema.tables(version):
-        rows = built.pop(tb.name)  # each table's rows are let go once compared
         rel = paths.get(tb.name) or ""
         path = root / rel
         try:
@@ -370,11 +383,9 @@ def check_up_to_date(root: Path, paths: dict[str, str], reports: list[dict], out
                 continue  # reported as missing or empty already
         except Refused:
             continue
-        # surrogatepass: a lone surrogate in a report ("\ud800") cannot be in a UTF-8 table, so the
-        # table is out of date there (and `build` says why) rather than the validator failing.
-        if same_as_built(path, tb, rows, errors="surrogatepass"):
-            continue  # the common case: no text of the whole table is made
-        want = csv_text(tb, rows).encode("utf-8", errors="surrogatepass").split(b"\n")
+        if holds(path, built[tb.name]):
+            continue
+        want = bytes(built[tb.name]).split(b"\n")
         with reading(path) as handle:
             for number, got in enumerate(handle, start=1):
                 if number > len(want) - 1 or got.rstrip(b"\n") != want[number - 1] or not got.endswith(b"\n"):

@@ -1,0 +1,323 @@
+"""Every report of a package in one streamed pass: each read, screened and built into the tables, one at a time.
+
+The exact report path (``reports.check_report``) runs the rules object by object in Python; on a package of a
+million quantities that is most of the validator's time, and holding every parsed report most of its memory.
+Here each report is read once, and
+
+1. checked against the JSON Schema by the compiled screen, and on its own for what the tables cannot show
+   (``reports.locally_sound``: ids repeated within it, references to its own actors, places and quantities,
+   definitions it never uses) and for its source as a whole (``reports.source_findings``);
+2. built into the tables (``standard.tables.Builder``: the bytes ``build`` writes), then let go.
+
+The per-object rules are the table rules (``rules.record_findings`` and the text, quote, wording and part
+rules), so the tables as built are checked by the table path, vectorised (``fastcheck``). A report with a
+row the table path finds anything on, one the screens reject, one that is not sound on its own, and one
+whose ids another report repeats, is checked again by the exact path, which gives its findings: so the
+findings are the exact path's, report by report (``tests/test_streamed.py`` holds both paths equal).
+When the files of the tables hold exactly the bytes built, what the table path found on the built
+tables is what it finds on the files, and the files are not checked a second time.
+
+Ids across reports (``reports._across_reports``) are judged on the way, keeping ids only (and the
+definitions of shared actors, places and events), in the same order, with the same words.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import SCHEMA_VERSION
+from ..files import list_reports, unsafe_reason
+from ..standard import reports as walk
+from ..standard import schema
+from ..standard.reports import Located, json_path
+from ..standard.tables import Builder
+from .errors import Collector, Full, Problem, show_value
+from .loading import JsonDocument, read_json
+from .reports import (
+    ID_TABLES,
+    REPORTS_DIR,
+    check_report,
+    locally_sound,
+    other_version,
+    screen_accepts,
+    source_findings,
+)
+from .tables import TableContext, check_table
+
+# Findings of the table path on the built tables kept at most: more means nearly every report is checked
+# exactly anyway (and the files' own findings are then the table path's on the files).
+SCREEN_LIMIT = 100_000
+
+
+@dataclass
+class Scan:
+    """What the pass found: every report finding, in the exact path's order, and the tables as built."""
+
+    problems: list[Problem]
+    reports: int = 0
+    versions: set = field(default_factory=set)  # schema versions the reports declare
+    built: dict[str, bytes | bytearray] | None = None  # what build writes; None when a report could not be built
+    table_problems: list[Problem] | None = None  # the table path's findings on ``built``, when complete
+    context: TableContext | None = None  # the table path's context after ``built`` (ids, texts not at hand)
+    exact: int = 0  # reports checked by the exact path
+
+
+@dataclass
+class _Across:
+    """Ids across reports, judged as each report comes (``reports._across_reports``, streamed)."""
+
+    rels: list[str] = field(default_factory=list)
+    first: dict[str, dict[str, tuple[int, object]]] = field(
+        default_factory=dict
+    )  # table -> id -> (report, definition)
+    known: dict[str, set[str]] = field(default_factory=lambda: {"sources": set(), "claims": set(), "events": set()})
+    refs: list[tuple[int, tuple, str, str, str]] = field(default_factory=list)  # (report, parts, field, value, what)
+    found: list[Problem] = field(default_factory=list)
+    entangled: set[int] = field(default_factory=set)  # reports holding an id another report also holds
+
+    REFERS = {
+        "claims": (("status_source_id", "sources", "source"), ("supersedes_claim_id", "claims", "claim")),
+        "events": (("parent_event_id", "events", "event"),),
+    }
+
+    def add(self, index: int, doc: JsonDocument, objects: list[Located]) -> None:
+        report = doc.data
+        assert isinstance(report, dict)
+        for obj in objects:  # every id that may be referred to, whatever the report's version
+            if obj.table in self.known:
+                value = obj.obj.get(tables_key(obj.table))
+                if isinstance(value, str):
+                    self.known[obj.table].add(value)
+            for name, _, what in self.REFERS.get(obj.table, ()):
+                value = obj.obj.get(name)
+                if isinstance(value, str):
+                    self.refs.append((index, obj.parts + (name,), name, value, what))
+        version = report.get("schema_version", SCHEMA_VERSION)
+        if version not in schema.available_versions():
+            return
+        keys = {t.name: t.primary_key for t in schema.tables(version)}
+        for obj in objects:
+            key = keys[obj.table]
+            value = obj.obj.get(key)
+            if not isinstance(value, str):
+                continue
+            shared = obj.table in ID_TABLES
+            definition = {k: v for k, v in obj.obj.items() if k != "claims"} if shared else None
+            seen = self.first.setdefault(obj.table, {}).get(value)
+            if seen is None:
+                self.first[obj.table][value] = (index, definition)
+                continue
+            if seen[0] == index:
+                continue  # duplicates inside one report are reported by check_report
+            parts = obj.parts + (key,)
+            if not shared:
+                self.entangled.update((seen[0], index))
+                self.found.append(
+                    Problem(
+                        doc.rel,
+                        doc.line_of(parts),
+                        json_path(parts),
+                        key,
+                        "duplicate-id",
+                        f"{show_value(value)} is already used in {self.rels[seen[0]]}; ids are global and never reused.",
+                    )
+                )
+            elif seen[1] != definition:
+                self.entangled.update((seen[0], index))
+                diff = sorted(k for k in set(definition) | set(seen[1]) if definition.get(k) != seen[1].get(k))  # type: ignore[union-attr,arg-type]
+                self.found.append(
+                    Problem(
+                        doc.rel,
+                        doc.line_of(parts),
+                        json_path(parts),
+                        key,
+                        "conflicting-definition",
+                        f"{show_value(value)} is defined differently in {self.rels[seen[0]]} ({', '.join(diff)}); make the definitions identical.",
+                    )
+                )
+
+    def findings(self, reread) -> list[Problem]:
+        """References into other reports that no report defines (first), then repeated ids and conflicting
+        definitions: the order of ``reports._across_reports``. ``reread(index)`` gives a report's document
+        again, to locate a dangling reference (a rare event: nothing else is kept to locate it)."""
+        dangling: list[Problem] = []
+        docs: dict[int, JsonDocument] = {}
+        for index, parts, name, value, what in self.refs:
+            if value in self.known[{"source": "sources", "claim": "claims", "event": "events"}[what]]:
+                continue
+            doc = docs.get(index) or docs.setdefault(index, reread(index))
+            dangling.append(
+                Problem(
+                    self.rels[index],
+                    doc.line_of(parts),
+                    json_path(parts),
+                    name,
+                    "dangling-reference",
+                    f"{show_value(value)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} id of any report in the package; code that report too, or correct the id.",
+                )
+            )
+        return dangling + self.found
+
+
+def tables_key(table: str) -> str:
+    return {"sources": "source_id", "claims": "claim_id", "events": "event_id"}[table]
+
+
+def _listed(root: Path, allow_outside: bool) -> Iterator[tuple[str, Path | None, Problem | None]]:
+    """(rel, path, None) for each report that may be read, (rel, None, problem) for each refused."""
+    listed, why = list_reports(root, REPORTS_DIR, allow_outside)
+    if why:  # never list (and so print the names in) a folder outside the package
+        yield (
+            REPORTS_DIR,
+            None,
+            Problem(REPORTS_DIR, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package."),
+        )
+    for path in listed:
+        rel = path.relative_to(root).as_posix()
+        why = unsafe_reason(root, rel, allow_outside)
+        if why:
+            yield (
+                rel,
+                None,
+                Problem(rel, None, None, None, "unsafe-path", f"{why}; reports must be files inside the package."),
+            )
+        else:
+            yield rel, path, None
+
+
+def _exact(
+    doc: JsonDocument, root: Path, allow_outside: bool, texts: Path | None, version: str | None
+) -> list[Problem]:
+    """A report's findings by the exact path, as ``reports.load_reports`` gives them."""
+    problems = check_report(doc, root, allow_outside, texts)
+    declared = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
+    if version and not problems and declared != version:
+        problems = [other_version(doc, declared, version)]
+    return problems
+
+
+def scan_reports(
+    root: Path,
+    allow_outside: bool = False,
+    version: str | None = None,
+    texts: Path | None = None,
+    paths: dict[str, str] | None = None,
+    fast: bool = True,
+) -> Scan:
+    """Every report's findings (and those between reports) in the exact path's order, the tables as built,
+    and the table path's findings on them. ``version``: the package's (a report of another is an error);
+    None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare)."""
+    per_report: list[list[Problem]] = []
+    across = _Across()
+    builder: Builder | None = None
+    built_from: list[int] = []  # the report behind each report the builder took
+    screened: set[int] = set()  # reports whose objects were left to the table path
+    found_versions: set = set()
+    build_version = version if version in schema.available_versions() else None
+    every_built = True
+    tables: dict[str, schema.Table] = {}
+    paths_of: dict[int, Path] = {}
+    for rel, path, refused in _listed(root, allow_outside):
+        if refused is not None:
+            per_report.append([refused])
+            every_built = False
+            continue
+        index = len(across.rels)
+        across.rels.append(rel)
+        assert path is not None
+        paths_of[index] = path
+        doc = read_json(path, rel)
+        problems = list(doc.problems)
+        per_report.append(problems)
+        if doc.data is None:
+            every_built = False
+            continue
+        data = doc.data
+        if not isinstance(data, dict):
+            problems += _exact(doc, root, allow_outside, texts, version)
+            every_built = False
+            continue
+        declared = data.get("schema_version")
+        found_versions.add(declared)
+        if build_version is None and version is None and declared in schema.available_versions():
+            build_version = declared
+        if builder is None and build_version is not None:
+            builder = Builder(build_version, errors="surrogatepass")
+            tables = {t.name: t for t in schema.tables(build_version)}
+        objects = walk.objects(data)
+        across.add(index, doc, objects)
+        if (
+            fast
+            and builder is not None
+            and not problems
+            and declared == build_version
+            and screen_accepts(data, build_version)
+            and locally_sound(objects, tables)
+        ):
+            sourced, _ = source_findings(doc, root, allow_outside, texts, objects)
+            problems += sourced
+            builder.add(data)
+            built_from.append(index)
+            screened.add(index)
+            continue
+        exact = _exact(doc, root, allow_outside, texts, version)
+        problems += exact
+        if builder is not None and not problems and declared == build_version:
+            builder.add(data)  # sound, so buildable: the tables as built hold every report
+            built_from.append(index)
+        else:
+            every_built = False
+    scan = Scan([], reports=len(across.rels), versions=found_versions)
+    flagged: set[int] = set(across.entangled)
+    if builder is not None and builder.count:
+        built, rows_at = builder.finish()
+        context = TableContext(texts=texts, version=builder.version)
+        out = Collector(SCREEN_LIMIT)
+        complete = True
+        try:
+            for tb in schema.tables(builder.version):
+                rel = (paths or {}).get(tb.name) or f"data/{tb.name}.csv"
+                check_table(root, rel, tb, context, out, allow_outside, data=built[tb.name])
+        except Full:
+            complete = False
+        if complete:
+            flagged |= _reports_of(out.problems, builder, rows_at, built_from, paths or {})
+            scan.table_problems, scan.context = out.problems, context
+        else:
+            flagged |= screened
+        scan.built = built if every_built else None
+    for index in sorted(flagged & screened):
+        doc = read_json(paths_of[index], across.rels[index])
+        per_report[index] = list(doc.problems) + _exact(doc, root, allow_outside, texts, version)
+    scan.exact = scan.reports - len(screened - flagged)
+    scan.problems = [p for problems in per_report for p in problems]
+    scan.problems += across.findings(lambda i: read_json(paths_of[i], across.rels[i]))
+    return scan
+
+
+def _reports_of(
+    problems: list[Problem],
+    builder: Builder,
+    rows_at: dict[str, list[tuple[int, object]]],
+    built_from: list[int],
+    paths: dict[str, str],
+) -> set[int]:
+    """The reports behind the rows that the table path found anything on."""
+    table_of = {(paths.get(name) or f"data/{name}.csv"): name for name in builder.tables}
+    lines = {name: [line for line, _ in at] for name, at in rows_at.items()}
+    out: set[int] = set()
+    for p in problems:
+        name = table_of.get(p.file or "")
+        if name is None or p.line is None or p.line < 2:
+            return set(built_from)  # not a row's finding: every report is checked exactly
+        if name in builder.starts:
+            at = bisect.bisect_right(builder.starts[name], p.line) - 1
+            out.add(built_from[max(at, 0)])
+        else:
+            at = bisect.bisect_right(lines[name], p.line) - 1
+            key = rows_at[name][max(at, 0)][1]
+            out.update(built_from[i] for i in builder.defined_by[name].get(key, ()))
+    return out
