@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,10 +231,12 @@ def scan_reports(
     texts: Path | None = None,
     paths: dict[str, str] | None = None,
     fast: bool = True,
+    visit: Callable[[Path, dict], None] | None = None,
 ) -> Scan:
     """Every report's findings (and those between reports) in the exact path's order, the tables as built,
     and the table path's findings on them. ``version``: the package's (a report of another is an error);
-    None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare)."""
+    None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare).
+    ``visit(path, report)`` is called with every report read as a JSON object (build looks for missing offsets)."""
     per_report: list[list[Problem]] = []
     across = _Across()
     builder: Builder | None = None
@@ -276,6 +278,8 @@ def scan_reports(
             problems += _exact(doc, root, allow_outside, texts, version)
             every_built = False
             continue
+        if visit is not None:
+            visit(path, data)
         declared = data.get("schema_version")
         found_versions.add(declared)
         if build_version is None and version is None and declared in schema.available_versions():
