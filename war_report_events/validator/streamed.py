@@ -246,6 +246,15 @@ def scan_reports(
     build_version = version if version in schema.available_versions() else None
     every_built = True
     paths_of: dict[int, Path] = {}
+    read_as: dict[int, int] = {}  # each report's text, hashed when first read
+
+    def reread(index: int) -> JsonDocument:
+        """A report read again (for the exact path, or to locate a finding): the same text, or _Changed."""
+        doc = read_json(paths_of[index], across.rels[index])
+        if fast and hash(doc.text) != read_as.get(index):
+            raise _Changed  # (read once more with fast=False, which then takes what it finds: no loop)
+        return doc
+
     for rel, path, refused in _listed(root, allow_outside):
         if refused is not None:
             per_report.append([refused])
@@ -256,6 +265,7 @@ def scan_reports(
         assert path is not None
         paths_of[index] = path
         doc = read_json(path, rel, deferred=True)
+        read_as[index] = hash(doc.text)
         data = doc.data
         accepted, objects = False, None
         if fast and isinstance(data, dict):
@@ -308,26 +318,34 @@ def scan_reports(
         context = TableContext(texts=texts, version=builder.version)
         out = Collector(SCREEN_LIMIT)
         complete = True
+        found_in: dict[str, list[Problem]] = {}  # each table's findings, by table (two may share a file name)
         try:
             for tb in schema.tables(builder.version):
                 rel = (paths or {}).get(tb.name) or f"data/{tb.name}.csv"
+                before = len(out.problems)
                 check_table(root, rel, tb, context, out, allow_outside, data=built[tb.name])
+                found_in[tb.name] = out.problems[before:]
                 if tb.name in scan.same or not every_built:
                     built[tb.name] = b""  # no longer needed: let a million rows go before the next table
         except Full:
             complete = False
         if complete:
-            flagged |= _reports_of(out.problems, builder, rows_at, built_from, paths or {})
+            flagged |= _reports_of(found_in, builder, rows_at, built_from)
             scan.table_problems, scan.context = out.problems, context
         else:
             flagged |= screened
         scan.built = built if every_built else None
-    for index in sorted(flagged & screened):
-        doc = read_json(paths_of[index], across.rels[index])
-        per_report[index] = list(doc.problems) + _exact(doc, root, allow_outside, texts, version)
+    try:
+        for index in sorted(flagged & screened):
+            doc = reread(index)
+            per_report[index] = list(doc.problems) + _exact(doc, root, allow_outside, texts, version)
+        scan.problems = [p for problems in per_report for p in problems]
+        scan.problems += across.findings(reread)
+    except _Changed:
+        # A report changed between its two reads (saved while this ran): the tables as built and its
+        # findings would describe two different files. Read everything once more, each report once.
+        return scan_reports(root, allow_outside, version, texts, paths, fast=False, visit=visit)
     scan.exact = scan.reports - len(screened - flagged)
-    scan.problems = [p for problems in per_report for p in problems]
-    scan.problems += across.findings(lambda i: read_json(paths_of[i], across.rels[i]))
     return scan
 
 
@@ -341,26 +359,37 @@ def _added(builder: Builder, report: dict, built_from: list[int], index: int) ->
     return True
 
 
+class _Changed(Exception):
+    """A report's text differs between two reads."""
+
+
+# Findings on a table as a whole, or that hide the rows after them (reading stops, or a kind of problem is
+# reported once per file): the rows they stand for are not known, so every report is checked exactly.
+WHOLE_TABLE = frozenset(
+    {"bom", "encoding-error", "crlf-line-ends", "csv-syntax", "cell-too-large", "header-mismatch", "row-width"}
+    | {"file-missing", "empty-file", "unsafe-path", "file-too-large"}
+)
+
+
 def _reports_of(
-    problems: list[Problem],
+    found_in: dict[str, list[Problem]],
     builder: Builder,
     rows_at: dict[str, list[tuple[int, object]]],
     built_from: list[int],
-    paths: dict[str, str],
 ) -> set[int]:
-    """The reports behind the rows that the table path found anything on."""
-    table_of = {(paths.get(name) or f"data/{name}.csv"): name for name in builder.tables}
+    """The reports behind the rows that the table path found anything on (every report, when a finding
+    stands for no one row)."""
     lines = {name: [line for line, _ in at] for name, at in rows_at.items()}
     out: set[int] = set()
-    for p in problems:
-        name = table_of.get(p.file or "")
-        if name is None or p.line is None or p.line < 2:
-            return set(built_from)  # not a row's finding: every report is checked exactly
-        if name in builder.starts:
-            at = bisect.bisect_right(builder.starts[name], p.line) - 1
-            out.add(built_from[max(at, 0)])
-        else:
-            at = bisect.bisect_right(lines[name], p.line) - 1
-            key = rows_at[name][max(at, 0)][1]
-            out.update(built_from[i] for i in builder.defined_by[name].get(key, ()))
+    for name, problems in found_in.items():
+        for p in problems:
+            if p.line is None or p.line < 2 or p.code in WHOLE_TABLE:
+                return set(built_from)  # not a row's finding: every report is checked exactly
+            if name in builder.starts:
+                at = bisect.bisect_right(builder.starts[name], p.line) - 1
+                out.add(built_from[max(at, 0)])
+            else:
+                at = bisect.bisect_right(lines[name], p.line) - 1
+                key = rows_at[name][max(at, 0)][1]
+                out.update(built_from[i] for i in builder.defined_by[name].get(key, ()))
     return out
