@@ -20,7 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, copy_tree, materialize
@@ -108,6 +108,17 @@ def test_valid_base_fast_equals_exact(base: str, tmp_path: Path) -> None:
 
 def test_upgraded_package_fast_equals_exact(package: Path) -> None:
     assert assert_paths_agree(package) == []
+
+
+@pytest.mark.parametrize("version,base", [("0.1.0", "base"), ("0.2.0", "base-0.2.0")])
+def test_contribution_fast_equals_exact(version: str, base: str, tmp_path: Path) -> None:
+    """A contributor's new report on the frozen package: before `build` (the tables out of date) and after."""
+    pkg = tmp_path / "pkg"
+    copy_tree(FIXTURES / base, pkg)
+    copy_tree(FIXTURES / "contribution" / version, pkg)
+    assert assert_paths_agree(pkg) != []
+    assert _build(pkg)[0] == 0
+    assert assert_paths_agree(pkg) == []
 
 
 def test_valid_fixtures_built_fast_equals_exact(tmp_path: Path) -> None:
@@ -199,8 +210,13 @@ def _located(reports: Reports, table: str | None = None) -> list[tuple[str, walk
 
 
 def _pick(draw, reports: Reports, table: str | None = None, where=lambda obj: True):
+    """A report first, then one of its objects: the small reports are changed as often as the large one."""
     found = [(n, o) for n, o in _located(reports, table) if where(o)]
-    return found[draw(st.integers(0, len(found) - 1))] if found else (None, None)
+    if not found:
+        return None, None
+    name = draw(st.sampled_from(sorted({n for n, _ in found})))
+    found = [(n, o) for n, o in found if n == name]
+    return found[draw(st.integers(0, len(found) - 1))]
 
 
 def _rename_refs(report: dict, table: str, old: str, new: str) -> None:
@@ -215,6 +231,8 @@ def _rename_refs(report: dict, table: str, old: str, new: str) -> None:
 
 def m_string(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, where=lambda o: any(isinstance(v, str) for v in o.obj.values()))
+    if obj is None:
+        return "nothing to change"
     key = draw(st.sampled_from(sorted(k for k, v in obj.obj.items() if isinstance(v, str))))
     value, how = draw(st.sampled_from(HOSTILE)), draw(st.sampled_from(["replace", "prefix", "suffix", "middle"]))
     old = obj.obj[key]
@@ -224,8 +242,26 @@ def m_string(draw, reports: Reports) -> str:
     return f"{name}: {obj.table} {key} {how} {value!r}"
 
 
+FREE_TEXT = ("quote", "quote_translation", "statement", "status_note", "summary", "wording", "name", "rights", "title")
+
+
+def m_free_text(draw, reports: Reports) -> str:
+    """Line breaks and controls where the schema lets any text through: what the CSV writer and reader
+    must carry over unchanged for the table path to see what the report holds."""
+    name, obj = _pick(draw, reports, where=lambda o: any(isinstance(o.obj.get(k), str) for k in FREE_TEXT))
+    if obj is None:
+        return "nothing to change"
+    key = draw(st.sampled_from([k for k in FREE_TEXT if isinstance(obj.obj.get(k), str)]))
+    value = draw(st.sampled_from(["\r", "\r\n", "\n", "\n\n", "\t", '"', '",', "\x00", "\x1c", "\u2029"]))
+    at = draw(st.integers(0, len(obj.obj[key])))
+    obj.obj[key] = obj.obj[key][:at] + value + obj.obj[key][at:]
+    return f"{name}: {obj.table} {key} {value!r} at {at}"
+
+
 def m_duplicate_within(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, where=lambda o: o.table != "sources")
+    if obj is None:
+        return "nothing to change"
     twin = copy.deepcopy(obj.obj)
     differ = draw(st.booleans())
     if differ:
@@ -244,6 +280,8 @@ def m_duplicate_across(draw, reports: Reports) -> str:
     and events with the other's definition (identical) or with one field changed (differing)."""
     table = draw(st.sampled_from(list(KEYS)))
     name, obj = _pick(draw, reports, table)
+    if obj is None:
+        return "nothing to change"
     other, mine = _pick(draw, reports, table, where=lambda o: o is not obj)
     if obj is None or mine is None:
         return "no pair"
@@ -306,6 +344,8 @@ def m_unused(draw, reports: Reports) -> str:
 def m_part_of(draw, reports: Reports) -> str:
     """part_of to any quantity: of another claim, of another report, a larger exact whole, another measure."""
     name, part = _pick(draw, reports, "quantities")
+    if part is None:
+        return "nothing to change"
     _, whole = _pick(draw, reports, "quantities")
     part.obj["part_of"] = whole.obj.get("quantity_id")
     if draw(st.booleans()) and isinstance(whole.obj.get("value"), int):
@@ -319,12 +359,16 @@ def m_part_of(draw, reports: Reports) -> str:
 
 def m_wording(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, "quantities")
+    if obj is None:
+        return "nothing to change"
     obj.obj["wording"] = draw(st.sampled_from(["not in the quote", "Zehn Menschen", " "]))
     return f"{name}: wording {obj.obj['wording']!r}"
 
 
 def m_offsets(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, "claims")
+    if obj is None:
+        return "nothing to change"
     key, by = draw(st.sampled_from(["quote_start", "quote_end"])), draw(st.sampled_from([-1, 1]))
     if isinstance(obj.obj.get(key), int):
         obj.obj[key] += by
@@ -333,6 +377,8 @@ def m_offsets(draw, reports: Reports) -> str:
 
 def m_claim_date(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, "claims")
+    if obj is None:
+        return "nothing to change"
     if draw(st.booleans()):
         obj.obj.pop("claim_date", None)
         return f"{name}: claim_date removed"
@@ -342,6 +388,8 @@ def m_claim_date(draw, reports: Reports) -> str:
 
 def m_enum(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports, where=lambda o: any(k in ENUMS for k in o.obj))
+    if obj is None:
+        return "nothing to change"
     key = draw(st.sampled_from(sorted(k for k in obj.obj if k in ENUMS)))
     obj.obj[key] = draw(st.sampled_from(["not-a-code", obj.obj[key].upper() if isinstance(obj.obj[key], str) else 1]))
     return f"{name}: {key} = {obj.obj[key]!r}"
@@ -350,6 +398,8 @@ def m_enum(draw, reports: Reports) -> str:
 def m_float(draw, reports: Reports) -> str:
     numbers = ("quote_start", "quote_end", "value", "lower", "upper")
     name, obj = _pick(draw, reports, where=lambda o: any(isinstance(o.obj.get(k), int) for k in numbers))
+    if obj is None:
+        return "nothing to change"
     key = draw(st.sampled_from([k for k in numbers if isinstance(obj.obj.get(k), int)]))
     obj.obj[key] = draw(st.sampled_from([float(obj.obj[key]), obj.obj[key] + 0.5, str(obj.obj[key])]))
     return f"{name}: {key} = {obj.obj[key]!r}"
@@ -357,6 +407,10 @@ def m_float(draw, reports: Reports) -> str:
 
 def m_remove(draw, reports: Reports) -> str:
     name, obj = _pick(draw, reports)
+    if obj is None:
+        return "nothing to change"
+    if not obj.obj:
+        return "nothing to remove"
     key = draw(st.sampled_from(sorted(obj.obj)))
     del obj.obj[key]
     return f"{name}: {obj.table} {key} removed"
@@ -381,25 +435,28 @@ def m_version(draw, reports: Reports) -> str:
 
 
 def m_clone(draw, reports: Reports) -> str:
+    name = draw(st.sampled_from(sorted(reports)))
+    return clone(reports, name, draw(st.sampled_from([n for n in CLONE_NAMES if n not in reports] or ["zzz"])))
+
+
+def clone(reports: Reports, name: str, new: str) -> str:
     """Another report: a copy of one, under a new source id (its claim and quantity ids follow it), sharing
     its actors, places, events and text; named so that file-name order and source-id order differ."""
-    name = draw(st.sampled_from(sorted(reports)))
-    new = draw(st.sampled_from([n for n in CLONE_NAMES if n not in reports] or ["zzz"]))
     report = reports[name]
     source = report.get("source") if isinstance(report.get("source"), dict) else {}
     old = source.get("source_id")
     if not isinstance(old, str) or not old:
         return "no source id"
-    text = json.dumps(report).replace(json.dumps(old)[1:-1], new)
-    clone = json.loads(text)
-    if isinstance(clone.get("source"), dict) and "text_path" in source:
-        clone["source"]["text_path"] = source["text_path"]
-    reports[new] = clone
+    copied = json.loads(json.dumps(report).replace(json.dumps(old)[1:-1], new))
+    if isinstance(copied.get("source"), dict) and "text_path" in source:
+        copied["source"]["text_path"] = source["text_path"]
+    reports[new] = copied
     return f"{name} cloned as {new}"
 
 
 MUTATIONS = [
     m_string,
+    m_free_text,
     m_duplicate_within,
     m_duplicate_across,
     m_dangling,
@@ -469,6 +526,8 @@ def test_mutated_reports_fast_equals_exact(data) -> None:
         if build_at == len(steps):
             _build(root)
         note(done)
+        for step in done:
+            event(step.split(":")[-1].split(" ")[1] if ": " in step else step.split(" ")[-1])
         assert_paths_agree(root, limits=(draw(st.sampled_from(MAX_ERRORS[:-1])),))
         assert_build_agrees(root)
 
@@ -488,6 +547,7 @@ def assert_build_agrees(root: Path) -> None:
     package; when it refuses, nothing written, and the findings it prints are the validator's on the reports."""
     before = _written(root)
     code, out, err = _build(root)
+    event(f"build exit {code}")
     reports = read_reports(root)  # build may have filled offsets left out
     after = validate_package(root, max_errors=10**6, fast=False)
     if code == 0:
@@ -605,3 +665,17 @@ def test_a_descriptor_naming_one_file_twice(tmp_path: Path) -> None:
             resource["path"] = "data/claims.csv"
     (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     assert_paths_agree(root)
+
+
+def test_build_orders_reports_by_source_id_not_by_file_name(tmp_path: Path) -> None:
+    """ "a-b.json" sorts before "a.json" by name, source id "a" before "a-b": build writes the rows in
+    source-id order, exactly ``expected_files``; both paths find nothing."""
+
+    def edit(reports: Reports) -> None:
+        for new in ("a-b", "a", "a.b", "a_b"):
+            clone(reports, K, new)
+
+    root = _package(tmp_path, edit)
+    assert sorted(p.name for p in (root / REPORTS).glob("a*.json")) == ["a-b.json", "a.b.json", "a.json", "a_b.json"]
+    assert_build_agrees(root)
+    assert assert_paths_agree(root) == []
