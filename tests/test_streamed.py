@@ -529,7 +529,7 @@ def test_mutated_reports_fast_equals_exact(data) -> None:
         for step in done:
             event(step.split(":")[-1].split(" ")[1] if ": " in step else step.split(" ")[-1])
         assert_paths_agree(root, limits=(draw(st.sampled_from(MAX_ERRORS[:-1])),))
-        assert_build_agrees(root)
+        event(f"build exit {assert_build_agrees(root)}")
 
 
 # ---------------------------------------------------------------- 3. build
@@ -542,12 +542,11 @@ def _written(root: Path) -> dict[str, bytes]:
     return files | ({"datapackage.json": descriptor.read_bytes()} if descriptor.exists() else {})
 
 
-def assert_build_agrees(root: Path) -> None:
+def assert_build_agrees(root: Path) -> int:
     """``build``: when it succeeds, exactly ``expected_files`` of the reports (sorted by source id) and a valid
     package; when it refuses, nothing written, and the findings it prints are the validator's on the reports."""
     before = _written(root)
     code, out, err = _build(root)
-    event(f"build exit {code}")
     reports = read_reports(root)  # build may have filled offsets left out
     after = validate_package(root, max_errors=10**6, fast=False)
     if code == 0:
@@ -556,7 +555,7 @@ def assert_build_agrees(root: Path) -> None:
         want = {rel: text.encode("utf-8") for rel, text in expected_files(ordered, version).items()}
         assert {rel: data for rel, data in _written(root).items() if rel in want} == want
         assert shown(after) == ([], False, []), out
-        return
+        return code
     assert code == 1, out + err
     assert _written(root) == before, err
     printed = out.splitlines()[:-1]  # the last line is the summary
@@ -565,8 +564,9 @@ def assert_build_agrees(root: Path) -> None:
     if printed or expected:
         versions = {r.get("schema_version") for r in reports.values() if isinstance(r, dict)}
         if "wrong-schema-version" in {p.code for p in after.problems} and len(versions) > 1:
-            return  # build takes the reports' own versions, the validator the package's: worded apart
+            return code  # build takes the reports' own versions, the validator the package's: worded apart
         assert sorted(printed) == sorted(expected), err
+    return code
 
 
 # ---------------------------------------------------------------- differences found, held as tests
@@ -677,5 +677,5 @@ def test_build_orders_reports_by_source_id_not_by_file_name(tmp_path: Path) -> N
 
     root = _package(tmp_path, edit)
     assert sorted(p.name for p in (root / REPORTS).glob("a*.json")) == ["a-b.json", "a.b.json", "a.json", "a_b.json"]
-    assert_build_agrees(root)
+    assert assert_build_agrees(root) == 0
     assert assert_paths_agree(root) == []
