@@ -485,7 +485,18 @@ def write_reports(root: Path, reports: Reports) -> None:
 
 
 def read_reports(root: Path) -> Reports:
-    return {p.name[:-5]: json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / REPORTS).glob("*.json"))}
+    """The reports that are regular files of JSON objects (what build can build from); others are left out."""
+    out: Reports = {}
+    for path in sorted((root / REPORTS).glob("*.json")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(report, dict):
+            out[path.name[:-5]] = report
+    return out
 
 
 def _build(root: Path) -> tuple[int, str, str]:
@@ -679,3 +690,62 @@ def test_build_orders_reports_by_source_id_not_by_file_name(tmp_path: Path) -> N
     assert sorted(p.name for p in (root / REPORTS).glob("a*.json")) == ["a-b.json", "a.b.json", "a.json", "a_b.json"]
     assert assert_build_agrees(root) == 0
     assert assert_paths_agree(root) == []
+
+
+def _hostile(folder: Path, kind: str) -> None:
+    """One hostile file among the reports of base-0.2.0 (``folder`` is data/reports)."""
+    korrektur = folder / f"{K}.json"
+    match kind:
+        case "line-break-in-name":
+            (folder / "x\ny.json").write_text("{}", encoding="utf-8")
+        case "name-not-utf8":
+            (folder / b"\xff\xfe.json".decode("utf-8", "surrogateescape")).write_text("{}", encoding="utf-8")
+        case "symlink-to-a-report":
+            (folder / "zz.json").symlink_to(korrektur.name)
+        case "symlink-outside":
+            (folder / "out.json").symlink_to("/etc/hostname")
+        case "dangling-symlink":
+            (folder / "gone.json").symlink_to("nowhere")
+        case "folder":
+            (folder / "folder.json").mkdir()
+        case "fifo":
+            os.mkfifo(folder / "fifo.json")
+        case "empty":
+            (folder / "empty.json").write_bytes(b"")
+        case "only-suffix":
+            korrektur.rename(folder / ".json")
+        case "space-before-suffix":
+            (folder / f"{K} .json").write_bytes(korrektur.read_bytes())
+        case "crlf":
+            korrektur.write_bytes(korrektur.read_bytes().replace(b"\n", b"\r\n"))
+        case "bom":
+            korrektur.write_bytes(b"\xef\xbb\xbf" + korrektur.read_bytes())
+        case "truncated":  # an interrupted write
+            data = korrektur.read_bytes()
+            korrektur.write_bytes(data[: len(data) // 2])
+
+
+HOSTILE_FILES = [
+    "line-break-in-name",
+    "name-not-utf8",
+    "symlink-to-a-report",
+    "symlink-outside",
+    "dangling-symlink",
+    "folder",
+    "fifo",
+    "empty",
+    "only-suffix",
+    "space-before-suffix",
+    "crlf",
+    "bom",
+    "truncated",
+]
+
+
+@pytest.mark.parametrize("kind", HOSTILE_FILES)
+def test_hostile_report_files_fast_equals_exact(kind: str, tmp_path: Path) -> None:
+    root = tmp_path / "pkg"
+    copy_tree(BASE2, root)
+    _hostile(root / REPORTS, kind)
+    assert_paths_agree(root)
+    assert_build_agrees(root)
