@@ -107,10 +107,10 @@ class Builder:
         return text.encode("utf-8", errors=self.errors)
 
     def add(self, report: dict) -> int:
-        """Add one report (one that meets the JSON Schema); its number, counted from 0.
+        """Add one report (one that meets the JSON Schema); its number, counted from 0. All or nothing: a report
+        it cannot take (KeyError, TypeError, UnicodeEncodeError) leaves the tables as they were.
 
         The rows are those of ``flatten``, made as lists (``csv`` writes None as an empty cell)."""
-        index, self.count = self.count, self.count + 1
         t, names = self.tables, self.names
         source = report["source"]
         rows: dict[str, list[list]] = {
@@ -118,6 +118,7 @@ class Builder:
             "claims": [],
             "quantities": [],
         }
+        modalities: list[tuple[object, tuple[str, object]]] = []
         claim_parents = (self.at["claims"]["event_id"], self.at["claims"]["source_id"])
         quantity_parent = self.at["quantities"]["claim_id"]
         events = report.get("events", [])
@@ -127,32 +128,40 @@ class Builder:
                 row[claim_parents[0]], row[claim_parents[1]] = event["event_id"], source["source_id"]
                 rows["claims"].append(row)
                 if self.derive:
-                    self.modalities.setdefault(event["event_id"], []).append(
-                        (str(claim["modality"]), claim.get("status"))
-                    )
+                    modalities.append((event["event_id"], (str(claim["modality"]), claim.get("status"))))
                 for quantity in claim.get("quantities", []):
                     row = list(map(quantity.get, names["quantities"]))
                     row[quantity_parent] = claim["claim_id"]
                     rows["quantities"].append(row)
+        chunks = {}
         for name in self.CHUNKED:
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerows(rows[name])
-            text = buffer.getvalue()
+            chunks[name] = buffer.getvalue()
+        encoded = {name: self._encode(text) for name, text in chunks.items()}
+        shared = [
+            (name, obj[t[name].primary_key], obj)
+            for name, objs in (
+                ("actors", report.get("actors", [])),
+                ("places", report.get("places", [])),
+                ("events", events),
+            )
+            for obj in objs
+        ]
+        {key for _, key, _ in shared}  # an id that cannot be a key raises here, before anything is taken
+        index, self.count = self.count, self.count + 1  # nothing below raises: the report is taken whole
+        for name in self.CHUNKED:
             self.starts[name].append(self.lines[name])
-            self.lines[name] += text.count("\n")
-            self.data[name] += self._encode(text)
-        for name, objs in (
-            ("actors", report.get("actors", [])),
-            ("places", report.get("places", [])),
-            ("events", events),
-        ):
-            key, kept, by = t[name].primary_key, self.kept[name], self.defined_by[name]
-            for obj in objs:
-                if obj[key] not in kept:
-                    kept[obj[key]] = _scalars(obj, t[name], {})
-                defined = by.setdefault(obj[key], [])
-                if not defined or defined[-1] != index:
-                    defined.append(index)
+            self.lines[name] += chunks[name].count("\n")
+            self.data[name] += encoded[name]
+        for event_id, modality in modalities:
+            self.modalities.setdefault(event_id, []).append(modality)
+        for name, key, obj in shared:
+            if key not in self.kept[name]:
+                self.kept[name][key] = _scalars(obj, t[name], {})
+            defined = self.defined_by[name].setdefault(key, [])
+            if not defined or defined[-1] != index:
+                defined.append(index)
         return index
 
     def finish(self) -> tuple[dict[str, bytearray], dict[str, list[tuple[int, object]]]]:

@@ -288,19 +288,16 @@ def scan_reports(
             builder = Builder(build_version, errors="surrogatepass")
         objects = objects if objects is not None else walk.objects(data)
         across.add(index, doc, objects)
-        if accepted and not problems and declared == build_version and locally_sound(objects, build_version):  # type: ignore[arg-type]
+        fits = accepted and not problems and declared == build_version
+        if fits and locally_sound(objects, build_version) and _added(builder, data, built_from, index):  # type: ignore[arg-type]
             sourced, _ = source_findings(doc, root, allow_outside, texts, objects)
             problems += sourced
-            builder.add(data)  # type: ignore[union-attr]
-            built_from.append(index)
             screened.add(index)
             continue
         exact = _exact(doc, root, allow_outside, texts, version)
         problems += exact
-        if builder is not None and not problems and declared == build_version:
-            builder.add(data)  # sound, so buildable: the tables as built hold every report
-            built_from.append(index)
-        else:
+        sound = builder is not None and not problems and declared == build_version
+        if not (sound and _added(builder, data, built_from, index)):  # type: ignore[arg-type]
             every_built = False
     scan = Scan([], reports=len(across.rels), versions=found_versions)
     flagged: set[int] = set(across.entangled)
@@ -332,6 +329,16 @@ def scan_reports(
     scan.problems = [p for problems in per_report for p in problems]
     scan.problems += across.findings(lambda i: read_json(paths_of[i], across.rels[i]))
     return scan
+
+
+def _added(builder: Builder, report: dict, built_from: list[int], index: int) -> bool:
+    """Build a report into the tables; False when the builder cannot take it (then the exact path decides)."""
+    try:
+        builder.add(report)
+    except (KeyError, TypeError, AttributeError, UnicodeEncodeError):  # a shape the schema should have refused
+        return False
+    built_from.append(index)
+    return True
 
 
 def _reports_of(
