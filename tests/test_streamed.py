@@ -616,12 +616,6 @@ def test_every_screened_report_is_checked_exactly_when_the_built_tables_overflow
         assert len(assert_paths_agree(root, limits=(limit,))) == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lone CR in a free-text field is written unquoted (csv.writer quotes only its lineterminator, "
-    "'\\n'), so the table path stops at that record with csv-syntax; the rows of later reports in that table "
-    "are never checked, and only the report of the stopping row is flagged for the exact path",
-)
 @pytest.mark.parametrize(
     "table,edit",
     [
@@ -642,18 +636,12 @@ def test_every_screened_report_is_checked_exactly_when_the_built_tables_overflow
     ],
     ids=["claims", "quantities"],
 )
-def test_a_lone_cr_in_one_report_hides_findings_of_later_reports(table: str, edit, tmp_path: Path) -> None:
+def test_a_lone_cr_in_one_report_hides_no_finding_of_later_reports(table: str, edit, tmp_path: Path) -> None:
     """Exact: the CR's control-character in the first report and the rule broken in the last one.
     Fast: only the control-character (the last report's claim-date-mismatch or wording-not-in-quote is lost)."""
     assert_paths_agree(_package(tmp_path, edit))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the table reader turns CR LF into LF inside cells and reports crlf-line-ends once per file, so a "
-    "CR LF in a later report's free text leaves no finding on the tables as built: that report is never "
-    "checked by the exact path and its control-character is lost",
-)
 def test_cr_lf_in_two_reports_is_found_in_both(tmp_path: Path) -> None:
     def edit(reports: Reports) -> None:
         for name in (N, K):
@@ -662,12 +650,6 @@ def test_cr_lf_in_two_reports_is_found_in_both(tmp_path: Path) -> None:
     assert_paths_agree(_package(tmp_path, edit))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="streamed._reports_of maps findings to tables by file path; a descriptor giving two resources one "
-    "path maps the claims table's findings onto the quantities' rows, so the wrong report is checked exactly "
-    "(and, with no report finding left, the files are compared with the tables as built: table-out-of-date)",
-)
 def test_a_descriptor_naming_one_file_twice(tmp_path: Path) -> None:
     root = _package(tmp_path, lambda r: _first_claim(r[K]).update(claim_date_precision="unknown"))
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
