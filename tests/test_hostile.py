@@ -534,3 +534,21 @@ def test_a_report_saved_while_build_reads_it_never_gets_tables_from_another_vers
     monkeypatch.setattr(streamed, "read_json", saved_meanwhile)
     code = build([str(package)])
     assert code != 0 or "TODO" not in (package / "data" / "claims.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", [["0.2.0"], {"version": "0.2.0"}])
+def test_a_schema_version_that_is_a_list_or_an_object_is_a_finding_in_build_too(package: Path, version, capsys):
+    """The streamed pass keeps the versions the reports declare in a set: a list there was an internal error
+    in validate.py and a traceback in build."""
+    from war_report_events.tools.build import main as build
+
+    path = package / REPORT
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report["schema_version"] = version
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (package / "data").glob("*.csv")}
+    assert build([str(package)]) == 1
+    out = capsys.readouterr()
+    assert "[wrong-schema-version]" in out.out and "Nothing was written" in out.err
+    assert {p.name: p.read_bytes() for p in (package / "data").glob("*.csv")} == before
+    assert [c for _, _, c in _both_report_paths(package)] == ["wrong-schema-version"]
