@@ -302,12 +302,15 @@ def _run(tool: str, seconds: float, rss_mib: int) -> bench.Run:
     return bench.Run(tool, [], seconds, rss_mib << 20, "test", 0, seconds)
 
 
-def _extra(build: float, valid: float, tables: float, arrow: float, ours: float, library: float) -> bench.Extra:
+def _extra(
+    build: float, valid: float, tables: float, arrow: float, ours: float, library: float, floor: float = 1.0
+) -> bench.Extra:
     return bench.Extra(
         _run("b", build, 100),
         _run("v", valid, 100),
         _run("t", tables, 100),
         _run("a", arrow, 100),
+        _run("p", floor, 100),
         ours,
         library,
         500,
@@ -339,6 +342,10 @@ def test_targets_are_judged_from_the_figures() -> None:
         ("zero differences in findings", True),
     ]
     assert judged[0][2] == "9.7x"
+    assert bench.floor_lines(results)[1] == (
+        "  300,000 rows: 10x frictionless needs <= 1.74 s; parsing the reports alone takes 1.00 s and the table path "
+        "alone 1.00 s (2.00 s together, 8.7x frictionless at best); validate.py took 1.80 s (9.7x)"
+    )
     worse = [
         bench.Result(100_000, _run("v", 0.5, 10), _run("f", 6.1, 102), True),
         bench.Result(1_000_000, _run("v", 4.0, 700), _run("f", 58.0, 596), False),

@@ -241,6 +241,7 @@ class Extra:
     valid: Run  # validate.py on the valid package
     tables_only: Run  # validate.py with data/reports/ set aside: the table path
     arrow: Run  # a plain typed pyarrow read of the same tables
+    floor: Run  # reading and parsing every report with json.loads, nothing checked: no validator of reports is faster
     schema_ours: float  # seconds for every report: screen, then jsonschema on what it rejects
     schema_library: float  # seconds for every report with the jsonschema library alone
     schema_reports: int
@@ -270,7 +271,7 @@ def table(results: list[Result], shipped_rows: int = 0) -> str:
         extra = result.extra
         runs = [result.ours, result.theirs]
         if extra is not None:
-            runs += [extra.valid, extra.build, extra.tables_only, extra.arrow]
+            runs += [extra.valid, extra.build, extra.tables_only, extra.arrow, extra.floor]
         for run in runs:
             ratio = result.theirs.seconds / run.seconds
             lines.append(
@@ -366,6 +367,23 @@ def targets(results: list[Result]) -> list[tuple[str, bool, str]]:
     return out
 
 
+def floor_lines(results: list[Result]) -> list[str]:
+    """For each size: what the speed target asks of validate.py, beside what merely reading costs (the
+    reports parsed with json.loads and nothing checked, plus the table path alone)."""
+    out = []
+    for r in sorted((r for r in results if r.rows is not None and r.extra is not None), key=lambda r: r.rows):
+        extra = r.extra
+        need = r.theirs.seconds / SPEED_TARGET
+        floor = extra.floor.seconds + extra.tables_only.seconds
+        out.append(
+            f"  {r.rows:,} rows: {SPEED_TARGET:g}x frictionless needs <= {need:.2f} s; parsing the reports alone takes "
+            f"{extra.floor.seconds:.2f} s and the table path alone {extra.tables_only.seconds:.2f} s "
+            f"({floor:.2f} s together, {r.theirs.seconds / floor:.1f}x frictionless at best); validate.py took "
+            f"{r.ours.seconds:.2f} s ({r.theirs.seconds / r.ours.seconds:.1f}x)"
+        )
+    return out
+
+
 def show(items: set[Finding], limit: int = 40) -> str:
     ordered = sorted(items, key=lambda f: (f[0] or "", f[1] or 0, f[2] or "", f[3]))
     text = "\n".join(f"    {f[0]}:{f[1]} {f[2] or '-'} {f[3]}" for f in ordered[:limit])
@@ -449,6 +467,14 @@ for tb in schema.tables():
 """
 
 
+FLOOR_READ = """
+import json, sys
+from pathlib import Path
+for path in sorted((Path(sys.argv[1]) / "data" / "reports").glob("*.json")):
+    json.loads(path.read_bytes())
+"""
+
+
 def schema_step(package: Path) -> tuple[float, float, int, bool]:
     """(our seconds, the jsonschema library's seconds, reports, same findings) over every report of the package.
 
@@ -514,7 +540,9 @@ def made_valid(package: Path, work: Path, args: argparse.Namespace) -> Extra:
         set_aside.rename(reports)
     arrow_cmd = [sys.executable, "-c", ARROW_READ, str(ROOT), str(package)]
     arrow = timed("pyarrow read", arrow_cmd, work / "arrow.txt", args.extra_repeat)
-    return Extra(build, valid, tables_only, arrow, schema_ours, schema_library, schema_reports, schema_same)
+    floor_cmd = [sys.executable, "-c", FLOOR_READ, str(package)]
+    floor = timed("reports parsed, nothing checked", floor_cmd, work / "floor.txt", args.extra_repeat)
+    return Extra(build, valid, tables_only, arrow, floor, schema_ours, schema_library, schema_reports, schema_same)
 
 
 def bench_package(rows: int | None, package: Path, work: Path, args: argparse.Namespace, frictionless: Path) -> Result:
@@ -636,6 +664,10 @@ def main(argv: list[str]) -> int:
         checked = targets(results)
         for what, met, figures in checked:
             print(f"  {'met    ' if met else 'NOT MET'}  {what}: {figures}")
+        floors = floor_lines(results)
+        if floors:
+            print("\nfloors (no validator of this package can be faster than reading it):")
+            print("\n".join(floors))
         return 0 if all(met for _, met, _ in checked) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

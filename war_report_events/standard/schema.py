@@ -66,8 +66,14 @@ def schema_dir(version: str = SCHEMA_VERSION, root: Path = BUNDLED_ROOT) -> Path
 
 
 def available_versions(root: Path = BUNDLED_ROOT) -> list[str]:
+    return list(_versions(root))
+
+
+@lru_cache(maxsize=8)
+def _versions(root: Path) -> tuple[str, ...]:
+    """Listed once per run (the validator asks for every report; the schemas do not change while it runs)."""
     base = _schemas(root)
-    return sorted(p.name for p in base.iterdir() if (p / SCHEMA_FILE).is_file()) if base.is_dir() else []
+    return tuple(sorted(p.name for p in base.iterdir() if (p / SCHEMA_FILE).is_file())) if base.is_dir() else ()
 
 
 @lru_cache(maxsize=8)

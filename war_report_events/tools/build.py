@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
 from .. import SCHEMA_VERSION
 from ..failure import UserError, printable
-from ..files import clear_leftovers, read_bytes, report_files, same_bytes, unsafe_reason, write_files
+from ..files import clear_leftovers, same_bytes, unsafe_reason, write_files
 from ..standard import schema
+from ..standard.reports import as_list
 from ..standard.tables import descriptor_text
 
 
@@ -59,39 +59,24 @@ def _changed(built: dict[str, bytes | bytearray], version: str, root: Path) -> d
 # ---------------------------------------------------------------- command
 
 
-# A claim's id or offset key, and whether its value is null: one pass over the text finds them all.
-_OFFSET_KEYS = re.compile(r'"(claim_id|quote_start|quote_end)"[ \t\n\r]*:([ \t\n\r]*null)?')
+def _lacks_offsets(report: dict) -> bool:
+    """Whether a claim of the report lacks quote_start or quote_end (``locate.count_missing`` is not 0)."""
+    for event in as_list(report.get("events")):
+        for claim in as_list(event.get("claims")) if isinstance(event, dict) else ():
+            if isinstance(claim, dict) and (claim.get("quote_start") is None or claim.get("quote_end") is None):
+                return True
+    return False
 
 
-def _offsets_all_given(path: Path) -> bool:
-    """True when the text shows every claim with both offsets, none null: then there is nothing to fill.
-
-    Keys are counted in the text (a key's quote cannot occur inside a JSON string unescaped); any doubt,
-    and the report is parsed and looked at as before."""
-    try:
-        text = read_bytes(path).decode("utf-8")
-    except (UserError, UnicodeDecodeError):
-        return False
-    counts = {"claim_id": 0, "quote_start": 0, "quote_end": 0}
-    for key, null in _OFFSET_KEYS.findall(text):
-        if null and key != "claim_id":
-            return False
-        counts[key] += 1
-    return counts["claim_id"] == counts["quote_start"] == counts["quote_end"]
-
-
-def _fill_missing_offsets(root: Path) -> tuple[list[str], str | None]:
-    """Fill quote offsets left out while coding (as `fill-offsets` does): the reports written, and a
-    message when one cannot be filled."""
+def _fill_missing_offsets(root: Path, paths: list[Path]) -> tuple[list[str], str | None]:
+    """Fill quote offsets left out while coding (as `fill-offsets` does) in ``paths``, the reports the
+    validator's pass found lacking them: the reports written, and a message when one cannot be filled."""
     from ..files import Refused, load_json
     from .locate import count_missing, fill_file
 
     written: list[str] = []
-    allowed, _ = report_files(root)  # the door's one listing; a report it refuses is reported by the validator below
-    for _, path in allowed:
+    for path in paths:
         try:
-            if _offsets_all_given(path):
-                continue  # the validator parses it next; parsing every report twice doubled build's time
             report = load_json(path)
             if isinstance(report, dict) and count_missing(report):
                 print(f"{printable(str(path))}: filled the offsets of {fill_file(path, root)} quote(s)")
@@ -122,12 +107,22 @@ def main(argv: list[str]) -> int:
         print(f"{printable(str(root))}: not a folder; give the package root", file=sys.stderr)
         return 2
     written: list[str] = []
-    if not args.check:
-        written, stopped = _fill_missing_offsets(root)
+    lacking: list[Path] = []
+
+    def visit(path: Path, report: dict) -> None:
+        if _lacks_offsets(report):
+            lacking.append(path)
+
+    # One pass reads, checks and builds every report; only when a report lacks offsets are they filled
+    # and the reports read again (a report just coded, usually: parsing every report twice doubled the time).
+    scan = scan_reports(root, visit=None if args.check else visit)
+    if lacking:
+        written, stopped = _fill_missing_offsets(root, lacking)
         if stopped:
             print(stopped, file=sys.stderr)
             return 1
-    scan = scan_reports(root)
+        if written:
+            scan = scan_reports(root)
     if scan.problems:
         from ..validator.reporting import render_text
 

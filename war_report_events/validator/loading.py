@@ -218,8 +218,11 @@ def _lines_at(text: str, positions: list[int]) -> list[int]:
     return out
 
 
-def read_json(path: Path, rel: str) -> JsonDocument:
-    """Parse a JSON file strictly: UTF-8 without BOM, no duplicate keys, finite numbers, bounded depth."""
+def read_json(path: Path, rel: str, deferred: bool = False) -> JsonDocument:
+    """Parse a JSON file strictly: UTF-8 without BOM, no duplicate keys, finite numbers, bounded depth.
+
+    ``deferred``: depth and repeated keys are left for ``check_shape``, which the caller must run (the
+    streamed pass knows the keys of a report that meets the schema without walking it again)."""
     doc = JsonDocument(rel, "")
 
     def problem(code: str, message: str, line: int | None = None) -> JsonDocument:
@@ -274,10 +277,30 @@ def read_json(path: Path, rel: str) -> JsonDocument:
         line = _line_at(doc.text, pos.start()) if pos else None
         code = "json-not-finite"
         return problem(code, f"{exc}; write a finite number or omit the value.", line)
-    depth, keys = _shape(doc.data)
-    if depth > MAX_DEPTH:
-        doc.data = None
-        return problem("json-too-deep", f"nested more than {MAX_DEPTH} levels deep; no war report needs that.")
+    if not deferred:
+        check_shape(doc)
+    return doc
+
+
+def check_shape(doc: JsonDocument, keys: int | None = None) -> None:
+    """Depth and repeated keys of a parsed document (``read_json``). ``keys``: the number of keys its objects
+    hold, when the caller knows it and knows the document is shallow (a report that meets the schema)."""
+    if keys is None:
+        depth, keys = _shape(doc.data)
+        if depth > MAX_DEPTH:
+            doc.data = None
+            doc.problems.append(
+                Problem(
+                    doc.rel,
+                    None,
+                    "$",
+                    None,
+                    "json-too-deep",
+                    f"nested more than {MAX_DEPTH} levels deep; no war report needs that.",
+                )
+            )
+            return
+    rel = doc.rel
     if _has_duplicate_keys(doc.text, keys):
         repeated = duplicate_keys(doc.text)
         lines = _lines_at(doc.text, [pos for _, pos in repeated])
@@ -292,7 +315,6 @@ def read_json(path: Path, rel: str) -> JsonDocument:
                     f"key {show_value(key)} appears more than once in one object; JSON readers keep only the last. Delete one.",
                 )
             )
-    return doc
 
 
 # ---------------------------------------------------------------- CSV

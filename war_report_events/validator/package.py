@@ -12,7 +12,7 @@ from .errors import Collector, Full, Problem, show_value
 from .loading import read_json
 from .reports import REPORTS_DIR, check_report
 from .streamed import Scan, scan_reports
-from .tables import TableContext, check_built, check_released_ids, check_table, check_up_to_date, holds
+from .tables import TableContext, check_built, check_released_ids, check_table, check_up_to_date
 
 
 @dataclass
@@ -52,11 +52,12 @@ def validate_package(
             out.extend(scan.table_problems or [])
             ctx = scan.context or ctx
         else:
+            scan.context = scan.table_problems = None  # let the tables as built go before the files are read
             for tb in schema.tables(version):
                 check_table(root, paths.get(tb.name, ""), tb, ctx, out, allow_outside)
         if not scan.problems and has_reports:
             if scan.built is not None:
-                check_built(root, paths, scan.built, out, version)
+                check_built(root, paths, scan.built, out, version, scan.same)
             else:
                 check_up_to_date(root, paths, [], out, version)
         check_released_ids(root, paths, ctx, out)
@@ -78,9 +79,7 @@ def _built_are_files(
         return False
     if len(out.problems) + len(scan.table_problems) >= out.limit:
         return False  # past --max-errors, which findings come first is the files' own path's answer
-    return all(
-        paths.get(tb.name) and holds(root / paths[tb.name], scan.built[tb.name]) for tb in schema.tables(version)
-    )
+    return all(tb.name in scan.same for tb in schema.tables(version))
 
 
 def validate_report(

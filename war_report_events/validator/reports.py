@@ -400,19 +400,85 @@ def source_findings(
     return found, text
 
 
-def locally_sound(objects: list[Located], tables: dict[str, schema.Table]) -> bool:
+SCALARS = {"string", "integer", "number", "boolean", "null"}
+WALKED = {"#/$defs/source", "#/$defs/actor", "#/$defs/place", "#/$defs/event", "#/$defs/claim", "#/$defs/quantity"}
+
+
+def _scalar(node: object, defs: dict) -> bool:
+    """Whether every value ``node`` (a property's schema) admits is a scalar."""
+    if not isinstance(node, dict):
+        return False
+    if "$ref" in node:
+        ref = node["$ref"]
+        return ref.startswith("#/$defs/") and ref not in WALKED and _scalar(defs.get(ref[8:]), defs)
+    if "const" in node or "enum" in node:
+        values = [node["const"]] if "const" in node else node["enum"]
+        return all(not isinstance(v, (dict, list)) for v in values)
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            return all(_scalar(n, defs) for n in node[key])
+    kinds = node.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    return isinstance(kinds, list) and bool(kinds) and set(kinds) <= SCALARS
+
+
+@functools.lru_cache(maxsize=8)
+def shallow(version: str) -> bool:
+    """Whether a report that meets the schema holds no objects but those ``walk.objects`` visits and the report
+    itself (so its keys can be counted from them, and it is a few levels deep): every other property is a
+    scalar. Checked on the schema itself, so a version that nests more turns the shortcut off."""
+    sch = schema.load_schema(version)
+    defs = sch.get("$defs", {})
+    lists = {"actors": "actor", "places": "place", "events": "event"}
+    nested = {("event", "claims"): "claim", ("claim", "quantities"): "quantity"}
+
+    def fields_scalar(properties: dict, owner: str | None) -> bool:
+        for name, node in properties.items():
+            item = lists.get(name) if owner is None else nested.get((owner, name))
+            if owner is None and name == "source":
+                if not isinstance(node, dict) or node.get("$ref") != "#/$defs/source":
+                    return False
+            elif item is not None:
+                if not (
+                    isinstance(node, dict)
+                    and node.get("type") == "array"
+                    and node.get("items") == {"$ref": f"#/$defs/{item}"}
+                ):
+                    return False
+            elif not _scalar(node, defs):
+                return False
+        return True
+
+    if sch.get("additionalProperties") is not False or not fields_scalar(sch.get("properties", {}), None):
+        return False
+    for name in ("source", "actor", "place", "event", "claim", "quantity"):
+        d = defs.get(name)
+        if not isinstance(d, dict) or d.get("additionalProperties") is not False:
+            return False
+        if not fields_scalar(d.get("properties", {}), name):
+            return False
+    return True
+
+
+def keys_of(report: dict, objects: list[Located]) -> int:
+    """The keys a report's objects hold, when ``shallow``: the report's own and those of its objects."""
+    return len(report) + sum(len(o.obj) for o in objects)
+
+
+def locally_sound(objects: list[Located], version: str) -> bool:
     """Whether a report is sound on its own in what the tables cannot show: no id repeated within it, every
     reference to its actors, places and quantities defined in it, every actor and place it defines used.
     (The tables hold every report's rows together, so ids and references are judged there across reports.)"""
-    ids: dict[str, set] = {name: set() for name in tables}
+    keys, local = _local_references(version)
+    ids: dict[str, set] = {name: set() for name in keys}
     for obj in objects:
-        value = obj.obj.get(tables[obj.table].primary_key)
+        value = obj.obj.get(keys[obj.table])
         if isinstance(value, str):
-            if value in ids[obj.table]:
+            seen = ids[obj.table]
+            if value in seen:
                 return False
-            ids[obj.table].add(value)
+            seen.add(value)
     used: dict[str, set] = {"actors": set(), "places": set()}
-    local = _local_references(tuple(tables.values()))
     for obj in objects:
         for name, target in local[obj.table]:
             value = obj.obj.get(name)
@@ -425,9 +491,11 @@ def locally_sound(objects: list[Located], tables: dict[str, schema.Table]) -> bo
 
 
 @functools.lru_cache(maxsize=8)
-def _local_references(tables: tuple) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Per table, (field, table referred to) of the references that must resolve within the report."""
-    return {
+def _local_references(version: str) -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
+    """Each table's primary key, and per table (field, table referred to) of the references that must resolve
+    within the report."""
+    tables = schema.tables(version)
+    return {t.name: t.primary_key for t in tables}, {
         t.name: tuple((f.name, f.references) for f in t.fields if f.references in ("actors", "places", "quantities"))
         for t in tables
     }

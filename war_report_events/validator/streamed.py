@@ -24,7 +24,8 @@ definitions of shared actors, places and events), in the same order, with the sa
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,17 +36,19 @@ from ..standard import schema
 from ..standard.reports import Located, json_path
 from ..standard.tables import Builder
 from .errors import Collector, Full, Problem, show_value
-from .loading import JsonDocument, read_json
+from .loading import JsonDocument, check_shape, read_json
 from .reports import (
     ID_TABLES,
     REPORTS_DIR,
     check_report,
+    keys_of,
     locally_sound,
     other_version,
     screen_accepts,
+    shallow,
     source_findings,
 )
-from .tables import TableContext, check_table
+from .tables import TableContext, check_table, holds
 
 # Findings of the table path on the built tables kept at most: more means nearly every report is checked
 # exactly anyway (and the files' own findings are then the table path's on the files).
@@ -62,6 +65,7 @@ class Scan:
     built: dict[str, bytes | bytearray] | None = None  # what build writes; None when a report could not be built
     table_problems: list[Problem] | None = None  # the table path's findings on ``built``, when complete
     context: TableContext | None = None  # the table path's context after ``built`` (ids, texts not at hand)
+    same: set[str] = field(default_factory=set)  # tables whose file holds exactly the bytes built (then let go)
     exact: int = 0  # reports checked by the exact path
 
 
@@ -70,9 +74,8 @@ class _Across:
     """Ids across reports, judged as each report comes (``reports._across_reports``, streamed)."""
 
     rels: list[str] = field(default_factory=list)
-    first: dict[str, dict[str, tuple[int, object]]] = field(
-        default_factory=dict
-    )  # table -> id -> (report, definition)
+    # table -> id -> the first report holding it; for actors, places and events, (report, definition)
+    first: dict[str, dict[str, object]] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=lambda: {"sources": set(), "claims": set(), "events": set()})
     refs: list[tuple[int, tuple, str, str, str]] = field(default_factory=list)  # (report, parts, field, value, what)
     found: list[Problem] = field(default_factory=list)
@@ -86,58 +89,70 @@ class _Across:
     def add(self, index: int, doc: JsonDocument, objects: list[Located]) -> None:
         report = doc.data
         assert isinstance(report, dict)
-        for obj in objects:  # every id that may be referred to, whatever the report's version
-            if obj.table in self.known:
-                value = obj.obj.get(tables_key(obj.table))
-                if isinstance(value, str):
-                    self.known[obj.table].add(value)
-            for name, _, what in self.REFERS.get(obj.table, ()):
-                value = obj.obj.get(name)
-                if isinstance(value, str):
-                    self.refs.append((index, obj.parts + (name,), name, value, what))
         version = report.get("schema_version", SCHEMA_VERSION)
-        if version not in schema.available_versions():
-            return
-        keys = {t.name: t.primary_key for t in schema.tables(version)}
+        keys = _primary_keys(version) if version in schema.available_versions() else None
+        refers, refs = self.REFERS, self.refs
         for obj in objects:
-            key = keys[obj.table]
-            value = obj.obj.get(key)
+            table, o = obj.table, obj.obj
+            if table in refers:
+                for name, _, what in refers[table]:
+                    value = o.get(name)
+                    if isinstance(value, str):
+                        refs.append((index, obj.parts + (name,), name, value, what))
+            if keys is None:  # its ids may still be referred to, but are not judged (as _across_reports)
+                if table in self.known:
+                    value = o.get(tables_key(table))
+                    if isinstance(value, str):
+                        self.known[table].add(value)
+                continue
+            value = o.get(keys[table])
             if not isinstance(value, str):
                 continue
-            shared = obj.table in ID_TABLES
-            definition = {k: v for k, v in obj.obj.items() if k != "claims"} if shared else None
-            seen = self.first.setdefault(obj.table, {}).get(value)
+            ids = self.first.setdefault(table, {})
+            seen = ids.get(value)
+            shared = table in ID_TABLES
             if seen is None:
-                self.first[obj.table][value] = (index, definition)
+                ids[value] = (index, _definition(o)) if shared else index
                 continue
-            if seen[0] == index:
+            earlier = seen[0] if shared else seen  # type: ignore[index]
+            if earlier == index:
                 continue  # duplicates inside one report are reported by check_report
-            parts = obj.parts + (key,)
-            if not shared:
-                self.entangled.update((seen[0], index))
-                self.found.append(
-                    Problem(
-                        doc.rel,
-                        doc.line_of(parts),
-                        json_path(parts),
-                        key,
-                        "duplicate-id",
-                        f"{show_value(value)} is already used in {self.rels[seen[0]]}; ids are global and never reused.",
-                    )
+            self._judge(index, doc, obj, keys[table], value, earlier, seen[1] if shared else None)  # type: ignore[index]
+
+    def _judge(
+        self, index: int, doc: JsonDocument, obj: Located, key: str, value: str, earlier: int, defined: object
+    ) -> None:
+        parts = obj.parts + (key,)
+        if obj.table not in ID_TABLES:
+            self.entangled.update((earlier, index))
+            self.found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(parts),
+                    json_path(parts),
+                    key,
+                    "duplicate-id",
+                    f"{show_value(value)} is already used in {self.rels[earlier]}; ids are global and never reused.",
                 )
-            elif seen[1] != definition:
-                self.entangled.update((seen[0], index))
-                diff = sorted(k for k in set(definition) | set(seen[1]) if definition.get(k) != seen[1].get(k))  # type: ignore[union-attr,arg-type]
-                self.found.append(
-                    Problem(
-                        doc.rel,
-                        doc.line_of(parts),
-                        json_path(parts),
-                        key,
-                        "conflicting-definition",
-                        f"{show_value(value)} is defined differently in {self.rels[seen[0]]} ({', '.join(diff)}); make the definitions identical.",
-                    )
+            )
+            return
+        definition = _definition(obj.obj)
+        if defined != definition:
+            self.entangled.update((earlier, index))
+            diff = sorted(k for k in set(definition) | set(defined) if definition.get(k) != defined.get(k))  # type: ignore[union-attr,arg-type]
+            self.found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(parts),
+                    json_path(parts),
+                    key,
+                    "conflicting-definition",
+                    f"{show_value(value)} is defined differently in {self.rels[earlier]} ({', '.join(diff)}); make the definitions identical.",
                 )
+            )
+
+    def defines(self, table: str, value: str) -> bool:
+        return value in self.known[table] or value in self.first.get(table, {})
 
     def findings(self, reread) -> list[Problem]:
         """References into other reports that no report defines (first), then repeated ids and conflicting
@@ -146,7 +161,7 @@ class _Across:
         dangling: list[Problem] = []
         docs: dict[int, JsonDocument] = {}
         for index, parts, name, value, what in self.refs:
-            if value in self.known[{"source": "sources", "claim": "claims", "event": "events"}[what]]:
+            if self.defines({"source": "sources", "claim": "claims", "event": "events"}[what], value):
                 continue
             doc = docs.get(index) or docs.setdefault(index, reread(index))
             dangling.append(
@@ -160,6 +175,16 @@ class _Across:
                 )
             )
         return dangling + self.found
+
+
+def _definition(obj: dict) -> dict:
+    """What must be identical wherever an actor, place or event is defined: all of it but its claims."""
+    return {k: v for k, v in obj.items() if k != "claims"} if "claims" in obj else obj
+
+
+@functools.lru_cache(maxsize=8)
+def _primary_keys(version: str) -> dict[str, str]:
+    return {t.name: t.primary_key for t in schema.tables(version)}
 
 
 def tables_key(table: str) -> str:
@@ -206,10 +231,12 @@ def scan_reports(
     texts: Path | None = None,
     paths: dict[str, str] | None = None,
     fast: bool = True,
+    visit: Callable[[Path, dict], None] | None = None,
 ) -> Scan:
     """Every report's findings (and those between reports) in the exact path's order, the tables as built,
     and the table path's findings on them. ``version``: the package's (a report of another is an error);
-    None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare)."""
+    None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare).
+    ``visit(path, report)`` is called with every report read as a JSON object (build looks for missing offsets)."""
     per_report: list[list[Problem]] = []
     across = _Across()
     builder: Builder | None = None
@@ -218,7 +245,6 @@ def scan_reports(
     found_versions: set = set()
     build_version = version if version in schema.available_versions() else None
     every_built = True
-    tables: dict[str, schema.Table] = {}
     paths_of: dict[int, Path] = {}
     for rel, path, refused in _listed(root, allow_outside):
         if refused is not None:
@@ -229,7 +255,19 @@ def scan_reports(
         across.rels.append(rel)
         assert path is not None
         paths_of[index] = path
-        doc = read_json(path, rel)
+        doc = read_json(path, rel, deferred=True)
+        data = doc.data
+        accepted, objects = False, None
+        if fast and isinstance(data, dict):
+            declared = data.get("schema_version")
+            trial = build_version or (declared if version is None else None)
+            known = trial in schema.available_versions()
+            if known and declared == trial and shallow(trial) and screen_accepts(data, trial):  # type: ignore[arg-type]
+                objects = walk.objects(data)
+                check_shape(doc, keys_of(data, objects))  # a report that meets the schema is a few levels deep
+                accepted = True
+        if not accepted and data is not None:
+            check_shape(doc)
         problems = list(doc.problems)
         per_report.append(problems)
         if doc.data is None:
@@ -240,6 +278,8 @@ def scan_reports(
             problems += _exact(doc, root, allow_outside, texts, version)
             every_built = False
             continue
+        if visit is not None:
+            visit(path, data)
         declared = data.get("schema_version")
         # A list or an object is no version, and cannot be kept in a set: it is kept as shown (the exact path
         # reports it as wrong-schema-version, so the package is never built from it).
@@ -248,20 +288,12 @@ def scan_reports(
             build_version = declared
         if builder is None and build_version is not None:
             builder = Builder(build_version, errors="surrogatepass")
-            tables = {t.name: t for t in schema.tables(build_version)}
-        objects = walk.objects(data)
+        objects = objects if objects is not None else walk.objects(data)
         across.add(index, doc, objects)
-        if (
-            fast
-            and builder is not None
-            and not problems
-            and declared == build_version
-            and screen_accepts(data, build_version)
-            and locally_sound(objects, tables)
-        ):
+        if accepted and not problems and declared == build_version and locally_sound(objects, build_version):  # type: ignore[arg-type]
             sourced, _ = source_findings(doc, root, allow_outside, texts, objects)
             problems += sourced
-            builder.add(data)
+            builder.add(data)  # type: ignore[union-attr]
             built_from.append(index)
             screened.add(index)
             continue
@@ -276,6 +308,8 @@ def scan_reports(
     flagged: set[int] = set(across.entangled)
     if builder is not None and builder.count:
         built, rows_at = builder.finish()
+        if paths is not None and every_built:  # which files hold the tables as built: compared before they go
+            scan.same = {n for n, data in built.items() if paths.get(n) and holds(root / paths[n], data)}
         context = TableContext(texts=texts, version=builder.version)
         out = Collector(SCREEN_LIMIT)
         complete = True
@@ -283,6 +317,8 @@ def scan_reports(
             for tb in schema.tables(builder.version):
                 rel = (paths or {}).get(tb.name) or f"data/{tb.name}.csv"
                 check_table(root, rel, tb, context, out, allow_outside, data=built[tb.name])
+                if tb.name in scan.same or not every_built:
+                    built[tb.name] = b""  # no longer needed: let a million rows go before the next table
         except Full:
             complete = False
         if complete:
