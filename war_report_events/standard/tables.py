@@ -2,8 +2,8 @@
 
 ``make build`` writes data/*.csv and datapackage.json deterministically: same
 reports, byte-identical files. Row order: sources, claims and quantities in
-report order (reports sorted by file name, then reading order); events in order
-of first appearance; actors and places sorted by id.
+report order (reports sorted by source id, their file name without .json, then
+reading order); events in order of first appearance; actors and places sorted by id.
 """
 
 from __future__ import annotations

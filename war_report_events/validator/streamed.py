@@ -291,7 +291,9 @@ def scan_reports(
         if visit is not None:
             visit(path, data)
         declared = data.get("schema_version")
-        found_versions.add(declared)
+        # A list or an object is no version, and cannot be kept in a set: it is kept as shown (the exact path
+        # reports it as wrong-schema-version, so the package is never built from it).
+        found_versions.add(show_value(declared) if isinstance(declared, (dict, list)) else declared)
         if build_version is None and version is None and declared in schema.available_versions():
             build_version = declared
         if builder is None and build_version is not None:
