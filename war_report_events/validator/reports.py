@@ -7,6 +7,7 @@ import functools
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -575,81 +576,133 @@ def other_version(doc: JsonDocument, declared: object, version: str) -> Problem:
     )
 
 
-def _references_across(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
-    """References that may point into another report (a retraction's source, a revised claim) exist."""
-    # Only string ids can be referred to: a list or an object where an id belongs is a schema error already.
-    sources = [r["source"].get("source_id") for _, r in loaded if isinstance(r.get("source"), dict)]
-    claims = [o.obj.get("claim_id") for _, r in loaded for o in walk.objects(r) if o.table == "claims"]
-    events = [o.obj.get("event_id") for _, r in loaded for o in walk.objects(r) if o.table == "events"]
-    sources, claims = {s for s in sources if isinstance(s, str)}, {c for c in claims if isinstance(c, str)}
-    events = {e for e in events if isinstance(e, str)}
-    by_table = {
-        "claims": (("status_source_id", sources, "source"), ("supersedes_claim_id", claims, "claim")),
-        "events": (("parent_event_id", events, "event"),),  # schema 0.2.0: the larger event may be another report's
+@dataclass
+class Across:
+    """Ids across reports (unique claims, quantities and sources; one definition per actor, place, event;
+    references into other reports defined), judged as each report comes, keeping ids only."""
+
+    rels: list[str] = field(default_factory=list)
+    # table -> id -> the first report holding it; for actors, places and events, (report, definition)
+    first: dict[str, dict[str, object]] = field(default_factory=dict)
+    known: dict[str, set[str]] = field(default_factory=lambda: {"sources": set(), "claims": set(), "events": set()})
+    refs: list[tuple[int, tuple, str, str, str]] = field(default_factory=list)  # (report, parts, field, value, what)
+    found: list[Problem] = field(default_factory=list)
+    entangled: set[int] = field(default_factory=set)  # reports holding an id another report also holds
+
+    REFERS = {
+        "claims": (("status_source_id", "sources", "source"), ("supersedes_claim_id", "claims", "claim")),
+        "events": (("parent_event_id", "events", "event"),),
     }
-    found = []
-    for doc, report in loaded:
-        for obj in walk.objects(report):
-            for name, known, what in by_table.get(obj.table, ()):
-                value = obj.obj.get(name)
-                if isinstance(value, str) and value not in known:
-                    parts = obj.parts + (name,)
-                    found.append(
-                        Problem(
-                            doc.rel,
-                            doc.line_of(parts),
-                            json_path(parts),
-                            name,
-                            "dangling-reference",
-                            f"{show_value(value)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} id of any report in the package; code that report too, or correct the id.",
-                        )
-                    )
-    return found
+
+    def add(self, index: int, doc: JsonDocument, objects: list[Located]) -> None:
+        report = doc.data
+        assert isinstance(report, dict)
+        version = report.get("schema_version", SCHEMA_VERSION)
+        keys = _primary_keys(version) if version in schema.available_versions() else None
+        refers, refs = self.REFERS, self.refs
+        for obj in objects:
+            table, o = obj.table, obj.obj
+            if table in refers:
+                for name, _, what in refers[table]:
+                    value = o.get(name)
+                    if isinstance(value, str):
+                        refs.append((index, obj.parts + (name,), name, value, what))
+            if keys is None:  # its ids may still be referred to, but are not judged
+                if table in self.known:
+                    value = o.get(tables_key(table))
+                    if isinstance(value, str):
+                        self.known[table].add(value)
+                continue
+            value = o.get(keys[table])
+            if not isinstance(value, str):
+                continue
+            ids = self.first.setdefault(table, {})
+            seen = ids.get(value)
+            shared = table in ID_TABLES
+            if seen is None:
+                ids[value] = (index, _definition(o)) if shared else index
+                continue
+            earlier = seen[0] if shared else seen  # type: ignore[index]
+            if earlier == index:
+                continue  # duplicates inside one report are reported by check_report
+            self._judge(index, doc, obj, keys[table], value, earlier, seen[1] if shared else None)  # type: ignore[index]
+
+    def _judge(
+        self, index: int, doc: JsonDocument, obj: Located, key: str, value: str, earlier: int, defined: object
+    ) -> None:
+        parts = obj.parts + (key,)
+        if obj.table not in ID_TABLES:
+            self.entangled.update((earlier, index))
+            self.found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(parts),
+                    json_path(parts),
+                    key,
+                    "duplicate-id",
+                    f"{show_value(value)} is already used in {self.rels[earlier]}; ids are global and never reused.",
+                )
+            )
+            return
+        definition = _definition(obj.obj)
+        if defined != definition:
+            self.entangled.update((earlier, index))
+            diff = sorted(k for k in set(definition) | set(defined) if definition.get(k) != defined.get(k))  # type: ignore[union-attr,arg-type]
+            self.found.append(
+                Problem(
+                    doc.rel,
+                    doc.line_of(parts),
+                    json_path(parts),
+                    key,
+                    "conflicting-definition",
+                    f"{show_value(value)} is defined differently in {self.rels[earlier]} ({', '.join(diff)}); make the definitions identical.",
+                )
+            )
+
+    def defines(self, table: str, value: str) -> bool:
+        return value in self.known[table] or value in self.first.get(table, {})
+
+    def findings(self, reread) -> list[Problem]:
+        """References into other reports that no report defines (first), then repeated ids and conflicting
+        definitions. ``reread(index)`` gives a report's document
+        again, to locate a dangling reference (a rare event: nothing else is kept to locate it)."""
+        dangling: list[Problem] = []
+        docs: dict[int, JsonDocument] = {}
+        for index, parts, name, value, what in self.refs:
+            if self.defines({"source": "sources", "claim": "claims", "event": "events"}[what], value):
+                continue
+            doc = docs.get(index) or docs.setdefault(index, reread(index))
+            dangling.append(
+                Problem(
+                    self.rels[index],
+                    doc.line_of(parts),
+                    json_path(parts),
+                    name,
+                    "dangling-reference",
+                    f"{show_value(value)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} id of any report in the package; code that report too, or correct the id.",
+                )
+            )
+        return dangling + self.found
+
+
+def _definition(obj: dict) -> dict:
+    """What must be identical wherever an actor, place or event is defined: all of it but its claims."""
+    return {k: v for k, v in obj.items() if k != "claims"} if "claims" in obj else obj
+
+
+@functools.lru_cache(maxsize=8)
+def _primary_keys(version: str) -> dict[str, str]:
+    return {t.name: t.primary_key for t in schema.tables(version)}
+
+
+def tables_key(table: str) -> str:
+    return {"sources": "source_id", "claims": "claim_id", "events": "event_id"}[table]
 
 
 def _across_reports(loaded: list[tuple[JsonDocument, dict]]) -> list[Problem]:
     """Ids are global: unique claims, quantities and sources; one definition per actor, place, event."""
-    found: list[Problem] = _references_across(loaded)
-    first: dict[tuple[str, str], tuple[str, object]] = {}
-    for doc, report in loaded:
-        version = report.get("schema_version", SCHEMA_VERSION)
-        if version not in schema.available_versions():
-            continue
-        keys = {t.name: t.primary_key for t in schema.tables(version)}
-        for obj in walk.objects(report):
-            key = keys[obj.table]
-            value = obj.obj.get(key)
-            if not isinstance(value, str):
-                continue
-            definition = {k: v for k, v in obj.obj.items() if k != "claims"}
-            seen = first.get((obj.table, value))
-            if seen is None:
-                first[(obj.table, value)] = (doc.rel, definition)
-                continue
-            if seen[0] == doc.rel:
-                continue  # duplicates inside one report are reported by check_report
-            parts = obj.parts + (key,)
-            if obj.table not in ID_TABLES:
-                found.append(
-                    Problem(
-                        doc.rel,
-                        doc.line_of(parts),
-                        json_path(parts),
-                        key,
-                        "duplicate-id",
-                        f"{show_value(value)} is already used in {seen[0]}; ids are global and never reused.",
-                    )
-                )
-            elif seen[1] != definition:
-                diff = sorted(k for k in set(definition) | set(seen[1]) if definition.get(k) != seen[1].get(k))  # type: ignore[union-attr]
-                found.append(
-                    Problem(
-                        doc.rel,
-                        doc.line_of(parts),
-                        json_path(parts),
-                        key,
-                        "conflicting-definition",
-                        f"{show_value(value)} is defined differently in {seen[0]} ({', '.join(diff)}); make the definitions identical.",
-                    )
-                )
-    return found
+    across = Across()
+    for index, (doc, report) in enumerate(loaded):
+        across.rels.append(doc.rel)
+        across.add(index, doc, walk.objects(report))
+    return across.findings(lambda i: loaded[i][0])

@@ -17,29 +17,26 @@ findings are the exact path's, report by report (``tests/test_streamed.py`` hold
 When the files of the tables hold exactly the bytes built, what the table path found on the built
 tables is what it finds on the files, and the files are not checked a second time.
 
-Ids across reports (``reports._across_reports``) are judged on the way, keeping ids only (and the
+Ids across reports (``reports.Across``) are judged on the way, keeping ids only (and the
 definitions of shared actors, places and events), in the same order, with the same words.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import SCHEMA_VERSION
 from ..files import list_reports, unsafe_reason
 from ..standard import reports as walk
 from ..standard import schema
-from ..standard.reports import Located, json_path
 from ..standard.tables import Builder
 from .errors import Collector, Full, Problem, show_value
 from .loading import JsonDocument, check_shape, read_json
 from .reports import (
-    ID_TABLES,
     REPORTS_DIR,
+    Across,
     check_report,
     keys_of,
     locally_sound,
@@ -67,128 +64,6 @@ class Scan:
     context: TableContext | None = None  # the table path's context after ``built`` (ids, texts not at hand)
     same: set[str] = field(default_factory=set)  # tables whose file holds exactly the bytes built (then let go)
     exact: int = 0  # reports checked by the exact path
-
-
-@dataclass
-class _Across:
-    """Ids across reports, judged as each report comes (``reports._across_reports``, streamed)."""
-
-    rels: list[str] = field(default_factory=list)
-    # table -> id -> the first report holding it; for actors, places and events, (report, definition)
-    first: dict[str, dict[str, object]] = field(default_factory=dict)
-    known: dict[str, set[str]] = field(default_factory=lambda: {"sources": set(), "claims": set(), "events": set()})
-    refs: list[tuple[int, tuple, str, str, str]] = field(default_factory=list)  # (report, parts, field, value, what)
-    found: list[Problem] = field(default_factory=list)
-    entangled: set[int] = field(default_factory=set)  # reports holding an id another report also holds
-
-    REFERS = {
-        "claims": (("status_source_id", "sources", "source"), ("supersedes_claim_id", "claims", "claim")),
-        "events": (("parent_event_id", "events", "event"),),
-    }
-
-    def add(self, index: int, doc: JsonDocument, objects: list[Located]) -> None:
-        report = doc.data
-        assert isinstance(report, dict)
-        version = report.get("schema_version", SCHEMA_VERSION)
-        keys = _primary_keys(version) if version in schema.available_versions() else None
-        refers, refs = self.REFERS, self.refs
-        for obj in objects:
-            table, o = obj.table, obj.obj
-            if table in refers:
-                for name, _, what in refers[table]:
-                    value = o.get(name)
-                    if isinstance(value, str):
-                        refs.append((index, obj.parts + (name,), name, value, what))
-            if keys is None:  # its ids may still be referred to, but are not judged (as _across_reports)
-                if table in self.known:
-                    value = o.get(tables_key(table))
-                    if isinstance(value, str):
-                        self.known[table].add(value)
-                continue
-            value = o.get(keys[table])
-            if not isinstance(value, str):
-                continue
-            ids = self.first.setdefault(table, {})
-            seen = ids.get(value)
-            shared = table in ID_TABLES
-            if seen is None:
-                ids[value] = (index, _definition(o)) if shared else index
-                continue
-            earlier = seen[0] if shared else seen  # type: ignore[index]
-            if earlier == index:
-                continue  # duplicates inside one report are reported by check_report
-            self._judge(index, doc, obj, keys[table], value, earlier, seen[1] if shared else None)  # type: ignore[index]
-
-    def _judge(
-        self, index: int, doc: JsonDocument, obj: Located, key: str, value: str, earlier: int, defined: object
-    ) -> None:
-        parts = obj.parts + (key,)
-        if obj.table not in ID_TABLES:
-            self.entangled.update((earlier, index))
-            self.found.append(
-                Problem(
-                    doc.rel,
-                    doc.line_of(parts),
-                    json_path(parts),
-                    key,
-                    "duplicate-id",
-                    f"{show_value(value)} is already used in {self.rels[earlier]}; ids are global and never reused.",
-                )
-            )
-            return
-        definition = _definition(obj.obj)
-        if defined != definition:
-            self.entangled.update((earlier, index))
-            diff = sorted(k for k in set(definition) | set(defined) if definition.get(k) != defined.get(k))  # type: ignore[union-attr,arg-type]
-            self.found.append(
-                Problem(
-                    doc.rel,
-                    doc.line_of(parts),
-                    json_path(parts),
-                    key,
-                    "conflicting-definition",
-                    f"{show_value(value)} is defined differently in {self.rels[earlier]} ({', '.join(diff)}); make the definitions identical.",
-                )
-            )
-
-    def defines(self, table: str, value: str) -> bool:
-        return value in self.known[table] or value in self.first.get(table, {})
-
-    def findings(self, reread) -> list[Problem]:
-        """References into other reports that no report defines (first), then repeated ids and conflicting
-        definitions: the order of ``reports._across_reports``. ``reread(index)`` gives a report's document
-        again, to locate a dangling reference (a rare event: nothing else is kept to locate it)."""
-        dangling: list[Problem] = []
-        docs: dict[int, JsonDocument] = {}
-        for index, parts, name, value, what in self.refs:
-            if self.defines({"source": "sources", "claim": "claims", "event": "events"}[what], value):
-                continue
-            doc = docs.get(index) or docs.setdefault(index, reread(index))
-            dangling.append(
-                Problem(
-                    self.rels[index],
-                    doc.line_of(parts),
-                    json_path(parts),
-                    name,
-                    "dangling-reference",
-                    f"{show_value(value)} is not {'an' if what[0] in 'aeiou' else 'a'} {what} id of any report in the package; code that report too, or correct the id.",
-                )
-            )
-        return dangling + self.found
-
-
-def _definition(obj: dict) -> dict:
-    """What must be identical wherever an actor, place or event is defined: all of it but its claims."""
-    return {k: v for k, v in obj.items() if k != "claims"} if "claims" in obj else obj
-
-
-@functools.lru_cache(maxsize=8)
-def _primary_keys(version: str) -> dict[str, str]:
-    return {t.name: t.primary_key for t in schema.tables(version)}
-
-
-def tables_key(table: str) -> str:
-    return {"sources": "source_id", "claims": "claim_id", "events": "event_id"}[table]
 
 
 def _listed(root: Path, allow_outside: bool) -> Iterator[tuple[str, Path | None, Problem | None]]:
@@ -238,7 +113,7 @@ def scan_reports(
     None takes the first report's. ``fast=False`` checks every report by the exact path (tests compare).
     ``visit(path, report)`` is called with every report read as a JSON object (build looks for missing offsets)."""
     per_report: list[list[Problem]] = []
-    across = _Across()
+    across = Across()
     builder: Builder | None = None
     built_from: list[int] = []  # the report behind each report the builder took
     screened: set[int] = set()  # reports whose objects were left to the table path
